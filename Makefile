@@ -1,0 +1,40 @@
+# Two commands do all the set-up on a fresh machine (see README.md):
+#   make serve   install, build the release, serve it on http://127.0.0.1:8000
+#   make test    install (with the independent RDF parsers the tests use), run the tests
+PYTHON ?= python3
+VENV   ?= .venv
+BIN    := $(VENV)/bin
+ARGS   ?=
+
+.PHONY: install tools build serve test bench lint
+
+install: $(VENV)/.installed
+
+$(VENV)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[test]'
+	touch $@
+
+# Tools the tests use to check our files with parsers we did not write. Best effort: the tests
+# that need a missing tool skip and say why.
+tools:
+	@bash tests/tools/install.sh
+
+build: install
+	$(BIN)/lima-lod build --force $(ARGS)
+
+serve: build
+	$(BIN)/lima-lod serve $(ARGS)
+
+test: install tools
+	$(BIN)/python -m pytest -q $(ARGS)
+
+bench: install
+	$(BIN)/pip install --quiet -e '.[bench]'
+	$(BIN)/python bench/run.py $(ARGS)
+
+lint: install
+	$(BIN)/pip install --quiet ruff mypy
+	$(BIN)/ruff check src tests bench
+	$(BIN)/mypy src

@@ -1,0 +1,230 @@
+"""Build one named graph per country report: the report, its assessment, its Data Cube ratings,
+quoted figures, findings, conclusions, calls to action, references, people and context figures.
+
+Part of the build stage; :func:`lima_lod.build.build` calls :func:`add_reports`.
+"""
+
+from __future__ import annotations
+
+from rdflib import RDF, XSD, URIRef
+
+from .graphs import Built, Writer, document_iri, slugify, typed
+from .iris import DCTERMS, FOAF, ORG, PROV, QB, SCHEMA, SKOS, Iris
+from .load import Corpus, Item
+
+CRITERIA = ("relevance", "effectiveness", "sustainability")
+OVERALL = "overall"
+#: Column of a ratings row -> criterion code.
+RATING_COLUMNS = (*((c, c) for c in CRITERIA), ("average", OVERALL))
+CONCLUSION_CLASSES = {"progress": "Progress", "weakness": "Weakness", "general": "Conclusion"}
+
+
+def add_reports(built: Built, corpus: Corpus) -> None:
+    """Add one graph per report found in the corpus."""
+    for report in corpus.section("report"):
+        key = str(report["id"])
+        w = Writer(built.graph(f"report/{key}"), built.iris.vocab, built.locations)
+        _ReportBuilder(w, built.iris, corpus, report).run()
+
+
+class _ReportBuilder:
+    """Writes the graph of one report."""
+
+    def __init__(self, w: Writer, iris: Iris, corpus: Corpus, report: Item) -> None:
+        self.w, self.iris, self.corpus, self.report = w, iris, corpus, report
+        self.key = str(report["id"])
+        self.cfu = iris.vocab
+        self.subject = iris.report(self.key)
+        self.assessment = iris.mint("assessment", self.key)
+        self.country = iris.country(report["country"])
+        self.period = typed(report["year"], XSD.gYear)
+        country = corpus.lookup("country", report["country"])
+        self.title = f"{country['name']} {report['year']}"
+
+    def items(self, section: str) -> list[Item]:
+        return [i for i in self.corpus.section(section) if i.context.get("report") == self.key]
+
+    def run(self) -> None:
+        self.describe_report()
+        self.ratings()
+        self.quoted_figures()
+        for section, kind in (("findings", "finding"), ("conclusions", "conclusion"),
+                              ("calls_to_action", "call-to-action")):
+            self.statements(section, kind)
+        self.references()
+        self.people()
+        self.context_figures()
+
+    def own(self, subject: URIRef, item: Item, position: int | None = None) -> None:
+        """Say that a resource is part of this report and where in the source it comes from."""
+        self.w.add(subject, DCTERMS.isPartOf, self.subject)
+        self.w.add(subject, SCHEMA.position, position)
+        self.w.sourced(subject, document_iri(self.iris, item), item.get("source"))
+
+    def describe_report(self) -> None:
+        r, w, cfu, iris = self.report, self.w, self.cfu, self.iris
+        s = w.thing(self.subject, (cfu.FollowUpReport, FOAF.Document), r["title"], r.where())
+        w.add(s, DCTERMS.title, r["title"], "en")
+        w.add(s, cfu.country, self.country)
+        w.add(s, DCTERMS.spatial, self.country)
+        w.add(s, DCTERMS.issued, self.period)
+        w.add(s, DCTERMS.language, "en")
+        w.add(s, cfu.followsUp, iris.agreement(r["agreement"]))
+        w.add(s, cfu.methodology, iris.mint("methodology", r["methodology"]))
+        if r.get("observatory"):
+            w.add(s, cfu.observatory, iris.organization(r["observatory"]))
+        w.add(s, cfu.localPartner, iris.organization(r["local_partner"]))
+        w.add(s, DCTERMS.publisher, iris.organization(r["local_partner"]))
+        w.add(s, cfu.fundingStatement, r.get("acknowledgement"), "en")
+        w.add(s, cfu.fundingStatement, r.get("funding"), "en")
+        w.add(s, DCTERMS.rights, r.get("statement"), "en")
+        w.add(s, SKOS.note, r.get("note"), "en")
+        w.add(s, PROV.wasGeneratedBy, self.assessment)
+        w.sourced(s, document_iri(iris, r), r["source"])
+        a = w.thing(self.assessment, cfu.Assessment, f"Follow-up assessment, {self.title}")
+        w.add(a, PROV.used, iris.mint("methodology", r["methodology"]))
+        w.add(a, PROV.generated, s)
+        w.add(a, PROV.wasAssociatedWith, iris.organization(r["local_partner"]))
+        for item in self.items("participating_organizations"):
+            w.add(a, PROV.wasAssociatedWith, iris.organization(item["value"]))
+        ds = w.thing(iris.dataset(self.key), QB.DataSet, f"Commitment ratings, {self.title}",
+                     r.where())
+        w.add(ds, QB.structure, iris.mint("structure", "commitment-ratings"))
+        w.add(ds, cfu.country, self.country)
+        w.add(ds, cfu.period, self.period)
+        w.add(ds, PROV.wasDerivedFrom, s)
+        w.add(ds, DCTERMS.source, s)
+
+    def ratings(self) -> None:
+        w, cfu, iris = self.w, self.cfu, self.iris
+        for row in self.items("ratings"):
+            number = row["commitment"]
+            for column, criterion in RATING_COLUMNS:
+                o = w.thing(iris.observation(self.key, number, criterion), QB.Observation,
+                            f"Commitment {number}, {criterion}, {self.title}", row.where(column))
+                w.add(o, QB.dataSet, iris.dataset(self.key))
+                w.add(o, cfu.country, self.country)
+                w.add(o, cfu.period, self.period)
+                w.add(o, cfu.commitment, iris.commitment(number))
+                w.add(o, cfu.criterion, iris.criterion(criterion))
+                w.add(o, cfu.score, row[column])
+                w.sourced(o, document_iri(iris, row), row["source"])
+                w.add(o, SKOS.note, row.get("note"), "en")
+
+    def quoted_figures(self) -> None:
+        w, cfu, iris = self.w, self.cfu, self.iris
+        for n, q in enumerate(self.items("quoted_figures"), start=1):
+            s = w.thing(iris.in_report("quoted-figure", self.key, n), cfu.QuotedFigure,
+                        f"Figure {q['value']} quoted for commitment {q['commitment']}",
+                        q.where())
+            w.add(s, cfu.commitment, iris.commitment(q["commitment"]))
+            w.add(s, cfu.criterion, iris.criterion(q["criterion"]))
+            w.add(s, cfu.score, q["value"])
+            w.add(s, cfu.quote, q["quote"], "en")
+            if q.get("axis"):
+                w.add(s, cfu.thematicAxis, iris.axis(q["axis"]))
+            w.add(s, SKOS.note, q.get("note"), "en")
+            self.own(s, q, n)
+
+    def statements(self, section: str, kind: str) -> None:
+        """Findings, conclusions and calls to action: a text linked to axis, commitments, bodies."""
+        w, cfu, iris = self.w, self.cfu, self.iris
+        names = {"finding": "Finding", "conclusion": "Conclusion",
+                 "call-to-action": "Call to action"}
+        for n, item in enumerate(self.items(section), start=1):
+            cls = cfu[CONCLUSION_CLASSES[item["kind"]]] if section == "conclusions" else cfu[
+                {"finding": "Finding", "call-to-action": "CallToAction"}[kind]]
+            s = w.thing(iris.in_report(kind, self.key, item["id"]), cls,
+                        f"{names[kind]} {item['id']}, {self.title}", item.where())
+            w.add(s, cfu.text, item["text"], "en")
+            if item.get("axis"):
+                w.add(s, cfu.thematicAxis, iris.axis(item["axis"]))
+            for number in item.get("commitments", []):
+                w.add(s, cfu.aboutCommitment, iris.commitment(number))
+            for org in item.get("institutions", []):
+                w.add(s, cfu.namesInstitution, iris.organization(org))
+            if item.get("parent"):
+                w.add(s, cfu.partOfCall, iris.in_report(kind, self.key, item["parent"]))
+            self.own(s, item, n)
+
+    def references(self) -> None:
+        w, iris = self.w, self.iris
+        for n, ref in enumerate(self.items("references"), start=1):
+            s = w.thing(iris.in_report("reference", self.key, ref["id"]),
+                        DCTERMS.BibliographicResource, ref["title"], ref.where())
+            w.add(s, DCTERMS.title, ref["title"])
+            w.add(s, URIRef("http://purl.org/dc/elements/1.1/creator"), ref.get("author"))
+            if ref.get("year"):
+                w.add(s, DCTERMS.date, typed(ref["year"], XSD.gYear))
+            if ref.get("url"):
+                w.add(s, FOAF.page, URIRef(ref["url"]))
+            w.add(self.subject, DCTERMS.references, s)
+            self.own(s, ref, n)
+
+    def person(self, name: str, item: Item) -> URIRef:
+        s = self.w.thing(self.iris.person(slugify(name)), FOAF.Person, name, item.where())
+        self.w.add(s, FOAF.name, name)
+        return s
+
+    def membership(self, person: URIRef, org: URIRef, role: str | None, item: Item) -> None:
+        w, iris = self.w, self.iris
+        key = slugify(str(person).rsplit("/", 1)[-1] + "-" + str(org).rsplit("/", 1)[-1])
+        m = w.thing(iris.in_report("membership", self.key, key), ORG.Membership, None,
+                    item.where())
+        w.add(m, ORG.member, person)
+        w.add(m, ORG.organization, org)
+        if role:
+            r = w.thing(iris.mint("role", slugify(role)), ORG.Role, role)
+            w.add(r, SKOS.prefLabel, role, "en")
+            w.add(m, ORG.role, r)
+            w.add(m, self.cfu.printedRole, role, "en")
+        self.own(m, item)
+
+    def people(self) -> None:
+        w, cfu, iris = self.w, self.cfu, self.iris
+        for group in self.items("working_group"):
+            parent = iris.organization(group["organization"])
+            unit = w.thing(iris.mint("organization", group["organization"], "working-group",
+                                     self.key), (ORG.OrganizationalUnit, ORG.Organization),
+                           group.get("name") or "Working group", group.where())
+            w.add(unit, ORG.unitOf, parent)
+            w.add(self.assessment, PROV.wasAssociatedWith, unit)
+            for member in group["members"]:
+                item = Item("members", member, group.context)
+                self.membership(self.person(member["name"], item), unit, member["role"], item)
+        for p in self.items("participants"):
+            person = self.person(p["name"], p)
+            w.add(self.assessment, PROV.wasAssociatedWith, person)
+            w.add(person, cfu.printedOrganizationName, p.get("organization_name"))
+            if p.get("organization"):
+                self.membership(person, iris.organization(p["organization"]), None, p)
+        for sp in self.items("specialists"):
+            person = self.person(sp["name"], sp)
+            w.add(person, cfu.printedName, sp["printed_name"])
+            i = w.thing(iris.in_report("interview", self.key, slugify(sp["name"])),
+                        cfu.Interview, f"Interview with {sp['name']}", sp.where())
+            w.add(i, cfu.interviewee, person)
+            for month in sp["months"]:
+                w.add(i, cfu.month, typed(month, XSD.gYearMonth))
+            w.add(i, cfu.printedRole, sp["role"], "en")
+            w.add(i, cfu.printedOrganizationName, sp.get("organization_name"), "en")
+            w.add(i, SKOS.note, sp.get("note"), "en")
+            if sp.get("organization"):
+                w.add(i, PROV.wasAssociatedWith, iris.organization(sp["organization"]))
+                self.membership(person, iris.organization(sp["organization"]), sp["role"], sp)
+            w.add(self.assessment, PROV.wasInformedBy, i)
+            self.own(i, sp)
+
+    def context_figures(self) -> None:
+        w, cfu, iris = self.w, self.cfu, self.iris
+        for n, f in enumerate(self.items("context_figures"), start=1):
+            s = w.thing(iris.in_report("context-figure", self.key, f["id"]), cfu.ContextFigure,
+                        f"Context figure {f['id']}, {self.title}", f.where())
+            w.add(s, RDF.value, f["value"])
+            w.add(s, cfu.outOf, f.get("out_of"))
+            w.add(s, cfu.qualifier, f.get("qualifier"), "en")
+            w.add(s, cfu.text, f["statement"], "en")
+            w.add(s, cfu.measuredBy, f.get("measured_by"), "en")
+            w.add(s, DCTERMS.coverage, f.get("period"))
+            w.add(s, SKOS.note, f.get("note"), "en")
+            self.own(s, f, n)

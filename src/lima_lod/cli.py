@@ -1,0 +1,90 @@
+"""The command line: parse options, call one plain function, print, exit with the error's code.
+
+    lima-lod build [--force]          load, build, validate and write a release to dist/
+    lima-lod validate [PATH ...]      validate our data, or other YAML/RDF files, against shapes/
+    lima-lod serve                    serve the latest release (SPARQL endpoint and pages)
+
+Every setting of :mod:`lima_lod.settings` is also an option (``--query-timeout 5``) and an
+environment variable (``LIMA_LOD_QUERY_TIMEOUT=5``).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from .errors import LimaLodError
+from .settings import Settings, load_settings, setting_fields
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="lima-lod", description=__doc__.splitlines()[0])
+    common = argparse.ArgumentParser(add_help=False)
+    for f in setting_fields():
+        common.add_argument(f"--{f.name.replace('_', '-')}", dest=f.name, default=None,
+                            metavar=f.name.upper(),
+                            help=f"{f.metadata['help']} (env {f.metadata['env']}; "
+                                 f"default {f.default})")
+    commands = parser.add_subparsers(dest="command", required=True)
+    build = commands.add_parser("build", parents=[common],
+                                help="Load, build, validate and write a release.")
+    build.add_argument("--force", action="store_true",
+                       help="Replace a release of the same version.")
+    check = commands.add_parser("validate", parents=[common],
+                                help="Validate our data or the given YAML/RDF files.")
+    check.add_argument("paths", nargs="*", type=Path, metavar="PATH",
+                       help="YAML or RDF files or folders (default: the project's data).")
+    check.add_argument("--lang", choices=("en", "es"), default="en",
+                       help="Language of the messages.")
+    commands.add_parser("serve", parents=[common], help="Serve the latest release.")
+    return parser
+
+
+def run_build(settings: Settings, force: bool) -> str:
+    """Build, validate and release; return a summary."""
+    from .pipeline import build_checked
+    from .release import write_release
+
+    checked = build_checked(settings.root, settings.iris)
+    folder = write_release(checked.built, checked.report, settings, force=force)
+    warnings = len(checked.report.by_severity("Warning"))
+    return (f"released {folder} ({len(checked.built.dataset)} triples; "
+            f"{warnings} warning(s) in its validation report)")
+
+
+def run_validate(settings: Settings, paths: list[Path], lang: str) -> tuple[str, bool]:
+    """Validate; return the readable report and whether the data conforms."""
+    from .pipeline import check_paths
+
+    report, graph = check_paths(settings.root, settings.iris, paths)
+    return report.text(graph, lang), report.conforms
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; return the exit status."""
+    args = _parser().parse_args(argv)
+    overrides = {f.name: getattr(args, f.name) for f in setting_fields()}
+    try:
+        settings = load_settings(overrides)
+        if args.command == "build":
+            print(run_build(settings, args.force))
+        elif args.command == "validate":
+            text, conforms = run_validate(settings, args.paths, args.lang)
+            print(text)
+            return 0 if conforms else 3
+        else:
+            from .web.server import serve
+
+            serve(settings)
+    except LimaLodError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return exc.exit_code
+    except KeyboardInterrupt:
+        return 130
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,155 @@
+"""Validate RDF against the SHACL shapes and report each result with where its data came from.
+
+Third stage of the flow: built dataset (or another observatory's files) + ``shapes/`` ->
+:class:`Report`, whose results are grouped by severity and point back to the YAML file and line.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pyshacl
+from rdflib import RDF, Dataset, Graph, Literal, URIRef
+from rdflib.term import Node
+
+from .build import read_rdf_folder
+from .errors import DataError, Location
+from .formats import by_suffix
+from .iris import SH, Iris
+
+SEVERITIES = ("Violation", "Warning", "Info")
+
+
+@dataclass(frozen=True)
+class Result:
+    """One SHACL validation result, with the data's source location when known."""
+
+    severity: str
+    focus: Node
+    path: Node | None
+    value: Node | None
+    messages: dict[str, str]  # language -> message
+    shape: Node | None
+    component: Node | None
+    location: Location | None = None
+
+    def message(self, lang: str = "en") -> str:
+        """The message in one language, falling back to any."""
+        return self.messages.get(lang) or next(iter(self.messages.values()), "")
+
+
+@dataclass
+class Report:
+    """The outcome of one validation: conforms when there is no violation."""
+
+    graph: Graph
+    results: list[Result] = field(default_factory=list)
+
+    @property
+    def conforms(self) -> bool:
+        return not self.by_severity("Violation")
+
+    def by_severity(self, severity: str) -> list[Result]:
+        """The results of one severity (``Violation``, ``Warning`` or ``Info``)."""
+        return [r for r in self.results if r.severity == severity]
+
+    def text(self, graph: Graph | None = None, lang: str = "en") -> str:
+        """A readable report grouped by severity: source, focus node, path, value, message."""
+        def name(node: Node | None) -> str:
+            if node is None:
+                return "-"
+            if graph is not None and isinstance(node, URIRef):
+                try:
+                    return str(graph.namespace_manager.normalizeUri(node))
+                except ValueError:
+                    return f"<{node}>"
+            return node.n3()
+
+        lines = [f"{'Conforms' if self.conforms else 'Does not conform'}: "
+                 + ", ".join(f"{len(self.by_severity(s))} {s.lower()}(s)" for s in SEVERITIES)]
+        for severity in SEVERITIES:
+            results = sorted(self.by_severity(severity),
+                             key=lambda r: (str(r.location or ""), str(r.focus), str(r.path)))
+            if not results:
+                continue
+            lines.append(f"\n{severity}s ({len(results)})")
+            for r in results:
+                where = f"{r.location}  " if r.location else ""
+                lines.append(f"- {where}{name(r.focus)}  path {name(r.path)}  "
+                             f"value {name(r.value)}\n    {r.message(lang)}")
+        return "\n".join(lines)
+
+
+def load_shapes(root: Path, iris: Iris | None = None) -> Graph:
+    """Read every shapes file under ``root/shapes``, rebased to the deployment's base."""
+    shapes = Graph()
+    read_rdf_folder(root / "shapes", iris or Iris(), shapes)
+    return shapes
+
+
+def union(data: Graph | Dataset) -> Graph:
+    """All triples of a graph or of every graph of a dataset, as one graph."""
+    if not isinstance(data, Dataset):
+        return data
+    out = Graph()
+    for prefix, ns in data.namespaces():
+        out.bind(prefix, ns)
+    for s, p, o, _ in data.quads((None, None, None, None)):
+        out.add((s, p, o))
+    return out
+
+
+def validate(data: Graph | Dataset, shapes: Graph,
+             locations: dict[URIRef, Location] | None = None) -> Report:
+    """Validate data against shapes.
+
+    Args:
+        data: the data graph, or a dataset whose graphs are validated together.
+        shapes: the shapes graph.
+        locations: source file and line of subjects, to point results back to the data files.
+    """
+    graph = union(data)
+    _, report_graph, _ = pyshacl.validate(graph, shacl_graph=shapes, inference="none",
+                                          advanced=True, allow_warnings=True)
+    assert isinstance(report_graph, Graph)
+    return Report(report_graph, list(_results(report_graph, locations or {})))
+
+
+def _results(g: Graph, locations: dict[URIRef, Location]) -> Iterable[Result]:
+    for node in g.subjects(RDF.type, SH.ValidationResult):
+        focus = g.value(node, SH.focusNode)
+        severity = g.value(node, SH.resultSeverity)
+        messages: dict[str, str] = {}
+        for m in g.objects(node, SH.resultMessage):
+            lang = m.language if isinstance(m, Literal) and m.language else "en"
+            messages.setdefault(lang, str(m))
+        yield Result(
+            severity=str(severity).rsplit("#", 1)[-1] if severity else "Violation",
+            focus=focus if focus is not None else node, path=g.value(node, SH.resultPath),
+            value=g.value(node, SH.value), messages=messages, shape=g.value(node, SH.sourceShape),
+            component=g.value(node, SH.sourceConstraintComponent),
+            location=locations.get(focus) if isinstance(focus, URIRef) else None)
+
+
+def read_rdf_files(paths: Iterable[Path]) -> Graph:
+    """Parse RDF files of any format in the format table into one graph."""
+    graph = Graph()
+    for path in paths:
+        fmt = by_suffix(path.name)
+        if fmt is None or fmt.rdflib is None:
+            raise DataError(Location(str(path)), "(file)", path.suffix,
+                            "a YAML file or an RDF file (.ttl, .nt, .nq, .trig, .rdf, .jsonld)")
+        try:
+            if fmt.quads:
+                ds = Dataset()
+                ds.parse(path, format=fmt.rdflib)
+                graph += union(ds)
+            else:
+                graph.parse(path, format=fmt.rdflib)
+        except Exception as exc:  # rdflib raises many parser error types; report them as data
+            raise DataError(Location(str(path)), f"({fmt.label})",
+                            str(exc).splitlines()[0][:200] if str(exc) else type(exc).__name__,
+                            f"well-formed {fmt.label}") from None
+    return graph
