@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pyoxigraph
 import pytest
+from annex import AnnexRow, read_annex
 from rdflib import Graph, Literal
 from rdflib.term import Node
 
-from annex import AnnexRow, read_annex
 from lima_lod.graphs import Built
 
 QUERIES = sorted((Path(__file__).resolve().parent.parent / "queries").glob("*.rq"))

@@ -8,8 +8,8 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
-
 from annex import read_annex
+
 from lima_lod.load import Corpus, load_corpus
 
 #: (section, field) pairs whose values are copied verbatim from the report.

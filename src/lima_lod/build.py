@@ -40,7 +40,7 @@ def read_rdf_folder(folder: Path, iris: Iris, into: Graph) -> None:
         try:
             into.parse(data=iris.rebase_text(path.read_text(encoding="utf-8")), format="turtle",
                        publicID=iris.base)
-        except Exception as exc:  # rdflib raises many parser error types; report them as data
+        except Exception as exc:  # noqa: BLE001 - rdflib parsers raise many types; all are bad data
             raise DataError(Location(str(path)), "(turtle)", str(exc).splitlines()[0][:200],
                             "well-formed Turtle") from None
 

@@ -148,7 +148,7 @@ def read_rdf_files(paths: Iterable[Path]) -> Graph:
                 graph += union(ds)
             else:
                 graph.parse(path, format=fmt.rdflib)
-        except Exception as exc:  # rdflib raises many parser error types; report them as data
+        except Exception as exc:  # noqa: BLE001 - rdflib parsers raise many types; all are bad data
             raise DataError(Location(str(path)), f"({fmt.label})",
                             str(exc).splitlines()[0][:200] if str(exc) else type(exc).__name__,
                             f"well-formed {fmt.label}") from None
