@@ -114,7 +114,7 @@ class _ReportBuilder:
     def quoted_figures(self) -> None:
         w, cfu, iris = self.w, self.cfu, self.iris
         for n, q in enumerate(self.items("quoted_figures"), start=1):
-            s = w.thing(iris.in_report("quoted-figure", self.key, n), cfu.QuotedFigure,
+            s = w.thing(iris.in_report("quoted-figure", self.key, q["id"]), cfu.QuotedFigure,
                         f"Figure {q['value']} quoted for commitment {q['commitment']}",
                         q.where())
             w.add(s, cfu.commitment, iris.commitment(q["commitment"]))
@@ -188,6 +188,7 @@ class _ReportBuilder:
                                      self.key), (ORG.OrganizationalUnit, ORG.Organization),
                            group.get("name") or "Working group", group.where())
             w.add(unit, ORG.unitOf, parent)
+            w.sourced(unit, document_iri(iris, group), group.get("source"))
             w.add(self.assessment, PROV.wasAssociatedWith, unit)
             for member in group["members"]:
                 item = Item("members", member, group.context)

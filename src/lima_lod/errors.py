@@ -8,6 +8,7 @@
     ├── ConfigError              exit 5: a bad setting
     └── QueryError               HTTP 4xx/5xx: a SPARQL request was refused or failed
         ├── BadRequest           400: malformed query or protocol misuse
+        │   └── MalformedQuery   400: the query does not parse (the parser's message)
         ├── Forbidden            403: an update on the read-only endpoint
         ├── NotAcceptable        406: no acceptable result format
         ├── UnsupportedMediaType 415: wrong or missing Content-Type on POST
@@ -20,6 +21,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from decimal import Decimal
 
 
 class LimaLodError(Exception):
@@ -51,7 +53,8 @@ class DataError(LimaLodError):
         self.key = key
         self.value = value
         self.expected = expected
-        super().__init__(f"{location}: {key!r} is {value!r}; expected {expected}")
+        shown = str(value) if isinstance(value, Decimal) else repr(value)
+        super().__init__(f"{location}: {key!r} is {shown}; expected {expected}")
 
 
 class DataErrors(DataError):
@@ -94,6 +97,10 @@ class BadRequest(QueryError):
     """Malformed query or misuse of the protocol."""
 
     status = 400
+
+
+class MalformedQuery(BadRequest):
+    """A query the SPARQL parser rejects; the message is the parser's."""
 
 
 class Forbidden(QueryError):

@@ -126,10 +126,10 @@ SECTIONS: tuple[Section, ...] = (
         _f("average", "score", True), _f("note", "text"), SOURCE,
     ), defines="rating", key="commitment", scope="report", needs="report"),
     Section("quoted_figures", (
-        _f("commitment", "ref:commitment", True), _f("criterion", "ref:criterion", True),
+        _f("id", "slug", True), _f("commitment", "ref:commitment", True), _f("criterion", "ref:criterion", True),
         _f("axis", "ref:axis"), _f("value", "score", True), _f("quote", "text", True),
         _f("note", "text"), SOURCE,
-    ), needs="report"),
+    ), defines="quoted_figure", scope="report", needs="report"),
     Section("findings", (
         _f("id", "slug", True), _f("axis", "ref:axis"), _f("text", "text", True),
         _f("commitments", "list:ref:commitment"), _f("institutions", "list:ref:organization"),

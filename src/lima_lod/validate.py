@@ -6,12 +6,18 @@ Third stage of the flow: built dataset (or another observatory's files) + ``shap
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
+from typing import Any
 
 import pyshacl
 from rdflib import RDF, Dataset, Graph, Literal, URIRef
+from rdflib.plugins.sparql import prepareQuery
+from rdflib.plugins.sparql.sparql import Query
+from rdflib.query import Result as QueryResult
 from rdflib.term import Node
 
 from .build import read_rdf_folder
@@ -89,15 +95,31 @@ def load_shapes(root: Path, iris: Iris | None = None) -> Graph:
     return shapes
 
 
+@cache
+def _prepared(text: str) -> Query:
+    return prepareQuery(text)
+
+
+class ParsedOnce(Graph):
+    """A graph that parses each SPARQL text once: pyshacl sends a SPARQL constraint's query for
+    every focus node, and rdflib parsing it each time was most of a validation's run time."""
+
+    def query(self, query_object: str | Query, *args: Any, **kwargs: Any) -> QueryResult:
+        if isinstance(query_object, str):
+            query_object = _prepared(query_object)
+        return super().query(query_object, *args, **kwargs)
+
+
 def union(data: Graph | Dataset) -> Graph:
-    """All triples of a graph or of every graph of a dataset, as one graph."""
-    if not isinstance(data, Dataset):
-        return data
-    out = Graph()
+    """All triples of a graph or of every graph of a dataset, as one new graph."""
+    out = ParsedOnce()
     for prefix, ns in data.namespaces():
         out.bind(prefix, ns)
-    for s, p, o, _ in data.quads((None, None, None, None)):
-        out.add((s, p, o))
+    if isinstance(data, Dataset):
+        for s, p, o, _ in data.quads((None, None, None, None)):
+            out.add((s, p, o))
+    else:
+        out += data
     return out
 
 
@@ -110,21 +132,44 @@ def validate(data: Graph | Dataset, shapes: Graph,
         shapes: the shapes graph.
         locations: source file and line of subjects, to point results back to the data files.
     """
-    graph = union(data)
+    graph = union(data)  # a copy of ours, so pyshacl may work in place (no rules, no inference)
     _, report_graph, _ = pyshacl.validate(graph, shacl_graph=shapes, inference="none",
-                                          advanced=True, allow_warnings=True)
-    assert isinstance(report_graph, Graph)
-    return Report(report_graph, list(_results(report_graph, locations or {})))
+                                          advanced=True, allow_warnings=True, inplace=True)
+    if not isinstance(report_graph, Graph):
+        raise TypeError("pyshacl returned no report graph")
+    return Report(report_graph, list(_results(report_graph, shapes, locations or {})))
 
 
-def _results(g: Graph, locations: dict[URIRef, Location]) -> Iterable[Result]:
+def _templates(shapes: Graph, shape: Node | None) -> list[Literal]:
+    """The language-tagged sh:message templates of a shape and of its SPARQL constraints."""
+    if shape is None:
+        return []
+    nodes = [shape, *shapes.objects(shape, SH.sparql)]
+    return [m for n in nodes for m in shapes.objects(n, SH.message)
+            if isinstance(m, Literal) and m.language]
+
+
+def _language(message: Literal, templates: list[Literal]) -> str:
+    """The language of a result message. pyshacl drops the tag of SPARQL-constraint messages,
+    so an untagged one is matched against the shape's templates ({?var} filled in)."""
+    if message.language:
+        return message.language
+    for template in templates:
+        pattern = re.sub(r"\\\{\\[?$]\w+\\\}", ".*", re.escape(str(template)))
+        if re.fullmatch(pattern, str(message), re.DOTALL):
+            return str(template.language)
+    return "en"
+
+
+def _results(g: Graph, shapes: Graph, locations: dict[URIRef, Location]) -> Iterable[Result]:
     for node in g.subjects(RDF.type, SH.ValidationResult):
         focus = g.value(node, SH.focusNode)
         severity = g.value(node, SH.resultSeverity)
+        templates = _templates(shapes, g.value(node, SH.sourceShape))
         messages: dict[str, str] = {}
         for m in g.objects(node, SH.resultMessage):
-            lang = m.language if isinstance(m, Literal) and m.language else "en"
-            messages.setdefault(lang, str(m))
+            if isinstance(m, Literal):
+                messages.setdefault(_language(m, templates), str(m))
         yield Result(
             severity=str(severity).rsplit("#", 1)[-1] if severity else "Violation",
             focus=focus if focus is not None else node, path=g.value(node, SH.resultPath),
