@@ -1,0 +1,320 @@
+"""Where SPARQL queries are answered: a release in an embedded store, or a remote engine.
+
+Comes after the release in the flow and before ``web``. :class:`EmbeddedStore` builds a pyoxigraph
+database from a release's ``lima-lod.nq`` once (under ``settings.store_path``) and opens it
+read-only; it is picklable, so worker processes reopen the same database (see
+``web/workers.py``). :class:`RemoteStore` forwards queries to an existing engine
+(``settings.endpoint``) and re-writes its answers with the same result cap.
+
+Both answer a :class:`Job`, a query already checked by ``web/guard.py``; neither fetches anything
+a query names.
+"""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+import json
+import multiprocessing
+import os
+import shutil
+import urllib.error
+import urllib.parse
+import urllib.request
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import IO, Protocol, cast
+
+import pyoxigraph as ox
+
+from .errors import BadRequest, EngineError, MalformedQuery, ReleaseError
+from .results import Answer, Choice, write
+from .settings import Settings
+
+NQUADS = "lima-lod.nq"
+
+
+@dataclass(frozen=True)
+class Release:
+    """One published release: its folder, version and build time."""
+
+    path: Path
+    version: str
+    built: datetime
+
+    @property
+    def nquads(self) -> Path:
+        """The release's whole dataset as N-Quads (plain or gzipped)."""
+        plain = self.path / NQUADS
+        return plain if plain.exists() else self.path / f"{NQUADS}.gz"
+
+    @property
+    def fingerprint(self) -> str:
+        """Changes whenever the release's data changes, even under the same version."""
+        stat = self.nquads.stat()
+        seed = f"{self.version}|{self.built.isoformat()}|{stat.st_size}|{stat.st_mtime_ns}"
+        return hashlib.sha256(seed.encode()).hexdigest()[:16]
+
+
+def find_release(dist: Path) -> Release:
+    """Read the newest release: ``<dist>/latest`` (a link, or a file naming the version)."""
+    latest = dist / "latest"
+    if latest.is_file():
+        folder = dist / "releases" / latest.read_text(encoding="utf-8").strip()
+    else:
+        folder = latest
+    meta_file = folder / "release.json"
+    try:
+        meta = json.loads(meta_file.read_text(encoding="utf-8"))
+        built = datetime.fromisoformat(str(meta["built"]))
+        version = str(meta["version"])
+    except FileNotFoundError:
+        raise ReleaseError(f"{meta_file}: no release here; run 'lima-lod build' first") from None
+    except (ValueError, KeyError, TypeError) as exc:
+        raise ReleaseError(f"{meta_file}: 'version' and 'built' (ISO datetime) needed: {exc}") \
+            from None
+    release = Release(folder.resolve(), version, built if built.tzinfo else
+                      built.replace(tzinfo=UTC))
+    if not release.nquads.exists():
+        raise ReleaseError(f"{folder / NQUADS}: the release has no N-Quads dump")
+    return release
+
+
+@dataclass(frozen=True)
+class Dataset:
+    """The RDF dataset a query runs over, when the protocol or FROM clauses give one."""
+
+    default: tuple[str, ...] = ()
+    named: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Job:
+    """A checked query and how to answer it.
+
+    ``dataset`` None means the store's own dataset: the default graph is the union of all graphs
+    (``sd:UnionDefaultGraph``) and every named graph can be queried with GRAPH.
+    """
+
+    query: str
+    choice: Choice
+    limit: int
+    dataset: Dataset | None = None
+    base_iri: str | None = None
+
+
+@dataclass(frozen=True)
+class Statistics:
+    """VoID figures of the served dataset: triples in all, and per named graph."""
+
+    triples: int
+    graphs: dict[str, int] = field(default_factory=dict)
+
+
+class Store(Protocol):
+    """What the web layer needs from a store."""
+
+    release: Release | None
+    isolated: bool  # True: run queries in killable worker processes, never in the server
+
+    def graphs(self) -> frozenset[str]: ...
+    def statistics(self) -> Statistics: ...
+    def run(self, job: Job, timeout: float) -> Answer: ...
+    def close(self) -> None: ...
+
+
+STATISTICS_QUERY = "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g"
+
+
+class EmbeddedStore:
+    """A release loaded read-only into pyoxigraph (on disk, shared by the worker processes)."""
+
+    isolated = True
+
+    def __init__(self, release: Release, database: Path, prefixes: dict[str, str]) -> None:
+        self.release: Release | None = release
+        self.database = database
+        self.prefixes = prefixes
+        self._handle: ox.Store | None = None
+
+    def __reduce__(self) -> tuple[type[EmbeddedStore], tuple[Release, Path, dict[str, str]]]:
+        # A worker process gets the paths and opens the database itself.
+        assert self.release is not None
+        return (EmbeddedStore, (self.release, self.database, self.prefixes))
+
+    @classmethod
+    def open(cls, settings: Settings, release: Release | None = None) -> EmbeddedStore:
+        """Open the latest release (or the one given), building its database if needed.
+
+        Args:
+            settings: gives ``dist`` (where releases are), ``store_path`` and the IRI base.
+            release: serve this release instead of ``<dist>/latest``.
+        """
+        release = release or find_release(settings.dist)
+        database = prepare_database(release, settings.store_path)
+        return cls(release, database, settings.iris.prefixes())
+
+    @property
+    def handle(self) -> ox.Store:
+        """The read-only pyoxigraph store, opened on first use in this process."""
+        if self._handle is None:
+            self._handle = ox.Store.read_only(str(self.database))
+        return self._handle
+
+    def graphs(self) -> frozenset[str]:
+        return frozenset(g.value for g in self.handle.named_graphs()
+                         if isinstance(g, ox.NamedNode))
+
+    def statistics(self) -> Statistics:
+        counts = _graph_counts(self.handle.query(STATISTICS_QUERY))
+        default = self.handle.query("SELECT (COUNT(*) AS ?n) { ?s ?p ?o }")
+        assert isinstance(default, ox.QuerySolutions)
+        number = next(iter(default))["n"]
+        own = int(number.value) if isinstance(number, ox.Literal) else 0
+        return Statistics(own + sum(counts.values()), counts)
+
+    def run(self, job: Job, timeout: float) -> Answer:
+        """Evaluate a checked query in this process (no deadline: run it in a worker)."""
+        try:
+            if job.dataset is None:
+                result = self.handle.query(job.query, base_iri=job.base_iri,
+                                           use_default_graph_as_union=True)
+            else:
+                result = self.handle.query(
+                    job.query, base_iri=job.base_iri,
+                    default_graph=[ox.NamedNode(g) for g in job.dataset.default],
+                    named_graphs=[ox.NamedNode(g) for g in job.dataset.named])
+        except SyntaxError as exc:
+            raise MalformedQuery(f"malformed query: {exc}") from None
+        return write(result, job.choice, job.limit, self.prefixes)
+
+    def close(self) -> None:
+        self._handle = None
+
+
+def _graph_counts(result: ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples) \
+        -> dict[str, int]:
+    """Read the answer of STATISTICS_QUERY."""
+    assert isinstance(result, ox.QuerySolutions)
+    counts = {}
+    for row in result:
+        graph, number = row["g"], row["n"]
+        if isinstance(graph, ox.NamedNode) and isinstance(number, ox.Literal):
+            counts[graph.value] = int(number.value)
+    return counts
+
+
+def prepare_database(release: Release, store_path: Path) -> Path:
+    """Build the release's pyoxigraph database under ``store_path`` unless it is already there.
+
+    The bulk load runs in a child process: loading a million triples leaves hundreds of MB
+    allocated in the process that did it, which the server must not carry for its lifetime.
+    """
+    target = store_path / f"{release.version}-{release.fingerprint}"
+    if not (target / "COMPLETE").exists():
+        context = multiprocessing.get_context("spawn")
+        with ProcessPoolExecutor(max_workers=1, mp_context=context) as pool:
+            pool.submit(_build_database, release, target).result()
+    return target
+
+
+def _build_database(release: Release, target: Path) -> None:
+    work = target.parent / f".{target.name}.{os.getpid()}"
+    shutil.rmtree(work, ignore_errors=True)
+    work.mkdir(parents=True)
+    try:
+        writer = ox.Store(str(work))
+        if release.nquads.suffix == ".gz":
+            with gzip.open(release.nquads, "rb") as source:
+                writer.bulk_load(input=cast(IO[bytes], source), format=ox.RdfFormat.N_QUADS)
+        else:
+            writer.bulk_load(path=str(release.nquads), format=ox.RdfFormat.N_QUADS)
+        writer.flush()
+        del writer  # releases the database lock before the folder moves
+        (work / "COMPLETE").write_text(release.version, encoding="utf-8")
+        if not (target / "COMPLETE").exists():
+            shutil.rmtree(target, ignore_errors=True)
+            work.rename(target)
+    except SyntaxError as exc:
+        raise ReleaseError(f"{release.nquads}: not valid N-Quads: {exc}") from None
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+class RemoteStore:
+    """An existing SPARQL engine, asked over HTTP; its answers are re-written with our cap."""
+
+    isolated = False
+    accept = "application/sparql-results+json, application/n-triples;q=0.9"
+
+    def __init__(self, endpoint: str, prefixes: dict[str, str], release: Release | None) -> None:
+        self.endpoint = endpoint
+        self.prefixes = prefixes
+        self.release = release
+
+    @classmethod
+    def open(cls, settings: Settings) -> RemoteStore:
+        """Forward to ``settings.endpoint``; the release (for ETags) is read when there is one."""
+        try:
+            release: Release | None = find_release(settings.dist)
+        except ReleaseError:
+            release = None
+        return cls(settings.endpoint, settings.iris.prefixes(), release)
+
+    def _ask(self, query: str, dataset: Dataset | None, timeout: float) -> tuple[str, bytes]:
+        params = [("query", query)]
+        if dataset is not None:
+            params += [("default-graph-uri", g) for g in dataset.default]
+            params += [("named-graph-uri", g) for g in dataset.named]
+        request = urllib.request.Request(
+            self.endpoint, data=urllib.parse.urlencode(params).encode(), method="POST",
+            headers={"Accept": self.accept,
+                     "Content-Type": "application/x-www-form-urlencoded"})
+        try:
+            with urllib.request.urlopen(request, timeout=timeout) as response:
+                return response.headers.get_content_type(), response.read()
+        except urllib.error.HTTPError as exc:
+            detail = exc.read().decode("utf-8", "replace")[:500]
+            if 400 <= exc.code < 500:
+                raise BadRequest(f"the SPARQL engine refused the query: {detail}") from None
+            raise EngineError(f"the SPARQL engine failed ({exc.code}): {detail}") from None
+        except (urllib.error.URLError, OSError) as exc:
+            raise EngineError(f"the SPARQL engine at {self.endpoint} is unreachable: {exc}") \
+                from None
+
+    def run(self, job: Job, timeout: float) -> Answer:
+        media_type, body = self._ask(job.query, job.dataset, timeout)
+        try:
+            if media_type == "application/sparql-results+json":
+                result = ox.parse_query_results(body, format=ox.QueryResultsFormat.JSON)
+                return write(result, job.choice, job.limit, self.prefixes)
+            if media_type in ("application/n-triples", "text/plain"):
+                triples = (quad.triple for quad in ox.parse(body, format=ox.RdfFormat.N_TRIPLES))
+                return write(triples, job.choice, job.limit, self.prefixes)
+        except SyntaxError as exc:
+            raise EngineError(f"the SPARQL engine's answer is not valid {media_type}: {exc}") \
+                from None
+        raise EngineError(f"the SPARQL engine answered {media_type!r}, which we cannot read")
+
+    def graphs(self) -> frozenset[str]:
+        answer = self._ask("SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }", None, 30)[1]
+        rows = ox.parse_query_results(answer, format=ox.QueryResultsFormat.JSON)
+        assert isinstance(rows, ox.QuerySolutions)
+        return frozenset(r["g"].value for r in rows if isinstance(r["g"], ox.NamedNode))
+
+    def statistics(self) -> Statistics:
+        answer = self._ask(STATISTICS_QUERY, None, 60)[1]
+        counts = _graph_counts(ox.parse_query_results(answer, format=ox.QueryResultsFormat.JSON))
+        return Statistics(sum(counts.values()), counts)
+
+    def close(self) -> None:
+        return None
+
+
+def open_store(settings: Settings) -> EmbeddedStore | RemoteStore:
+    """The store the settings ask for: the remote endpoint if one is set, else the release."""
+    if settings.endpoint:
+        return RemoteStore.open(settings)
+    return EmbeddedStore.open(settings)

@@ -1,0 +1,1 @@
+"""The HTTP side of lima-lod: the SPARQL endpoint and its pages (last in the flow, kept thin)."""

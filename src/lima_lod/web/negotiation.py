@@ -1,0 +1,140 @@
+"""Content negotiation: which row of the format table answers a request, as data.
+
+The query's kind decides the family (results for SELECT/ASK, RDF for CONSTRUCT/DESCRIBE), the
+``Accept`` header chooses within it (q-values, wildcards, ``q=0`` exclusions, the most specific
+range wins), and a ``format`` parameter overrides both. The first row of each table is the
+default for a request without ``Accept``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from ..errors import NotAcceptable
+from ..formats import BY_NAME, Format, by_media_type
+from ..results import Choice, Kind
+
+#: What can carry each kind of answer, in the server's order of preference.
+CANDIDATES: dict[Kind, tuple[Format, ...]] = {
+    Kind.SOLUTIONS: tuple(BY_NAME[n] for n in ("json", "xml", "csv", "tsv", "html")),
+    Kind.BOOLEAN: tuple(BY_NAME[n] for n in ("json", "xml", "csv", "tsv", "html")),
+    Kind.GRAPH: tuple(BY_NAME[n] for n in ("turtle", "ntriples", "rdfxml", "jsonld", "trig",
+                                            "nquads", "html")),
+}
+
+#: What can carry the service description (GET without a query).
+DESCRIPTION: tuple[Format, ...] = tuple(BY_NAME[n] for n in (
+    "turtle", "jsonld", "rdfxml", "ntriples", "trig", "nquads", "html"))
+
+#: What the store writes when a person's browser gets an HTML page: data the page can read.
+PAGE_SOURCE = {Kind.SOLUTIONS: "json", Kind.BOOLEAN: "json", Kind.GRAPH: "ntriples"}
+
+
+@dataclass(frozen=True)
+class MediaRange:
+    """One element of an Accept header."""
+
+    type: str
+    subtype: str
+    q: float
+
+    def specificity(self, media_type: str) -> int:
+        """How closely this range names a media type: 2 exact, 1 ``type/*``, 0 ``*/*``, -1 no."""
+        main, _, sub = media_type.partition("/")
+        if self.type == "*":
+            return 0 if self.subtype == "*" else -1
+        if self.type != main:
+            return -1
+        if self.subtype == "*":
+            return 1
+        return 2 if self.subtype == sub else -1
+
+
+def parse_accept(header: str) -> list[MediaRange]:
+    """Parse an Accept header; malformed elements are skipped, a bad q counts as 1."""
+    ranges = []
+    for element in header.split(","):
+        media, *params = (part.strip() for part in element.split(";"))
+        main, slash, sub = media.lower().partition("/")
+        if not slash or not main or not sub:
+            continue
+        q = 1.0
+        for param in params:
+            name, _, value = param.partition("=")
+            if name.strip().lower() == "q":
+                try:
+                    q = min(max(float(value.strip()), 0.0), 1.0)
+                except ValueError:
+                    q = 1.0
+                break  # parameters after q are accept-extensions, not part of the range
+        ranges.append(MediaRange(main, sub, q))
+    return ranges
+
+
+def quality(fmt: Format, ranges: Sequence[MediaRange]) -> float:
+    """The q a format gets: that of the most specific range naming one of its media types."""
+    best_specificity, best_q = -1, 0.0
+    for media_type in (fmt.media_type, *fmt.aliases):
+        for media_range in ranges:
+            specificity = media_range.specificity(media_type)
+            if specificity > best_specificity or (
+                    specificity == best_specificity and media_range.q > best_q):
+                best_specificity, best_q = specificity, media_range.q
+    return best_q if best_specificity >= 0 else 0.0
+
+
+def negotiate(accept: str | None, candidates: Sequence[Format]) -> Format | None:
+    """The acceptable candidate with the highest q (ties: the server's order); None: 406."""
+    ranges = parse_accept(accept) if accept else []
+    if not ranges:
+        return candidates[0]
+    best: Format | None = None
+    best_q = 0.0
+    for fmt in candidates:
+        q = quality(fmt, ranges)
+        if q > best_q:
+            best, best_q = fmt, q
+    return best
+
+
+def override(name: str, candidates: Sequence[Format]) -> Format | None:
+    """The format a ``format`` parameter names (a row name or a media type), if a candidate."""
+    wanted = BY_NAME.get(name.strip().lower()) or by_media_type(name)
+    if wanted is None:
+        return None
+    bare = name.split(";", 1)[0].strip().lower()
+    for fmt in candidates:
+        if fmt is wanted or fmt.matches(bare):
+            return fmt
+    return None
+
+
+def choose(accept: str | None, format_param: str | None) -> dict[Kind, Format | None]:
+    """The format each kind of answer would be written in; NotAcceptable if none can be."""
+    if format_param:
+        chosen = {kind: override(format_param, fmts) for kind, fmts in CANDIDATES.items()}
+    else:
+        chosen = {kind: negotiate(accept, fmts) for kind, fmts in CANDIDATES.items()}
+    if not any(chosen.values()):
+        wanted = f"format={format_param!r}" if format_param else f"Accept: {accept}"
+        raise NotAcceptable(f"no SPARQL result format matches {wanted}; available: "
+                            + ", ".join(sorted({f.media_type for fs in CANDIDATES.values()
+                                                for f in fs})))
+    return chosen
+
+
+def store_choice(chosen: dict[Kind, Format | None]) -> Choice:
+    """What the store should write: the chosen formats, with pages written as data first."""
+    names = {kind: (PAGE_SOURCE[kind] if fmt is not None and fmt.name == "html" else
+                    fmt.name if fmt is not None else None) for kind, fmt in chosen.items()}
+    return Choice(names[Kind.SOLUTIONS], names[Kind.BOOLEAN], names[Kind.GRAPH])
+
+
+def describe(accept: str | None, format_param: str | None) -> Format:
+    """The format of the service description; NotAcceptable if none fits."""
+    fmt = override(format_param, DESCRIPTION) if format_param else negotiate(accept, DESCRIPTION)
+    if fmt is None:
+        raise NotAcceptable("the service description is available as "
+                            + ", ".join(f.media_type for f in DESCRIPTION))
+    return fmt

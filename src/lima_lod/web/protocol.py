@@ -1,0 +1,117 @@
+"""Read a SPARQL 1.1 Protocol request: which operation, which dataset, which format.
+
+Implements the rules of https://www.w3.org/TR/sparql11-protocol/ section 2.1: query by GET, by
+POST of a form, or by POST of the query itself; ``default-graph-uri`` and ``named-graph-uri``
+repeatable; the query exactly once. Updates are recognised only to be refused (403): the
+public endpoint is read-only. Knows nothing of the store or of HTTP frameworks.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from urllib.parse import parse_qsl
+
+import pyoxigraph as ox
+
+from ..errors import BadRequest, Forbidden, UnsupportedMediaType
+from ..store import Dataset
+
+FORM = "application/x-www-form-urlencoded"
+QUERY = "application/sparql-query"
+UPDATE = "application/sparql-update"
+MAX_FIELDS = 200  # a form with more fields than this is not a SPARQL request
+
+
+@dataclass(frozen=True)
+class Operation:
+    """A protocol request, read: a query (or None: describe the service) and its options."""
+
+    query: str | None
+    dataset: Dataset | None = None  # given by default-graph-uri / named-graph-uri
+    format: str | None = None  # the ``format`` (or ``output``) parameter
+
+
+def _fields(encoded: str) -> list[tuple[str, str]]:
+    try:
+        return parse_qsl(encoded, keep_blank_values=True, encoding="utf-8", errors="strict",
+                         max_num_fields=MAX_FIELDS)
+    except UnicodeDecodeError:
+        raise BadRequest("the parameters are not percent-encoded UTF-8") from None
+    except ValueError as exc:
+        raise BadRequest(f"cannot read the parameters: {exc}") from None
+
+
+def _utf8(body: bytes) -> str:
+    try:
+        return body.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise BadRequest(f"the request body is not UTF-8: {exc}") from None
+
+
+def _media_type(content_type: str | None) -> tuple[str, str | None]:
+    """Split a Content-Type into its bare media type and its charset, both lower case."""
+    if not content_type:
+        return "", None
+    bare, *params = (part.strip() for part in content_type.split(";"))
+    charset = None
+    for param in params:
+        name, _, value = param.partition("=")
+        if name.strip().lower() == "charset":
+            charset = value.strip().strip('"').lower()
+    return bare.lower(), charset
+
+
+def _iris(values: list[str], parameter: str) -> tuple[str, ...]:
+    for value in values:
+        try:
+            ox.NamedNode(value)
+        except ValueError:
+            raise BadRequest(f"{parameter} {value!r} is not an absolute IRI") from None
+    return tuple(values)
+
+
+def read(method: str, query_string: str, content_type: str | None, body: bytes) -> Operation:
+    """Read one request to the endpoint; raise the protocol's 400, 403 or 415 when it is wrong.
+
+    Args:
+        method: the HTTP method (GET, HEAD or POST).
+        query_string: the raw, still percent-encoded query string of the URL.
+        content_type: the Content-Type header of a POST, if any.
+        body: the request body (empty for GET).
+    """
+    fields = _fields(query_string)
+    direct: str | None = None
+    if method == "POST":
+        media_type, charset = _media_type(content_type)
+        if charset not in (None, "utf-8", "utf8"):
+            raise UnsupportedMediaType(f"charset {charset!r}: SPARQL requests must be UTF-8")
+        if media_type == FORM:
+            fields += _fields(_utf8(body))
+        elif media_type == QUERY:
+            direct = _utf8(body)
+        elif media_type == UPDATE:
+            raise Forbidden("this endpoint is read-only: SPARQL updates are not accepted")
+        else:
+            raise UnsupportedMediaType(
+                f"POST needs Content-Type {FORM} or {QUERY}, not {content_type or 'none'!r}")
+    values: dict[str, list[str]] = {}
+    for name, value in fields:
+        values.setdefault(name, []).append(value)
+    queries = values.get("query", []) + ([direct] if direct is not None else [])
+    updates = values.get("update", [])
+    if len(queries) > 1:
+        raise BadRequest(f"the query is given {len(queries)} times; give it once")
+    if queries and updates:
+        raise BadRequest("a request holds a query or an update, not both")
+    if updates:
+        raise Forbidden("this endpoint is read-only: SPARQL updates are not accepted")
+    default = _iris(values.get("default-graph-uri", []), "default-graph-uri")
+    named = _iris(values.get("named-graph-uri", []), "named-graph-uri")
+    formats = values.get("format", []) + values.get("output", [])
+    if not queries and method == "POST":
+        raise BadRequest("a POST to the endpoint needs a query")
+    return Operation(
+        query=queries[0] if queries else None,
+        dataset=Dataset(default, named) if default or named else None,
+        format=formats[-1] if formats else None,
+    )

@@ -1,0 +1,269 @@
+"""Dereferenceable IRIs: every resource, the vocabulary and the release files, for people and
+machines.
+
+``/id/{key}`` is a slash IRI of a thing, so it answers ``303 See Other`` to a document about it,
+``/doc/{key}.{html,ttl,jsonld,nt,rdf}``, chosen by ``Accept`` (Cool URIs for the Semantic Web).
+``/def/cfu`` and ``/def/cfu/{version}`` serve the vocabulary (HTML documentation for browsers),
+``/def/shapes`` the shapes, ``/releases/{version}/{file}`` the release files the DCAT catalogue
+links to, and ``/`` a home page. Documents are read through the same worker runner as SPARQL
+queries, so they are bounded by the same deadline and result cap.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import time
+from dataclasses import dataclass
+from typing import Any
+
+import anyio.to_thread
+from rdflib import RDF, RDFS, Graph, Literal, URIRef
+from rdflib.term import Node
+from starlette.requests import Request
+from starlette.responses import FileResponse, RedirectResponse, Response
+
+from ..errors import NotAcceptable, QueryError
+from ..formats import BY_NAME, Format
+from ..iris import SKOS
+from ..results import Choice
+from ..settings import Settings
+from ..store import Job, Store
+from .negotiation import negotiate, override
+from .pages import Pages
+from .workers import Runner
+
+#: What a document about a resource can be had in, the default first.
+DOCUMENT_FORMATS: tuple[Format, ...] = tuple(BY_NAME[n] for n in (
+    "html", "turtle", "jsonld", "ntriples", "rdfxml"))
+#: What the vocabulary and the shapes are published in (see the release's files).
+TERM_FORMATS: tuple[Format, ...] = tuple(BY_NAME[n] for n in ("html", "turtle", "jsonld",
+                                                                "rdfxml"))
+LABELS = (RDFS.label, SKOS.prefLabel, URIRef("http://xmlns.com/foaf/0.1/name"))
+CACHE_CONTROL = "public, max-age=3600"
+#: A key as it stands in a minted IRI: ASCII IRI path characters only, so it can be written into
+#: a query between ``<`` and ``>`` without escaping anything.
+KEY = re.compile(r"^[A-Za-z0-9._~!$&'()*+,;=:@%/-]+$")
+EXISTS = "ASK {{ {{ <{iri}> ?p ?o }} UNION {{ ?s ?p <{iri}> }} }}"
+DESCRIBE = """
+CONSTRUCT {{ <{iri}> ?p ?o . ?o ?label ?ol . ?s ?ip <{iri}> . ?s ?label ?sl }}
+WHERE {{
+  {{ <{iri}> ?p ?o
+     OPTIONAL {{ VALUES ?label {{ <{l0}> <{l1}> }} ?o ?label ?ol }} }}
+  UNION
+  {{ ?s ?ip <{iri}>
+     OPTIONAL {{ VALUES ?label {{ <{l0}> <{l1}> }} ?s ?label ?sl }} }}
+}}"""
+
+
+class NotFound(QueryError):
+    """Nothing is known about the IRI asked for."""
+
+    status = 404
+
+
+@dataclass(frozen=True)
+class Value:
+    """One value on a page: text, a link for IRIs (local where the IRI is ours), a note."""
+
+    text: str
+    link: str | None = None
+    note: str = ""
+
+
+def by_suffix(suffix: str) -> Format | None:
+    """The document format of a file suffix (``.ttl``...)."""
+    return next((f for f in DOCUMENT_FORMATS if f.suffix == suffix), None)
+
+
+class Resources:
+    """Answers the linked-data routes of one app."""
+
+    def __init__(self, settings: Settings, store: Store, runner: Runner, pages: Pages) -> None:
+        self.settings = settings
+        self.store = store
+        self.runner = runner
+        self.pages = pages
+        self.iris = settings.iris
+        self.release = store.release.path if store.release else None
+        self.meta: dict[str, Any] = {}
+        self.vocabulary = Graph()
+        if self.release is not None:
+            self.meta = json.loads((self.release / "release.json").read_text(encoding="utf-8"))
+            vocab_file = self.release / str(self.meta.get("vocabulary_file", ""))
+            if vocab_file.is_file():
+                self.vocabulary.parse(vocab_file)
+        self.prefixes = {"rdf": str(RDF), "rdfs": str(RDFS),
+                         "xsd": "http://www.w3.org/2001/XMLSchema#",
+                         "owl": "http://www.w3.org/2002/07/owl#", **self.iris.prefixes()}
+
+    # -- links ------------------------------------------------------------------------------
+    def local(self, iri: str) -> str | None:
+        """Where an IRI can be followed: our own IRIs on this server, others as they are."""
+        if iri.startswith(self.iris.base):
+            return "/" + iri[len(self.iris.base):]
+        return iri if iri.startswith(("http://", "https://")) else None
+
+    def qname(self, iri: str) -> str:
+        for prefix, namespace in sorted(self.prefixes.items(), key=lambda p: -len(p[1])):
+            if iri.startswith(namespace) and "/" not in iri[len(namespace):]:
+                return f"{prefix}:{iri[len(namespace):]}"
+        return iri
+
+    def label(self, graph: Graph, node: Node) -> str | None:
+        for prop in LABELS:
+            values = [o for o in (*graph.objects(node, prop), *self.vocabulary.objects(node, prop))
+                      if isinstance(o, Literal)]
+            english = [v for v in values if v.language in ("en", None)]
+            if english or values:
+                return str((english or values)[0])
+        return None
+
+    def value(self, graph: Graph, node: Node) -> Value:
+        if isinstance(node, Literal):
+            note = node.language or (self.qname(str(node.datatype)) if node.datatype else "")
+            return Value(str(node), note=note)
+        text = self.label(graph, node) or self.qname(str(node))
+        return Value(text, self.local(str(node)), self.qname(str(node))
+                     if text != self.qname(str(node)) else "")
+
+    # -- documents about resources ----------------------------------------------------------
+    def key(self, request: Request, prefix: str) -> str:
+        """The resource key of a request, as percent-encoded in the IRI (the raw path)."""
+        raw = request.scope.get("raw_path") or request.url.path.encode()
+        key = raw.decode("ascii", "replace").split("?", 1)[0][len(prefix):]
+        if not KEY.match(key):
+            raise NotFound(f"no resource {request.url.path}")
+        return key
+
+    async def run(self, job: Job) -> bytes:
+        deadline = time.monotonic() + self.settings.query_timeout
+        answer = await anyio.to_thread.run_sync(self.runner.run, job, deadline)
+        return answer.body
+
+    async def describe(self, iri: str) -> Graph:
+        """What the store knows of a resource: its triples, the triples pointing to it, labels."""
+        query = DESCRIBE.format(iri=iri, l0=LABELS[0], l1=LABELS[1])
+        body = await self.run(Job(query, Choice(None, None, "ntriples"),
+                                  self.settings.max_results))
+        graph = Graph()
+        for prefix, namespace in self.prefixes.items():
+            graph.bind(prefix, namespace, replace=True)
+        graph.parse(data=body, format="nt")
+        if not len(graph):
+            raise NotFound(f"nothing is known about <{iri}>")
+        return graph
+
+    async def thing(self, request: Request) -> Response:
+        """``/id/{key}``: 303 See Other to the document in the negotiated format."""
+        key = self.key(request, "/id/")
+        fmt = self.negotiate(request, DOCUMENT_FORMATS)
+        body = await self.run(Job(EXISTS.format(iri=self.iris.base + "id/" + key),
+                                  Choice(None, "json", None), 1))
+        if not json.loads(body).get("boolean"):
+            raise NotFound(f"nothing is known about <{self.iris.base}id/{key}>")
+        location = f"/doc/{key}{fmt.suffix}"
+        return RedirectResponse(location, status_code=303, headers={"Vary": "Accept"})
+
+    async def document(self, request: Request) -> Response:
+        """``/doc/{key}[.ext]``: the document about one resource."""
+        key = self.key(request, "/doc/")
+        fmt = None
+        for candidate in DOCUMENT_FORMATS:
+            if key.endswith(candidate.suffix):
+                key, fmt = key[: -len(candidate.suffix)], candidate
+                break
+        headers = {"Cache-Control": CACHE_CONTROL}
+        if fmt is None:
+            fmt = self.negotiate(request, DOCUMENT_FORMATS)
+            headers["Vary"] = "Accept"
+            headers["Content-Location"] = f"/doc/{key}{fmt.suffix}"
+        iri = self.iris.base + "id/" + key
+        graph = await self.describe(iri)
+        if fmt.name == "html":
+            body = self.page(graph, URIRef(iri), key)
+        elif fmt.name == "jsonld":
+            body = graph.serialize(format="json-ld", context=self.prefixes,
+                                   auto_compact=True).encode()
+        else:
+            body = graph.serialize(format=fmt.rdflib or "turtle", encoding="utf-8")
+        return Response(body, media_type=media_type(fmt), headers=headers)
+
+    def page(self, graph: Graph, iri: URIRef, key: str) -> bytes:
+        types = [self.value(graph, t) for t in graph.objects(iri, RDF.type)]
+        rows: dict[str, tuple[Value, list[Value]]] = {}
+        for p, o in sorted(graph.predicate_objects(iri), key=lambda po: (str(po[0]),
+                                                                         str(po[1]))):
+            if p == RDF.type:
+                continue
+            rows.setdefault(str(p), (self.value(graph, p), []))[1].append(self.value(graph, o))
+        incoming = sorted({(self.value(graph, s), self.value(graph, p))
+                           for s, p in graph.subject_predicates(iri)},
+                          key=lambda sp: (sp[1].text, sp[0].text))
+        template = self.pages.environment.get_template("resource.html")
+        return template.render(
+            title=self.label(graph, iri) or key, iri=str(iri), types=types,
+            rows=list(rows.values()), incoming=incoming, key=key,
+            formats=[f for f in DOCUMENT_FORMATS if f.name != "html"],
+        ).encode()
+
+    # -- vocabulary, shapes, release files --------------------------------------------------
+    def release_file(self, request: Request) -> Response:
+        """``/releases/{version}/{path}``: a file of a published release, never outside it."""
+        dist = self.settings.dist.resolve()
+        version, path = request.path_params["version"], request.path_params["path"]
+        target = (dist / "releases" / version / path).resolve()
+        root = (dist / "releases").resolve()
+        if not target.is_relative_to(root) or not target.is_file():
+            raise NotFound(f"no release file {version}/{path}")
+        fmt = next((f for f in BY_NAME.values() if path.endswith(f.suffix)), None)
+        return FileResponse(target, media_type=media_type(fmt) if fmt else None,
+                            headers={"Cache-Control": CACHE_CONTROL})
+
+    def vocabulary_document(self, request: Request) -> Response:
+        """``/def/cfu``, ``/def/cfu/{version}`` and ``/def/shapes``, by content negotiation."""
+        if self.release is None:
+            raise NotFound("no release is served here")
+        name = request.path_params.get("name", "cfu")
+        fmt = self.negotiate(request, TERM_FORMATS[1:] if name == "shapes" else TERM_FORMATS)
+        version = request.path_params.get("version", str(self.meta.get("vocabulary_version")))
+        if name == "shapes":
+            folder, stem = self.release / "shapes", "lima-lod-shapes"
+        elif name != "cfu":
+            raise NotFound(f"no vocabulary {name}")
+        elif version == self.meta.get("vocabulary_version"):
+            folder, stem = self.release / "vocabulary", f"cfu-{version}"
+        else:
+            raise NotFound(f"no vocabulary version {version} in the served release")
+        target = folder / ("index.html" if fmt.name == "html" else f"{stem}{fmt.suffix}")
+        if not target.is_file():
+            raise NotAcceptable(f"{request.url.path} is not available as {fmt.media_type}")
+        return FileResponse(target, media_type=media_type(fmt),
+                            headers={"Vary": "Accept", "Cache-Control": CACHE_CONTROL})
+
+    def home(self, request: Request) -> Response:
+        """``/``: what is served here, with links to the endpoint, the data and the documents."""
+        template = self.pages.environment.get_template("home.html")
+        statistics = self.store.statistics()
+        files = [f for f in self.meta.get("files", []) if isinstance(f, dict)]
+        body = template.render(meta=self.meta, files=files, triples=statistics.triples,
+                               graphs=sorted(statistics.graphs.items()),
+                               version=self.meta.get("version"))
+        return Response(body.encode(), media_type="text/html; charset=utf-8",
+                        headers={"Cache-Control": CACHE_CONTROL})
+
+    def negotiate(self, request: Request, candidates: tuple[Format, ...]) -> Format:
+        wanted = request.query_params.get("format")
+        fmt = override(wanted, candidates) if wanted else negotiate(
+            request.headers.get("accept"), candidates)
+        if fmt is None:
+            raise NotAcceptable("available as " + ", ".join(f.media_type for f in candidates))
+        return fmt
+
+
+def media_type(fmt: Format | None) -> str:
+    """The Content-Type of a format, with a charset for text."""
+    if fmt is None:
+        return "application/octet-stream"
+    text = fmt.media_type.startswith("text/") or fmt.media_type.endswith(("json", "+xml"))
+    return f"{fmt.media_type}; charset=utf-8" if text else fmt.media_type

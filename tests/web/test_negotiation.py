@@ -1,0 +1,112 @@
+"""Accept parsing and format choice, as a table of cases."""
+
+from __future__ import annotations
+
+import pytest
+
+from lima_lod.errors import NotAcceptable
+from lima_lod.formats import BY_NAME
+from lima_lod.results import Kind
+from lima_lod.web.negotiation import (
+    CANDIDATES,
+    DESCRIPTION,
+    MediaRange,
+    choose,
+    describe,
+    negotiate,
+    parse_accept,
+    store_choice,
+)
+
+SELECT = CANDIDATES[Kind.SOLUTIONS]
+GRAPH = CANDIDATES[Kind.GRAPH]
+
+# (Accept header, candidates, expected row name or None for 406)
+CASES = [
+    (None, SELECT, "json"),
+    ("", SELECT, "json"),
+    ("*/*", SELECT, "json"),
+    ("*/*", GRAPH, "turtle"),
+    ("application/sparql-results+xml", SELECT, "xml"),
+    ("application/sparql-results+xml, application/rdf+xml", SELECT, "xml"),
+    ("application/sparql-results+xml, application/rdf+xml", GRAPH, "rdfxml"),
+    ("text/csv;q=0.5, text/tab-separated-values", SELECT, "tsv"),
+    ("text/csv;q=0.5, text/tab-separated-values;q=0.4", SELECT, "csv"),
+    ("text/*", SELECT, "csv"),
+    ("text/*", GRAPH, "turtle"),
+    ("application/json", SELECT, "json"),
+    ("application/xml", SELECT, "xml"),
+    ("application/ld+json", GRAPH, "jsonld"),
+    ("application/n-triples", GRAPH, "ntriples"),
+    ("application/n-quads", GRAPH, "nquads"),
+    ("application/trig", GRAPH, "trig"),
+    ("text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8", SELECT, "html"),
+    ("text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8", GRAPH, "html"),
+    # q=0 excludes, even when a wildcard would admit it
+    ("application/sparql-results+json;q=0, */*", SELECT, "xml"),
+    ("*/*;q=0.1, text/turtle;q=0", GRAPH, "ntriples"),
+    # the most specific range decides a type's q, whatever the order
+    ("text/csv;q=0.2, text/*;q=0.9", SELECT, "tsv"),
+    ("text/turtle;q=0.2, text/*;q=0.9", GRAPH, "ntriples"),  # N-Triples is also text/plain
+    ("TEXT/CSV", SELECT, "csv"),
+    ("image/png", SELECT, None),
+    ("application/sparql-results+json;q=0", SELECT, None),
+    # malformed elements are skipped, a bad q counts as 1
+    ("garbage, text/csv", SELECT, "csv"),
+    ("text/csv;q=abc", SELECT, "csv"),
+    ("garbage", SELECT, "json"),
+    # accept-extensions after q do not change the range
+    ("text/tab-separated-values;q=0.9;foo=bar, text/csv;q=0.8", SELECT, "tsv"),
+]
+
+
+@pytest.mark.parametrize(("accept", "candidates", "expected"), CASES)
+def test_negotiate(accept: str | None, candidates: tuple, expected: str | None) -> None:
+    chosen = negotiate(accept, candidates)
+    assert (chosen.name if chosen else None) == expected
+
+
+def test_parse_accept_reads_q_values_and_wildcards() -> None:
+    assert parse_accept("text/*;q=0.3, */*;q=0, application/json") == [
+        MediaRange("text", "*", 0.3), MediaRange("*", "*", 0.0),
+        MediaRange("application", "json", 1.0)]
+
+
+def test_query_kind_decides_the_family() -> None:
+    chosen = choose("application/sparql-results+xml, application/rdf+xml", None)
+    assert chosen[Kind.SOLUTIONS] == BY_NAME["xml"]
+    assert chosen[Kind.BOOLEAN] == BY_NAME["xml"]
+    assert chosen[Kind.GRAPH] == BY_NAME["rdfxml"]
+
+
+@pytest.mark.parametrize(("param", "kind", "expected"), [
+    ("csv", Kind.SOLUTIONS, "csv"), ("text/csv", Kind.SOLUTIONS, "csv"),
+    ("turtle", Kind.GRAPH, "turtle"), ("csv", Kind.GRAPH, None),
+    ("application/ld+json", Kind.GRAPH, "jsonld"), ("JSON", Kind.SOLUTIONS, "json")])
+def test_format_parameter_overrides_accept(param: str, kind: Kind, expected: str | None) -> None:
+    chosen = choose("application/sparql-results+xml", param)[kind]
+    assert (chosen.name if chosen else None) == expected
+
+
+def test_nothing_acceptable_is_406() -> None:
+    with pytest.raises(NotAcceptable) as info:
+        choose("image/png", None)
+    assert info.value.status == 406
+    with pytest.raises(NotAcceptable):
+        choose(None, "no-such-format")
+
+
+def test_pages_are_written_as_data_first() -> None:
+    choice = store_choice(choose("text/html", None))
+    assert (choice.solutions, choice.boolean, choice.graph) == ("json", "json", "ntriples")
+
+
+def test_service_description_formats() -> None:
+    assert describe(None, None).name == "turtle"
+    assert describe("application/ld+json", None).name == "jsonld"
+    assert describe("application/rdf+xml", None).name == "rdfxml"
+    assert describe("text/html", None).name == "html"
+    assert describe("*/*", "jsonld").name == "jsonld"
+    with pytest.raises(NotAcceptable):
+        describe("application/sparql-results+json", None)
+    assert all(f.rdflib or f.name == "html" for f in DESCRIPTION)

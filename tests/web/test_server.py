@@ -1,0 +1,141 @@
+"""The real server (uvicorn with h11) over sockets: Java's h2c upgrade, SERVICE, curl, serve()."""
+
+from __future__ import annotations
+
+import json
+import os
+import select
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import textwrap
+import urllib.request
+from pathlib import Path
+from urllib.parse import quote, urlsplit
+
+import pytest
+from webkit import SLASHED
+
+QUERY = f"SELECT ?o WHERE {{ <{SLASHED}> ?p ?o }} ORDER BY ?o"
+
+
+def raw_request(url: str, request: bytes) -> tuple[int, dict[str, str], bytes]:
+    """Send bytes as they are; read one response (Connection: close)."""
+    parts = urlsplit(url)
+    with socket.create_connection((parts.hostname, parts.port), timeout=30) as sock:
+        sock.sendall(request)
+        data = b""
+        while chunk := sock.recv(65536):
+            data += chunk
+    head, _, body = data.partition(b"\r\n\r\n")
+    lines = head.decode("latin-1").split("\r\n")
+    headers = {k.lower(): v.strip() for k, _, v in (line.partition(":") for line in lines[1:])}
+    if headers.get("transfer-encoding") == "chunked":
+        decoded, rest = b"", body
+        while True:
+            size_line, _, rest = rest.partition(b"\r\n")
+            size = int(size_line, 16)
+            if size == 0:
+                break
+            decoded, rest = decoded + rest[:size], rest[size + 2:]
+        body = decoded
+    return int(lines[0].split()[1]), headers, body
+
+
+def h2c_post(url: str, content_type: str, body: bytes) -> bytes:
+    host = urlsplit(url).netloc
+    return (f"POST /sparql HTTP/1.1\r\nHost: {host}\r\nConnection: Upgrade, HTTP2-Settings\r\n"
+            f"Upgrade: h2c\r\nHTTP2-Settings: AAEAAEAAAAIAAAABAAMAAABkAAQBAAAAAAUAAEAA\r\n"
+            f"Content-Type: {content_type}\r\nAccept: application/sparql-results+json\r\n"
+            f"Content-Length: {len(body)}\r\nUser-Agent: Java-http-client/17\r\n\r\n"
+            ).encode() + body
+
+
+def values(body: bytes) -> list[str]:
+    return [b["o"]["value"] for b in json.loads(body)["results"]["bindings"]]
+
+
+@pytest.mark.parametrize(("content_type", "body"), [
+    ("application/sparql-query", QUERY.encode()),
+    ("application/x-www-form-urlencoded", f"query={quote(QUERY, safe='')}".encode())])
+def test_post_with_upgrade_h2c_keeps_its_body(live: str, content_type: str, body: bytes) -> None:
+    status, _, answer = raw_request(live, h2c_post(live, content_type, body)
+                                    .replace(b"Upgrade, ", b"close, Upgrade, "))
+    assert status == 200, answer
+    assert "Slashed" in values(answer)
+
+
+def test_a_service_clause_never_contacts_the_service(live: str) -> None:
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(8)
+    port = listener.getsockname()[1]
+    try:
+        for query in (f"SELECT * {{ SERVICE <http://127.0.0.1:{port}/sparql> {{ ?s ?p ?o }} }}",
+                      (f"ASK {{ FILTER EXISTS {{ SERVICE SILENT <http://127.0.0.1:{port}/> "
+                       "{ ?s ?p ?o } } }")):
+            request = urllib.request.Request(f"{live}/sparql", data=query.encode(),
+                                             headers={"Content-Type": "application/sparql-query"})
+            with pytest.raises(urllib.error.HTTPError) as info:
+                urllib.request.urlopen(request, timeout=30)
+            assert info.value.code == 400 and b"SERVICE" in info.value.read()
+        # The refusal came before evaluation, so no connection can be pending or have been made.
+        readable, _, _ = select.select([listener], [], [], 0)
+        assert readable == []
+    finally:
+        listener.close()
+
+
+@pytest.mark.skipif(shutil.which("curl") is None, reason="needs curl (apt-get install curl)")
+def test_curl(live: str) -> None:
+    def curl(*args: str) -> bytes:
+        return subprocess.run(["curl", "-sS", "--fail", *args], check=True,
+                              capture_output=True, timeout=60).stdout
+
+    endpoint = f"{live}/sparql"
+    by_get = curl("-G", endpoint, "--data-urlencode", f"query={QUERY}")
+    by_form = curl(endpoint, "--data-urlencode", f"query={QUERY}")
+    by_direct = curl(endpoint, "-H", "Content-Type: application/sparql-query",
+                     "--data-binary", QUERY)
+    assert values(by_get) == values(by_form) == values(by_direct)
+    head = curl("-I", "-G", endpoint, "--data-urlencode", f"query={QUERY}").decode()
+    assert head.startswith("HTTP/1.1 200") and "etag:" in head.lower()
+    as_csv = curl("-G", endpoint, "-H", "Accept: text/csv", "--data-urlencode", f"query={QUERY}")
+    assert as_csv.decode().splitlines()[0] == "o"
+
+
+def test_serve_runs_until_terminated(dist: Path, tmp_path: Path) -> None:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    script = textwrap.dedent(f"""
+        from lima_lod.settings import load_settings
+        from lima_lod.web.server import serve
+        if __name__ == "__main__":
+            serve(load_settings({{"dist": {str(dist)!r}, "port": {port}, "workers": 1,
+                                 "store_dir": {str(tmp_path)!r}}}, environ={{}}))
+    """)
+    process = subprocess.Popen([sys.executable, "-c", script], stderr=subprocess.PIPE,
+                               env={**os.environ, "PYTHONUNBUFFERED": "1"})
+    try:
+        url = f"http://127.0.0.1:{port}/sparql?query=" + quote("ASK {}")
+        for _ in range(600):  # bounded: up to about a minute for the server to come up
+            if process.poll() is not None:
+                break
+            try:
+                with urllib.request.urlopen(url, timeout=5) as response:
+                    assert json.loads(response.read())["boolean"] is True
+                    break
+            except OSError:
+                select.select([], [], [], 0.1)
+        else:
+            pytest.fail("the server did not answer")
+        assert process.poll() is None, process.stderr.read() if process.stderr else ""
+    finally:
+        process.send_signal(signal.SIGTERM)
+        process.wait(60)
+    # uvicorn shuts down gracefully, then re-raises the signal it caught.
+    assert process.returncode in (0, -signal.SIGTERM)
+    assert b"Traceback" not in (process.stderr.read() if process.stderr else b"")

@@ -1,0 +1,107 @@
+"""Queries run in killable worker processes: deadline, memory bound, and the others go on."""
+
+from __future__ import annotations
+
+import json
+import os
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+from httpx import Response
+from webkit import SLASHED, make_settings
+
+from lima_lod.errors import QueryTimeout
+from lima_lod.results import Choice
+from lima_lod.store import EmbeddedStore, Job
+from lima_lod.web.app import create_app
+from lima_lod.web.workers import InlineRunner, WorkerPool
+
+# Counting a five-way cartesian product of the release streams (no memory) for far longer than
+# the 2 s deadline; ordering a four-way one needs gigabytes, past the 256 MiB bound.
+ENDLESS = ("SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l . "
+           "?m ?n2 ?o }")
+HUNGRY = "SELECT * WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l } ORDER BY ?c ?f ?i ?l"
+QUICK = f"SELECT ?o WHERE {{ <{SLASHED}> ?p ?o }}"
+JSON = Choice("json", "json", "turtle")
+
+
+@pytest.fixture(scope="module")
+def strict(dist: Path) -> Iterator[TestClient]:
+    settings = make_settings(dist, query_timeout=2.0, query_memory_mb=256, workers=2,
+                             cache_mb=0)
+    with TestClient(create_app(settings, EmbeddedStore.open(settings))) as client:
+        yield client
+
+
+def pool(client: TestClient) -> WorkerPool:
+    runner = client.app.state.endpoint.runner  # type: ignore[attr-defined]
+    assert isinstance(runner, WorkerPool)
+    return runner
+
+
+def alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    return True
+
+
+def wait_for_workers(workers: WorkerPool, count: int) -> None:
+    give_up = time.monotonic() + 60  # a replacement worker starts in the background
+    while len(workers.pids()) < count and time.monotonic() < give_up:
+        time.sleep(0.05)
+
+
+def test_a_runaway_query_gets_503_at_the_deadline_while_others_are_answered(
+        strict: TestClient) -> None:
+    workers = pool(strict)
+    before = workers.pids()
+    slow: list[Response] = []
+    thread = threading.Thread(
+        target=lambda: slow.append(strict.get("/sparql", params={"query": ENDLESS})))
+    thread.start()
+    quick = strict.get("/sparql", params={"query": QUICK})
+    still_running = thread.is_alive()
+    thread.join(60)
+    assert quick.status_code == 200 and json.loads(quick.content)["results"]["bindings"]
+    assert still_running, "the quick query was answered while the runaway one ran"
+    assert slow[0].status_code == 503
+    assert "deadline" in slow[0].text and "Traceback" not in slow[0].text
+    # The work really stopped: the worker that ran it is gone, a fresh one replaces it.
+    gone = before - workers.pids()
+    assert len(gone) == 1 and not alive(gone.pop())
+    wait_for_workers(workers, 2)
+    assert strict.get("/sparql", params={"query": QUICK + " "}).status_code == 200
+
+
+def test_a_query_past_the_memory_bound_gets_503(strict: TestClient) -> None:
+    workers = pool(strict)
+    wait_for_workers(workers, 2)
+    response = strict.get("/sparql", params={"query": HUNGRY})
+    assert response.status_code == 503 and "memory" in response.text
+    wait_for_workers(workers, 2)
+    assert strict.get("/sparql", params={"query": QUICK + "  "}).status_code == 200
+
+
+def test_the_pool_answers_and_passes_errors_back(store: EmbeddedStore) -> None:
+    workers = WorkerPool(store, 1, 512)
+    workers.start()
+    try:
+        answer = workers.run(Job(QUICK, JSON, 10), time.monotonic() + 30)
+        values = {b["o"]["value"] for b in json.loads(answer.body)["results"]["bindings"]}
+        assert "Slashed" in values
+        with pytest.raises(QueryTimeout):
+            workers.run(Job(ENDLESS, JSON, 10), time.monotonic() + 0.5)
+    finally:
+        workers.close()
+    assert workers.pids() == set()
+
+
+def test_inline_runner_refuses_a_passed_deadline(store: EmbeddedStore) -> None:
+    with pytest.raises(QueryTimeout):
+        InlineRunner(store).run(Job(QUICK, JSON, 10), time.monotonic() - 1)
