@@ -11,7 +11,6 @@ succeed are replayed expecting 403, and their follow-up query must show nothing 
 from __future__ import annotations
 
 import json
-import socket
 import xml.etree.ElementTree as ET
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -21,6 +20,7 @@ import pytest
 from pyshacl import validate
 from rdflib import RDF, RDFS, Graph, Literal, Namespace, URIRef
 from rdflib.collection import Collection
+from webkit import raw_request
 
 from lima_lod.settings import load_settings
 from lima_lod.store import EmbeddedStore
@@ -106,20 +106,14 @@ CASES = protocol_cases() if SUITE.exists() else []
 
 
 def send(url: str, step: Step) -> tuple[int, str, bytes]:
-    host, port = url.removeprefix("http://").split(":")
-    head = [f"{step.method} {step.path} HTTP/1.1", f"Host: {host}:{port}", "Connection: close"]
+    host = url.removeprefix("http://")
+    head = [f"{step.method} {step.path} HTTP/1.1", f"Host: {host}", "Connection: close"]
     head += [f"{name}: {value}" for name, value in step.headers.items()]
     if step.body or step.method == "POST":
         head.append(f"Content-Length: {len(step.body)}")
-    with socket.create_connection((host, int(port)), timeout=60) as sock:
-        sock.sendall(("\r\n".join(head) + "\r\n\r\n").encode() + step.body)
-        data = b""
-        while chunk := sock.recv(65536):
-            data += chunk
-    header_block, _, body = data.partition(b"\r\n\r\n")
-    lines = header_block.decode("latin-1").split("\r\n")
-    headers = {k.lower(): v.strip() for k, _, v in (line.partition(":") for line in lines[1:])}
-    return int(lines[0].split()[1]), headers.get("content-type", ""), body
+    status, headers, body = raw_request(url, ("\r\n".join(head) + "\r\n\r\n").encode()
+                                        + step.body)
+    return status, headers.get("content-type", ""), body
 
 
 def boolean_of(content_type: str, body: bytes) -> bool:

@@ -16,32 +16,9 @@ from pathlib import Path
 from urllib.parse import quote, urlsplit
 
 import pytest
-from webkit import SLASHED
+from webkit import SLASHED, raw_request
 
 QUERY = f"SELECT ?o WHERE {{ <{SLASHED}> ?p ?o }} ORDER BY ?o"
-
-
-def raw_request(url: str, request: bytes) -> tuple[int, dict[str, str], bytes]:
-    """Send bytes as they are; read one response (Connection: close)."""
-    parts = urlsplit(url)
-    with socket.create_connection((parts.hostname, parts.port), timeout=30) as sock:
-        sock.sendall(request)
-        data = b""
-        while chunk := sock.recv(65536):
-            data += chunk
-    head, _, body = data.partition(b"\r\n\r\n")
-    lines = head.decode("latin-1").split("\r\n")
-    headers = {k.lower(): v.strip() for k, _, v in (line.partition(":") for line in lines[1:])}
-    if headers.get("transfer-encoding") == "chunked":
-        decoded, rest = b"", body
-        while True:
-            size_line, _, rest = rest.partition(b"\r\n")
-            size = int(size_line, 16)
-            if size == 0:
-                break
-            decoded, rest = decoded + rest[:size], rest[size + 2:]
-        body = decoded
-    return int(lines[0].split()[1]), headers, body
 
 
 def h2c_post(url: str, content_type: str, body: bytes) -> bytes:

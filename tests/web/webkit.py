@@ -7,7 +7,9 @@ Imported by ``conftest.py`` and the test modules; ``lima-lod build`` is not need
 from __future__ import annotations
 
 import json
+import socket
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from lima_lod.settings import Settings, load_settings
 
@@ -61,3 +63,26 @@ def make_settings(dist: Path, **overrides: object) -> Settings:
                                  "workers": 2, "query_timeout": 10.0}
     values.update(overrides)
     return load_settings(values, environ={})
+
+
+def raw_request(url: str, request: bytes) -> tuple[int, dict[str, str], bytes]:
+    """Send bytes as they are; read one response (Connection: close)."""
+    parts = urlsplit(url)
+    with socket.create_connection((parts.hostname, parts.port), timeout=30) as sock:
+        sock.sendall(request)
+        data = b""
+        while chunk := sock.recv(65536):
+            data += chunk
+    head, _, body = data.partition(b"\r\n\r\n")
+    lines = head.decode("latin-1").split("\r\n")
+    headers = {k.lower(): v.strip() for k, _, v in (line.partition(":") for line in lines[1:])}
+    if headers.get("transfer-encoding") == "chunked":
+        decoded, rest = b"", body
+        while True:
+            size_line, _, rest = rest.partition(b"\r\n")
+            size = int(size_line, 16)
+            if size == 0:
+                break
+            decoded, rest = decoded + rest[:size], rest[size + 2:]
+        body = decoded
+    return int(lines[0].split()[1]), headers, body
