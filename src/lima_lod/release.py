@@ -183,7 +183,12 @@ def _write_files(folder: Path, built: Built, report: Validation, shapes: Graph,
     for graph in built.dataset.graphs():
         if len(graph):
             dataset.graph(graph.identifier).__iadd__(graph)
-    dataset.graph(iris.graph(METADATA_GRAPH)).__iadd__(inside.union())
+    # What a data graph already states is not repeated here: engines that take the default graph
+    # as the union of the named graphs (pyoxigraph) would count such a triple twice.
+    metadata = dataset.graph(iris.graph(METADATA_GRAPH))
+    for s, p, o in inside.union():
+        if next(dataset.quads((s, p, o, None)), None) is None:
+            metadata.add((s, p, o))
     union = dumps.union_graph(dataset, iris)
     dump_files = dumps.write_dumps(folder, dataset, iris, union)
     infos += [describe(folder, path) for path in dump_files]
