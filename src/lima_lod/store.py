@@ -34,6 +34,9 @@ from .results import Answer, Choice, write
 from .settings import Settings
 
 NQUADS = "lima-lod.nq"
+#: A release whose N-Quads dump is at most this big is served from memory, in each worker (a
+#: million triples, ~200 MB of N-Quads, stays on disk to keep memory low).
+IN_MEMORY_BYTES = 16 * 1024 * 1024
 
 
 @dataclass(frozen=True)
@@ -158,9 +161,16 @@ class EmbeddedStore:
 
     @property
     def handle(self) -> ox.Store:
-        """The read-only pyoxigraph store, opened on first use in this process."""
+        """The pyoxigraph store, opened on first use in this process: the release in memory when
+        it is small (queries then run about 3x faster than on disk), else the on-disk database,
+        read-only. Either way nothing is ever written to it."""
         if self._handle is None:
-            self._handle = ox.Store.read_only(str(self.database))
+            if self.release is not None and self.release.nquads.stat().st_size <= IN_MEMORY_BYTES:
+                store = ox.Store()
+                _bulk_load(store, self.release.nquads)
+                self._handle = store
+            else:
+                self._handle = ox.Store.read_only(str(self.database))
         return self._handle
 
     def graphs(self) -> frozenset[str]:
@@ -220,17 +230,22 @@ def prepare_database(release: Release, store_path: Path) -> Path:
     return target
 
 
+def _bulk_load(store: ox.Store, nquads: Path) -> None:
+    """Load an N-Quads file (plain or gzipped) into a store."""
+    if nquads.suffix == ".gz":
+        with gzip.open(nquads, "rb") as source:
+            store.bulk_load(input=cast(IO[bytes], source), format=ox.RdfFormat.N_QUADS)
+    else:
+        store.bulk_load(path=str(nquads), format=ox.RdfFormat.N_QUADS)
+
+
 def _build_database(release: Release, target: Path) -> None:
     work = target.parent / f".{target.name}.{os.getpid()}"
     shutil.rmtree(work, ignore_errors=True)
     work.mkdir(parents=True)
     try:
         writer = ox.Store(str(work))
-        if release.nquads.suffix == ".gz":
-            with gzip.open(release.nquads, "rb") as source:
-                writer.bulk_load(input=cast(IO[bytes], source), format=ox.RdfFormat.N_QUADS)
-        else:
-            writer.bulk_load(path=str(release.nquads), format=ox.RdfFormat.N_QUADS)
+        _bulk_load(writer, release.nquads)
         writer.flush()
         del writer  # releases the database lock before the folder moves
         (work / "COMPLETE").write_text(release.version, encoding="utf-8")

@@ -10,6 +10,7 @@ import pytest
 from fastapi.testclient import TestClient
 from webkit import GRAPHS, SLASHED, make_settings, quads, write_release
 
+from lima_lod import store as store_module
 from lima_lod.errors import BadRequest, EngineError, MalformedQuery, ReleaseError
 from lima_lod.results import Choice
 from lima_lod.store import Dataset, EmbeddedStore, Job, RemoteStore, find_release
@@ -43,11 +44,20 @@ def test_graphs_and_statistics(store: EmbeddedStore) -> None:
     assert statistics.graphs[GRAPHS["vocabulary"]] == 3
 
 
-def test_the_database_is_read_only_and_reused(store: EmbeddedStore, settings) -> None:
+def test_the_database_is_read_only_and_reused(store: EmbeddedStore, settings,
+                                              monkeypatch: pytest.MonkeyPatch) -> None:
     again = EmbeddedStore.open(settings)
     assert again.database == store.database
+    # A release too big for memory is served from the database on disk, opened read-only.
+    monkeypatch.setattr(store_module, "IN_MEMORY_BYTES", 0)
+    on_disk = EmbeddedStore.open(settings)
     with pytest.raises(RuntimeError, match="read-write"):
-        store.handle.update(f"INSERT DATA {{ <{SLASHED}> <http://x/p> 1 }}")
+        on_disk.handle.update(f"INSERT DATA {{ <{SLASHED}> <http://x/p> 1 }}")
+    # The one way in, run(), evaluates queries only: an update does not even parse there.
+    before = store.statistics()
+    with pytest.raises(MalformedQuery):
+        store.run(Job(f"INSERT DATA {{ <{SLASHED}> <http://x/p> 1 }}", JSON, 10), 0)
+    assert store.statistics() == before
 
 
 def test_a_store_pickles_to_its_paths(store: EmbeddedStore) -> None:
