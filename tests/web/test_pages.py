@@ -56,3 +56,11 @@ def test_no_resource_leaves_the_server(client: TestClient) -> None:
     assert all(ref and "//" not in ref for ref in external)
     css = client.get("/static/sparql.css")
     assert css.status_code == 200 and "table" in css.text
+
+
+def test_datatypes_are_shown_short(client: TestClient) -> None:
+    query = 'SELECT ?d ?t WHERE { VALUES (?d ?t) { (1.5 "x"^^<http://example.org/type>) } }'
+    page = BeautifulSoup(client.get("/sparql", params={"query": query},
+                                    headers={"Accept": "text/html"}).content, "html.parser")
+    notes = [small.get_text() for small in page.find(id="results").find_all("small")]
+    assert notes == ["xsd:decimal", "http://example.org/type"]

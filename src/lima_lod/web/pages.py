@@ -14,6 +14,7 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 
 from ..results import Answer, Kind
 
+XSD = "http://www.w3.org/2001/XMLSchema#"
 DEFAULT_QUERY = "SELECT ?subject ?predicate ?object\nWHERE { ?subject ?predicate ?object }\nLIMIT 10"
 #: The formats offered for download from the form (row names of the format table).
 DOWNLOADS = ("json", "xml", "csv", "tsv", "turtle", "ntriples", "rdfxml", "jsonld")
@@ -37,6 +38,11 @@ class Table:
     boolean: bool | None = None
 
 
+def _short(datatype: str) -> str:
+    """An XML Schema datatype as people write it (``xsd:decimal``); others in full."""
+    return datatype.replace(XSD, "xsd:", 1) if datatype.startswith(XSD) else datatype
+
+
 def _cell(term: dict[str, object]) -> Cell:
     value = str(term.get("value"))
     kind = term.get("type")
@@ -46,7 +52,7 @@ def _cell(term: dict[str, object]) -> Cell:
         return Cell(f"_:{value}")
     if kind == "triple":
         return Cell(json.dumps(term.get("value")))
-    note = term.get("xml:lang") or term.get("datatype") or ""
+    note = term.get("xml:lang") or _short(str(term.get("datatype") or ""))
     return Cell(value, note=str(note))
 
 
@@ -56,7 +62,7 @@ def _term(term: ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple) -> Cell:
     if isinstance(term, ox.BlankNode):
         return Cell(str(term))
     if isinstance(term, ox.Literal):
-        return Cell(term.value, note=term.language or term.datatype.value)
+        return Cell(term.value, note=term.language or _short(term.datatype.value))
     return Cell(str(term))
 
 
