@@ -41,6 +41,13 @@ class Format:
         """The format's IRI in the W3C formats namespace, if it has one."""
         return f"{W3C_FORMATS}{self.w3c}" if self.w3c else None
 
+    @property
+    def content_type(self) -> str:
+        """The ``Content-Type`` to answer with: the media type, with a charset for text."""
+        textual = self.media_type.startswith("text/") or self.media_type.endswith(
+            ("+xml", "+json"))
+        return f"{self.media_type}; charset=utf-8" if textual else self.media_type
+
     def matches(self, media_type: str) -> bool:
         """Say whether a bare, lower-case media type names this format."""
         return media_type == self.media_type or media_type in self.aliases

@@ -156,3 +156,15 @@ def test_pages_escape_what_they_render(tmp_path: Path) -> None:
     assert page.find("script") is None
     assert page.find(id="title").get_text() == hostile
     assert not [a for a in page.find_all("a") if a["href"].startswith("javascript:")]
+
+
+@pytest.mark.parametrize(("path", "media_type"), [
+    ("lima-lod.nt.gz", "application/gzip"),
+    ("csv/ratings-long.csv", "text/csv"),
+    ("SHA256SUMS", "text/plain"),
+])
+def test_release_files_carry_their_media_type(client: TestClient, path: str,
+                                              media_type: str) -> None:
+    response = client.get(f"/releases/2021.1/{path}")
+    assert response.status_code == 200
+    assert response.headers["content-type"].split(";")[0] == media_type

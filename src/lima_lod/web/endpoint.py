@@ -32,11 +32,6 @@ CACHE_CONTROL = "public, max-age=300"
 ALLOW = "GET, HEAD, POST, OPTIONS"
 
 
-def _media_type(fmt: Format) -> str:
-    text = fmt.media_type.startswith("text/") or fmt.media_type.endswith(("+xml", "+json"))
-    return f"{fmt.media_type}; charset=utf-8" if text else fmt.media_type
-
-
 def wants_page(request: Request) -> bool:
     """Say whether a person's browser asked (its Accept puts HTML first)."""
     accept = request.headers.get("accept")
@@ -136,8 +131,8 @@ class Endpoint:
             headers["X-Result-Truncated"] = "true"
         if fmt.name == "html":
             page = self.pages.query_page(operation.query, answer)
-            return Response(page, headers=headers, media_type=_media_type(fmt))
-        return Response(answer.body, headers=headers, media_type=_media_type(fmt))
+            return Response(page, headers=headers, media_type=fmt.content_type)
+        return Response(answer.body, headers=headers, media_type=fmt.content_type)
 
     async def _run(self, query: str, dataset: Dataset | None, choice: Choice) \
             -> Answer:
@@ -160,11 +155,11 @@ class Endpoint:
         if self._not_modified(request, headers):
             return Response(status_code=304, headers=headers)
         if fmt.name == "html":
-            return Response(self.pages.query_page(), headers=headers, media_type=_media_type(fmt))
+            return Response(self.pages.query_page(), headers=headers, media_type=fmt.content_type)
         if fmt.name not in self._descriptions:
             self._descriptions[fmt.name] = serialize(self.description, fmt, self.prefixes)
         return Response(self._descriptions[fmt.name], headers=headers,
-                        media_type=_media_type(fmt))
+                        media_type=fmt.content_type)
 
     def error_page(self, request: Request, error: LimaLodError) -> bytes | None:
         """The HTML page for an error, when a browser asked; None otherwise."""

@@ -24,7 +24,7 @@ from starlette.requests import Request
 from starlette.responses import FileResponse, RedirectResponse, Response
 
 from ..errors import NotAcceptable, QueryError
-from ..formats import BY_NAME, Format
+from ..formats import BY_NAME, Format, of_file
 from ..iris import SKOS
 from ..results import Choice
 from ..settings import Settings
@@ -69,11 +69,6 @@ class Value:
     text: str
     link: str | None = None
     note: str = ""
-
-
-def by_suffix(suffix: str) -> Format | None:
-    """The document format of a file suffix (``.ttl``...)."""
-    return next((f for f in DOCUMENT_FORMATS if f.suffix == suffix), None)
 
 
 class Resources:
@@ -187,7 +182,7 @@ class Resources:
                                    auto_compact=True).encode()
         else:
             body = graph.serialize(format=fmt.rdflib or "turtle", encoding="utf-8")
-        return Response(body, media_type=media_type(fmt), headers=headers)
+        return Response(body, media_type=fmt.content_type, headers=headers)
 
     def page(self, graph: Graph, iri: URIRef, key: str) -> bytes:
         types = [self.value(graph, t) for t in graph.objects(iri, RDF.type)]
@@ -216,8 +211,8 @@ class Resources:
         root = (dist / "releases").resolve()
         if not target.is_relative_to(root) or not target.is_file():
             raise NotFound(f"no release file {version}/{path}")
-        fmt = next((f for f in BY_NAME.values() if path.endswith(f.suffix)), None)
-        return FileResponse(target, media_type=media_type(fmt) if fmt else None,
+        fmt, compression = of_file(path)  # a .nt.gz file is served as the gzip it is
+        return FileResponse(target, media_type=(compression or fmt).content_type,
                             headers={"Cache-Control": CACHE_CONTROL})
 
     def vocabulary_document(self, request: Request) -> Response:
@@ -238,7 +233,7 @@ class Resources:
         target = folder / ("index.html" if fmt.name == "html" else f"{stem}{fmt.suffix}")
         if not target.is_file():
             raise NotAcceptable(f"{request.url.path} is not available as {fmt.media_type}")
-        return FileResponse(target, media_type=media_type(fmt),
+        return FileResponse(target, media_type=fmt.content_type,
                             headers={"Vary": "Accept", "Cache-Control": CACHE_CONTROL})
 
     def home(self, request: Request) -> Response:
@@ -260,10 +255,3 @@ class Resources:
             raise NotAcceptable("available as " + ", ".join(f.media_type for f in candidates))
         return fmt
 
-
-def media_type(fmt: Format | None) -> str:
-    """The Content-Type of a format, with a charset for text."""
-    if fmt is None:
-        return "application/octet-stream"
-    text = fmt.media_type.startswith("text/") or fmt.media_type.endswith(("json", "+xml"))
-    return f"{fmt.media_type}; charset=utf-8" if text else fmt.media_type
