@@ -60,7 +60,8 @@ def create_app(settings: Settings, store: Store) -> FastAPI:
         store: where queries are answered (embedded release or remote engine).
     """
     runner = runner_for(store, settings.workers, settings.query_memory_mb)
-    endpoint = Endpoint(settings, store, runner)
+    statistics = store.statistics()  # the data is immutable per release: counted once
+    endpoint = Endpoint(settings, store, runner, statistics)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -90,7 +91,7 @@ def create_app(settings: Settings, store: Store) -> FastAPI:
         return error_response(500, "internal error; the server log has the details")
 
     app.add_route("/sparql", sparql, methods=["GET", "HEAD", "POST", "OPTIONS"])
-    resources = Resources(settings, store, runner, endpoint.pages)
+    resources = Resources(settings, store, runner, endpoint.pages, statistics)
     for path, handler in (
             ("/", resources.home), ("/id/{key:path}", resources.thing),
             ("/doc/{key:path}", resources.document),

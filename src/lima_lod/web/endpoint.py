@@ -21,7 +21,7 @@ from ..formats import W3C_FORMATS, Format
 from ..iris import DCTERMS, SD, VOID
 from ..results import Answer, Choice
 from ..settings import Settings
-from ..store import Dataset, Job, Store
+from ..store import Dataset, Job, Statistics, Store
 from . import guard, negotiation, protocol
 from .cache import AnswerCache
 from .pages import Pages
@@ -42,7 +42,8 @@ def wants_page(request: Request) -> bool:
 class Endpoint:
     """Answers the SPARQL protocol for one store; one per app."""
 
-    def __init__(self, settings: Settings, store: Store, runner: Runner) -> None:
+    def __init__(self, settings: Settings, store: Store, runner: Runner,
+                 statistics: Statistics) -> None:
         self.settings = settings
         self.store = store
         self.runner = runner
@@ -55,7 +56,7 @@ class Endpoint:
         self.modified = release.built.replace(microsecond=0) if release else None
         self.tag = release.fingerprint if release else hashlib.sha256(
             str(time.time()).encode()).hexdigest()[:16]
-        self.description = describe(settings.public, settings.iris, store.statistics(), release)
+        self.description = describe(settings.public, settings.iris, statistics, release)
         self._descriptions: dict[str, bytes] = {}
         self.prefixes = {"sd": str(SD), "void": str(VOID), "dcterms": str(DCTERMS),
                          "formats": W3C_FORMATS}

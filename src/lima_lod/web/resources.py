@@ -28,7 +28,7 @@ from ..formats import BY_NAME, Format, of_file
 from ..iris import SKOS
 from ..results import Choice
 from ..settings import Settings
-from ..store import Job, Store
+from ..store import Job, Statistics, Store
 from .negotiation import negotiate, override
 from .pages import Pages
 from .workers import Runner
@@ -74,9 +74,11 @@ class Value:
 class Resources:
     """Answers the linked-data routes of one app."""
 
-    def __init__(self, settings: Settings, store: Store, runner: Runner, pages: Pages) -> None:
+    def __init__(self, settings: Settings, store: Store, runner: Runner, pages: Pages,
+                 statistics: Statistics) -> None:
         self.settings = settings
         self.store = store
+        self.statistics = statistics
         self.runner = runner
         self.pages = pages
         self.iris = settings.iris
@@ -239,10 +241,9 @@ class Resources:
     def home(self, request: Request) -> Response:
         """``/``: what is served here, with links to the endpoint, the data and the documents."""
         template = self.pages.environment.get_template("home.html")
-        statistics = self.store.statistics()
         files = [f for f in self.meta.get("files", []) if isinstance(f, dict)]
-        body = template.render(meta=self.meta, files=files, triples=statistics.triples,
-                               graphs=sorted(statistics.graphs.items()),
+        body = template.render(meta=self.meta, files=files, triples=self.statistics.triples,
+                               graphs=sorted(self.statistics.graphs.items()),
                                version=self.meta.get("version"))
         return Response(body.encode(), media_type="text/html; charset=utf-8",
                         headers={"Cache-Control": CACHE_CONTROL})
