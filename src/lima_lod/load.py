@@ -207,6 +207,9 @@ def _sections(tree: Mapping, checker: _Checker) -> Iterator[tuple[Section, Any, 
 def _read_file(path: Path, shown: str, corpus: Corpus, checker: _Checker) -> None:
     tree = read_yaml(path, shown)
     context = _context(tree)
+    if "report" in context and not isinstance(tree.get("report"), Mapping):
+        # The file's items belong to a report defined elsewhere: that report must exist.
+        checker.value("ref:report", tree["report"], tree.where("report"), "report", context)
     for section, value, where in _sections(tree, checker):
         missing = section.needs and section.needs not in context
         if missing:
@@ -259,17 +262,15 @@ def _resolve(corpus: Corpus, checker: _Checker) -> None:
         scope = ref.context.get(scope_kind, "") if scope_kind else ""
         if scope_kind == "agreement" and not scope and "report" in ref.context:
             report = reports.get(("", ref.context["report"]))
-            scope = str(report["agreement"]) if report and report.get("agreement") else ""
+            if report is None:
+                continue  # the unknown report is the error, reported once for its file
+            scope = str(report.get("agreement", ""))
         if corpus.get(ref.kind, ref.value, scope) is None:
             known = sorted(k for (s, k) in corpus.ids.get(ref.kind, {}) if s == scope)
             hint = f"; known: {', '.join(known[:12])}{'...' if len(known) > 12 else ''}"
             checker.fail(ref.location, ref.key, ref.value,
                          f"the id of {_article(ref.kind)} defined in data/"
                          f"{hint if known else ''}")
-    for name in ("report",):
-        for item in corpus.section("ratings") + corpus.section("findings"):
-            if item.context.get(name) and ("", item.context[name]) not in reports:
-                checker.fail(item.where(), name, item.context[name], "the id of a report in data/")
 
 
 def load_corpus(source: Path | list[Path], shown_from: Path | None = None) -> Corpus:
