@@ -16,6 +16,10 @@ CRITERIA = ("relevance", "effectiveness", "sustainability")
 OVERALL = "overall"
 #: Column of a ratings row -> criterion code.
 RATING_COLUMNS = (*((c, c) for c in CRITERIA), ("average", OVERALL))
+#: Statements of a report: section, IRI kind, label, and cfu class (conclusions: by their kind).
+STATEMENTS = (("findings", "finding", "Finding", "Finding"),
+              ("conclusions", "conclusion", "Conclusion", "Conclusion"),
+              ("calls_to_action", "call-to-action", "Call to action", "CallToAction"))
 CONCLUSION_CLASSES = {"progress": "Progress", "weakness": "Weakness", "general": "Conclusion"}
 
 
@@ -48,9 +52,8 @@ class _ReportBuilder:
         self.describe_report()
         self.ratings()
         self.quoted_figures()
-        for section, kind in (("findings", "finding"), ("conclusions", "conclusion"),
-                              ("calls_to_action", "call-to-action")):
-            self.statements(section, kind)
+        for section, kind, label, cls in STATEMENTS:
+            self.statements(section, kind, label, cls)
         self.references()
         self.people()
         self.context_figures()
@@ -126,16 +129,13 @@ class _ReportBuilder:
             w.add(s, SKOS.note, q.get("note"), "en")
             self.own(s, q, n)
 
-    def statements(self, section: str, kind: str) -> None:
+    def statements(self, section: str, kind: str, label: str, cls_name: str) -> None:
         """Findings, conclusions and calls to action: a text linked to axis, commitments, bodies."""
         w, cfu, iris = self.w, self.cfu, self.iris
-        names = {"finding": "Finding", "conclusion": "Conclusion",
-                 "call-to-action": "Call to action"}
         for n, item in enumerate(self.items(section), start=1):
-            cls = cfu[CONCLUSION_CLASSES[item["kind"]]] if section == "conclusions" else cfu[
-                {"finding": "Finding", "call-to-action": "CallToAction"}[kind]]
+            cls = cfu[CONCLUSION_CLASSES[item["kind"]] if section == "conclusions" else cls_name]
             s = w.thing(iris.in_report(kind, self.key, item["id"]), cls,
-                        f"{names[kind]} {item['id']}, {self.title}", item.where())
+                        f"{label} {item['id']}, {self.title}", item.where())
             w.add(s, cfu.text, item["text"], "en")
             if item.get("axis"):
                 w.add(s, cfu.thematicAxis, iris.axis(item["axis"]))
@@ -161,18 +161,22 @@ class _ReportBuilder:
             w.add(self.subject, DCTERMS.references, s)
             self.own(s, ref, n)
 
-    def person(self, name: str, item: Item) -> URIRef:
-        s = self.w.thing(self.iris.person(slugify(name)), FOAF.Person, name, item.where())
+    def person(self, name: str, item: Item) -> tuple[URIRef, str]:
+        """Describe a person; return the IRI and the key it was minted from."""
+        key = slugify(name)
+        s = self.w.thing(self.iris.person(key), FOAF.Person, name, item.where())
         self.w.add(s, FOAF.name, name)
-        return s
+        return s, key
 
-    def membership(self, person: URIRef, org: URIRef, role: str | None, item: Item) -> None:
+    def membership(self, person: tuple[URIRef, str], org: tuple[URIRef, str], role: str | None,
+                   item: Item) -> None:
+        """Say that a person belongs to an organisation (IRIs with their keys), in a role."""
         w, iris = self.w, self.iris
-        key = slugify(str(person).rsplit("/", 1)[-1] + "-" + str(org).rsplit("/", 1)[-1])
-        m = w.thing(iris.in_report("membership", self.key, key), ORG.Membership, None,
-                    item.where())
-        w.add(m, ORG.member, person)
-        w.add(m, ORG.organization, org)
+        (who, who_key), (where, where_key) = person, org
+        m = w.thing(iris.in_report("membership", self.key, f"{who_key}-{where_key}"),
+                    ORG.Membership, None, item.where())
+        w.add(m, ORG.member, who)
+        w.add(m, ORG.organization, where)
         if role:
             r = w.thing(iris.mint("role", slugify(role)), ORG.Role, role)
             w.add(r, SKOS.prefLabel, role, "en")
@@ -180,31 +184,35 @@ class _ReportBuilder:
             w.add(m, self.cfu.printedRole, role, "en")
         self.own(m, item)
 
+    def organization(self, key: str) -> tuple[URIRef, str]:
+        return self.iris.organization(key), key
+
     def people(self) -> None:
         w, cfu, iris = self.w, self.cfu, self.iris
         for group in self.items("working_group"):
-            parent = iris.organization(group["organization"])
             unit = w.thing(iris.mint("organization", group["organization"], "working-group",
                                      self.key), (ORG.OrganizationalUnit, ORG.Organization),
                            group.get("name") or "Working group", group.where())
-            w.add(unit, ORG.unitOf, parent)
+            unit_key = f"{group['organization']}-working-group"
+            w.add(unit, ORG.unitOf, iris.organization(group["organization"]))
             w.sourced(unit, document_iri(iris, group), group.get("source"))
             w.add(self.assessment, PROV.wasAssociatedWith, unit)
             for member in group["members"]:
                 item = Item("members", member, group.context)
-                self.membership(self.person(member["name"], item), unit, member["role"], item)
+                self.membership(self.person(member["name"], item), (unit, unit_key),
+                                member["role"], item)
         for p in self.items("participants"):
             person = self.person(p["name"], p)
-            w.add(self.assessment, PROV.wasAssociatedWith, person)
-            w.add(person, cfu.printedOrganizationName, p.get("organization_name"))
+            w.add(self.assessment, PROV.wasAssociatedWith, person[0])
+            w.add(person[0], cfu.printedOrganizationName, p.get("organization_name"))
             if p.get("organization"):
-                self.membership(person, iris.organization(p["organization"]), None, p)
+                self.membership(person, self.organization(p["organization"]), None, p)
         for sp in self.items("specialists"):
             person = self.person(sp["name"], sp)
-            w.add(person, cfu.printedName, sp["printed_name"])
-            i = w.thing(iris.in_report("interview", self.key, slugify(sp["name"])),
+            w.add(person[0], cfu.printedName, sp["printed_name"])
+            i = w.thing(iris.in_report("interview", self.key, person[1]),
                         cfu.Interview, f"Interview with {sp['name']}", sp.where())
-            w.add(i, cfu.interviewee, person)
+            w.add(i, cfu.interviewee, person[0])
             for month in sp["months"]:
                 w.add(i, cfu.month, typed(month, XSD.gYearMonth))
             w.add(i, cfu.printedRole, sp["role"], "en")
@@ -212,7 +220,7 @@ class _ReportBuilder:
             w.add(i, SKOS.note, sp.get("note"), "en")
             if sp.get("organization"):
                 w.add(i, PROV.wasAssociatedWith, iris.organization(sp["organization"]))
-                self.membership(person, iris.organization(sp["organization"]), sp["role"], sp)
+                self.membership(person, self.organization(sp["organization"]), sp["role"], sp)
             w.add(self.assessment, PROV.wasInformedBy, i)
             self.own(i, sp)
 
