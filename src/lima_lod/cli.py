@@ -48,7 +48,8 @@ def run_build(settings: Settings, force: bool) -> str:
     from .release import write_release
 
     checked = build_checked(settings.root, settings.iris)
-    folder = write_release(checked.built, checked.report, settings, force=force)
+    folder = write_release(checked.built, checked.report, settings, shapes=checked.shapes,
+                           force=force)
     warnings = len(checked.report.by_severity("Warning"))
     return (f"released {folder} ({len(checked.built.dataset)} triples; "
             f"{warnings} warning(s) in its validation report)")

@@ -23,9 +23,10 @@ YAML_SUFFIXES = (".yaml", ".yml")
 
 @dataclass
 class Checked:
-    """A built dataset and its validation report."""
+    """A built dataset, the shapes it was validated with, and its validation report."""
 
     built: Built
+    shapes: Graph
     report: Report
 
 
@@ -38,10 +39,11 @@ def build_checked(root: Path, iris: Iris, *, strict: bool = True) -> Checked:
         strict: raise :class:`ValidationFailed` when there is a violation.
     """
     built = build(root, iris)
-    report = validate(built.dataset, load_shapes(root, iris), built.locations)
+    shapes = load_shapes(root, iris)
+    report = validate(built.dataset, shapes, built.locations)
     if strict and not report.conforms:
-        raise ValidationFailed(report.text(union(built.dataset)))
-    return Checked(built, report)
+        raise ValidationFailed(report.text(built.dataset))
+    return Checked(built, shapes, report)
 
 
 def reference_files(root: Path) -> list[Path]:
@@ -57,10 +59,9 @@ def check_paths(root: Path, iris: Iris, paths: list[Path]) -> tuple[Report, Grap
     YAML files are read together with the project's shared reference data; RDF files are
     validated together with the vocabulary and code lists, so that classes and codes resolve.
     """
-    shapes = load_shapes(root, iris)
     if not paths:
         checked = build_checked(root, iris, strict=False)
-        return checked.report, union(checked.built.dataset)
+        return checked.report, checked.built.dataset
     missing = [p for p in paths if not p.exists()]
     if missing:
         raise DataError(Location(str(missing[0])), "(path)", str(missing[0]),
@@ -78,5 +79,5 @@ def check_paths(root: Path, iris: Iris, paths: list[Path]) -> tuple[Report, Grap
         reference = build(root, iris, corpus=load_corpus(reference_files(root)))
         for name in ("vocabulary", "code-lists", "organizations"):
             data += reference.graph(name)
-    report = validate(data, shapes, locations)
+    report = validate(data, load_shapes(root, iris), locations)
     return report, data

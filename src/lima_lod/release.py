@@ -64,17 +64,16 @@ def vocabulary_file(version: str) -> str:
     return f"{VOCABULARY_FOLDER}/cfu-{version}{BY_NAME['turtle'].suffix}"
 
 
-def write_release(built: Built, report: Validation, settings: Settings, *, force: bool = False,
-                  shapes: Graph | None = None, now: datetime | None = None) -> Path:
+def write_release(built: Built, report: Validation, settings: Settings, *, shapes: Graph,
+                  force: bool = False, now: datetime | None = None) -> Path:
     """Write a release of the built, validated dataset; return its folder.
 
     Args:
         built: the built dataset (its named graphs and IRI minter).
         report: the validation report of ``built``; a report with violations writes nothing.
-        settings: where the releases go (``dist``), the data version, the public URL, the root
-            the shapes are read from.
+        settings: where the releases go (``dist``), the data version, the public URL.
+        shapes: the shapes graph ``built`` was validated with, shipped in the release.
         force: replace an existing release of the same version.
-        shapes: the shapes graph to ship (read from ``settings.root/shapes`` when omitted).
         now: the build time (default: ``SOURCE_DATE_EPOCH`` if set, else the clock).
     """
     if not report.conforms:
@@ -91,10 +90,6 @@ def write_release(built: Built, report: Validation, settings: Settings, *, force
                            "--force to replace it")
     _check_latest(settings.dist / LATEST)
     info = _info(built, settings, releases, now)
-    if shapes is None:
-        from .validate import load_shapes
-
-        shapes = load_shapes(settings.root, built.iris)
     try:
         releases.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
