@@ -55,7 +55,13 @@ def test_validate_another_observatorys_yaml(root: Path, tmp_path: Path,
         path.write_text(text, encoding="utf-8")
     assert main(["validate", "--root", str(root), str(folder)]) == 0
     out = capsys.readouterr().out
-    assert "Conforms" in out and "mx-copy" in out
+    assert out.startswith("Conforms: 0 violation(s), 5 warning(s)")
+    # the warnings are the copy's own, each pointing to a line of the copied files
+    sources = [line.split()[1] for line in out.splitlines() if line.startswith("- ")]
+    assert len(sources) == 5
+    assert all(source.startswith(str(folder)) for source in sources)
+    assert all("/id/quoted-figure/mx-copy/" in line or "/id/observation/mx-copy/" in line
+               for line in out.splitlines() if line.startswith("- "))
 
 
 def test_validate_bad_yaml_names_file_and_line(root: Path, tmp_path: Path,
