@@ -12,7 +12,7 @@ from bs4 import BeautifulSoup, Tag
 from rdflib import OWL, RDF, RDFS, Graph, Literal, URIRef
 from releasekit import ROOT, Released, release
 
-from lima_lod import docs
+from lima_lod import docs, layout
 from lima_lod.files import ReleaseInfo
 from lima_lod.iris import CC_BY_4, SKOS
 from lima_lod.release import read_release
@@ -25,7 +25,7 @@ def released() -> Released:
 
 @pytest.fixture(scope="module")
 def page(released: Released) -> BeautifulSoup:
-    html = (released.folder / docs.DOCS_FILE).read_text(encoding="utf-8")
+    html = (released.folder / layout.VOCABULARY_DOCS).read_text(encoding="utf-8")
     return BeautifulSoup(html, "lxml")
 
 
@@ -100,7 +100,7 @@ def test_metadata_and_how_to_cite(released: Released, page: BeautifulSoup) -> No
 
 
 def test_links_to_the_serialisations_resolve(released: Released, page: BeautifulSoup) -> None:
-    here = (released.folder / docs.DOCS_FILE).parent
+    here = (released.folder / layout.VOCABULARY_DOCS).parent
     local = [a["href"] for a in page.find_all("a", href=True)
              if not urlsplit(str(a["href"])).scheme and not str(a["href"]).startswith("#")]
     assert local

@@ -39,6 +39,7 @@ from .iris import (
     media_type_iri,
     public_url,
 )
+from .layout import RELEASES, part_of
 
 TITLE = {"en": "Citizen follow-up of the Lima Commitment (lima-lod)",
          "es": "Seguimiento ciudadano del Compromiso de Lima (lima-lod)"}
@@ -100,16 +101,16 @@ class _Describer:
         self.dataset = iris.release_dataset()
 
     def url(self, path: str) -> URIRef:
-        return public_url(self.info.public, "releases", self.info.version, *path.split("/"))
+        return public_url(self.info.public, RELEASES, self.info.version, *path.split("/"))
 
     def dataset_of(self, path: str) -> URIRef:
         """The dataset a file is a distribution of: the data, the vocabulary or the shapes."""
-        top = path.split("/", 1)[0]
-        if top == "vocabulary":
+        part = part_of(path)
+        if part == "vocabulary":
             return self.iris.ontology
-        if top == "shapes":
+        if part == "shapes":
             return self.iris.shapes
-        if path.startswith("validation-report"):
+        if part == "validation":
             return self.iris.mint("dataset", "lima-lod", "validation-report")
         return self.dataset
 

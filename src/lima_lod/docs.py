@@ -22,8 +22,8 @@ from rdflib.term import Node
 from .dumps import CORE_PREFIXES
 from .files import ReleaseInfo, write_file
 from .iris import DCTERMS, FOAF, QB, SKOS, VANN, Iris
+from .layout import VOCABULARY_DOCS
 
-DOCS_FILE = "vocabulary/index.html"
 CHANGES_FILE = "CHANGES.md"
 TEMPLATE = "vocabulary.html"
 #: Sections of properties, in page order: title and the rdf:type that puts a property there.
@@ -290,5 +290,5 @@ def render(src: DocsInput) -> str:
 
 def write_docs(folder: Path, src: DocsInput) -> list[str]:
     """Write the documentation page into a release folder; return its path in the release."""
-    write_file(folder / DOCS_FILE, render(src))
-    return [DOCS_FILE]
+    write_file(folder / VOCABULARY_DOCS, render(src))
+    return [VOCABULARY_DOCS]

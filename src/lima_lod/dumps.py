@@ -19,11 +19,8 @@ from rdflib.namespace import DC, OWL, RDF, RDFS, XSD
 from .files import write_file
 from .formats import BY_NAME, Family, Format
 from .iris import Iris
+from .layout import dump_file
 
-#: The stem of every dump file: ``lima-lod.ttl``, ``lima-lod.nq``...
-DUMP_STEM = "lima-lod"
-#: The dump the SPARQL server loads; keep the name, the server looks for it.
-SERVER_DUMP = f"{DUMP_STEM}{BY_NAME['nquads'].suffix}"
 #: Formats of the whole dataset: the union graph in triple formats, named graphs in quad formats.
 DUMP_FORMATS = ("turtle", "ntriples", "jsonld", "rdfxml", "trig", "nquads")
 #: Dumps also shipped gzipped.
@@ -103,9 +100,9 @@ def dump_names() -> list[str]:
     """The file names of the dumps, in table order."""
     names = []
     for name in DUMP_FORMATS:
-        names.append(DUMP_STEM + BY_NAME[name].suffix)
+        names.append(dump_file(BY_NAME[name]))
         if name in GZIPPED:
-            names.append(DUMP_STEM + BY_NAME[name].suffix + BY_NAME["gzip"].suffix)
+            names.append(dump_file(BY_NAME[name], BY_NAME["gzip"]))
     return names
 
 
@@ -124,12 +121,13 @@ def write_dumps(folder: Path, dataset: Dataset, iris: Iris,
     for name in DUMP_FORMATS:
         fmt = BY_NAME[name]
         data = serialise(dataset if fmt.family is Family.DATASET else union, fmt, iris)
-        path = DUMP_STEM + fmt.suffix
+        path = dump_file(fmt)
         write_file(folder / path, data)
         written.append(path)
         if name in GZIPPED:
-            write_file(folder / (path + BY_NAME["gzip"].suffix), gzipped(data))
-            written.append(path + BY_NAME["gzip"].suffix)
+            packed = dump_file(fmt, BY_NAME["gzip"])
+            write_file(folder / packed, gzipped(data))
+            written.append(packed)
     return written
 
 

@@ -1,9 +1,8 @@
 """Write a release folder atomically: every file built aside, then moved into place in one rename.
 
-Last publishing step, after validation; the CLI's ``build`` calls :func:`write_release`. Layout::
-
-    dist/releases/<version>/   one folder per release, side by side
-    dist/latest -> releases/<version>
+Last publishing step, after validation; the CLI's ``build`` calls :func:`write_release`. The
+folders and file names are :mod:`lima_lod.layout`'s (``dist/releases/<version>/``,
+``dist/latest -> releases/<version>``).
 
 A release is written into a hidden sibling folder (``releases/.<version>.building-<pid>-<n>``),
 each file fsynced, then renamed to ``releases/<version>``; ``latest`` is swapped by renaming a
@@ -33,18 +32,29 @@ from .files import FileInfo, ReleaseInfo, describe, fsync_dir, write_file
 from .formats import BY_NAME, of_file
 from .graphs import Built
 from .iris import CC_BY_4, DCTERMS, SH, is_slug
+from .layout import (
+    CATALOG_FILE,
+    CHECKSUMS,
+    LATEST,
+    RELEASE_JSON,
+    SERVER_DUMP,
+    SHAPES_FOLDER,
+    SHAPES_STEM,
+    VALIDATION_REPORT,
+    VOCABULARY_FOLDER,
+    VOID_FILE,
+    in_folder,
+    latest_link,
+    latest_target,
+    read_summary,
+    release_folder,
+    releases_folder,
+    summaries,
+    vocabulary_file,
+    vocabulary_stem,
+)
 from .settings import Settings
 
-RELEASES = "releases"
-LATEST = "latest"
-VOCABULARY_FOLDER = "vocabulary"
-SHAPES_FOLDER = "shapes"
-SHAPES_STEM = "lima-lod-shapes"
-VALIDATION_REPORT = "validation-report.ttl"
-CATALOG_FILE = "catalog.ttl"
-VOID_FILE = "void.ttl"
-RELEASE_JSON = "release.json"
-CHECKSUMS = "SHA256SUMS"
 METADATA_GRAPH = "metadata"
 _BUILDING = re.compile(r"^\.(?P<version>.+)\.(building|replaced)-(?P<pid>\d+)-[0-9a-f]+$")
 
@@ -57,11 +67,6 @@ class Validation(Protocol):
 
     @property
     def graph(self) -> Graph: ...
-
-
-def vocabulary_file(version: str) -> str:
-    """The versioned vocabulary file (Turtle) that ``owl:versionIRI`` names, in a release."""
-    return f"{VOCABULARY_FOLDER}/cfu-{version}{BY_NAME['turtle'].suffix}"
 
 
 def write_release(built: Built, report: Validation, settings: Settings, *, shapes: Graph,
@@ -83,12 +88,12 @@ def write_release(built: Built, report: Validation, settings: Settings, *, shape
     if not is_slug(version):
         raise ReleaseError(f"data_version {version!r} cannot name a release folder; expected "
                            "letters, digits, '.', '_', '-'")
-    releases = settings.dist / RELEASES
-    target = releases / version
+    releases = releases_folder(settings.dist)
+    target = release_folder(settings.dist, version)
     if target.exists() and not force:
         raise ReleaseError(f"{target}: release {version} exists; bump data_version or pass "
                            "--force to replace it")
-    _check_latest(settings.dist / LATEST)
+    _check_latest(latest_link(settings.dist))
     info = _info(built, settings, releases, now)
     try:
         releases.mkdir(parents=True, exist_ok=True)
@@ -136,7 +141,7 @@ def _info(built: Built, settings: Settings, releases: Path, now: datetime | None
 def _earlier_builds(releases: Path) -> list[datetime]:
     """When each release already in the folder was built (for ``dcterms:issued``)."""
     found = []
-    for path in releases.glob(f"*/{RELEASE_JSON}"):
+    for path in summaries(releases):
         try:
             found.append(datetime.fromisoformat(json.loads(path.read_text())["built"]))
         except (OSError, ValueError, KeyError, TypeError):
@@ -151,10 +156,10 @@ def _write_files(folder: Path, built: Built, report: Validation, shapes: Graph,
     vocabulary = built.graph("vocabulary")
     publisher = vocabulary.value(iris.ontology, DCTERMS.publisher)
     written = csvw.write_tables(folder, data, iris, str(CC_BY_4), info.data_version)
-    stem = Path(vocabulary_file(info.vocabulary_version)).stem
-    vocab_files = [f"{VOCABULARY_FOLDER}/{name}" for name in
+    stem = vocabulary_stem(info.vocabulary_version)
+    vocab_files = [in_folder(VOCABULARY_FOLDER, name) for name in
                    dumps.write_graph(folder / VOCABULARY_FOLDER, stem, vocabulary, iris)]
-    shape_files = [f"{SHAPES_FOLDER}/{name}" for name in
+    shape_files = [in_folder(SHAPES_FOLDER, name) for name in
                    dumps.write_graph(folder / SHAPES_FOLDER, SHAPES_STEM, shapes, iris)]
     written += vocab_files + shape_files
     report_graph = dumps.new_graph(iris)
@@ -217,7 +222,7 @@ def _summary(info: ReleaseInfo, built: Built, report: Validation, dataset: Datas
         "quads": sum(len(g) for g in dataset.graphs()),
         "graphs": {str(g.identifier): len(g) for g in sorted(
             dataset.graphs(), key=lambda g: str(g.identifier)) if len(g)},
-        "server_dump": dumps.SERVER_DUMP,
+        "server_dump": SERVER_DUMP,
         "license": str(CC_BY_4),
         "validation": {"conforms": report.conforms, "file": VALIDATION_REPORT,
                        **{severity.lower() + "s": sum(1 for r in results
@@ -232,7 +237,7 @@ def _summary(info: ReleaseInfo, built: Built, report: Validation, dataset: Datas
 def _previous_vocabulary(releases: Path, info: ReleaseInfo) -> docs.PreviousVocabulary | None:
     """The vocabulary of the latest other release, to list what changed since."""
     candidates = []
-    for path in releases.glob(f"*/{RELEASE_JSON}"):
+    for path in summaries(releases):
         try:
             summary = json.loads(path.read_text())
             older = str(summary["vocabulary_version"])
@@ -299,10 +304,10 @@ def _exchange(a: Path, b: Path) -> bool:
 
 def _point_latest(dist: Path, version: str) -> None:
     """Swap ``dist/latest`` to the new release in one rename."""
-    link = dist / LATEST
+    link = latest_link(dist)
     _check_latest(link)
     temporary = dist / f".{LATEST}-{os.getpid()}-{secrets.token_hex(4)}"
-    os.symlink(Path(RELEASES) / version, temporary)
+    os.symlink(latest_target(version), temporary)
     try:
         os.replace(temporary, link)
     except OSError:
@@ -347,13 +352,6 @@ def _alive(pid: int) -> bool:
     return True
 
 
-def read_release(folder: Path) -> dict[str, object]:
-    """Read a release's ``release.json``."""
-    try:
-        summary = json.loads((folder / RELEASE_JSON).read_text(encoding="utf-8"))
-    except (OSError, ValueError) as exc:
-        raise ReleaseError(f"{folder / RELEASE_JSON}: cannot read the release ({exc})") from None
-    if not isinstance(summary, dict):
-        raise ReleaseError(f"{folder / RELEASE_JSON}: expected a JSON object")
-    return summary
-
+#: Read a release's ``release.json`` as a JSON object (see :class:`lima_lod.layout.Release` for
+#: the release as an object).
+read_release = read_summary

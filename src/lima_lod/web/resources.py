@@ -26,6 +26,7 @@ from starlette.responses import FileResponse, RedirectResponse, Response
 from ..errors import NotAcceptable, QueryError
 from ..formats import BY_NAME, Format, of_file
 from ..iris import SKOS
+from ..layout import file_in
 from ..results import Choice
 from ..settings import Settings
 from ..store import Job, Statistics, Store
@@ -82,14 +83,12 @@ class Resources:
         self.runner = runner
         self.pages = pages
         self.iris = settings.iris
-        self.release = store.release.path if store.release else None
-        self.meta: dict[str, Any] = {}
+        self.release = store.release
+        self.meta: dict[str, Any] = self.release.summary if self.release else {}
         self.vocabulary = Graph()
-        if self.release is not None:
-            self.meta = json.loads((self.release / "release.json").read_text(encoding="utf-8"))
-            vocab_file = self.release / str(self.meta.get("vocabulary_file", ""))
-            if vocab_file.is_file():
-                self.vocabulary.parse(vocab_file)
+        vocab_file = self.release.vocabulary_file() if self.release else None
+        if vocab_file is not None:
+            self.vocabulary.parse(vocab_file)
         self.prefixes = {"rdf": str(RDF), "rdfs": str(RDFS),
                          "xsd": "http://www.w3.org/2001/XMLSchema#",
                          "owl": "http://www.w3.org/2002/07/owl#", **self.iris.prefixes()}
@@ -207,11 +206,9 @@ class Resources:
     # -- vocabulary, shapes, release files --------------------------------------------------
     def release_file(self, request: Request) -> Response:
         """``/releases/{version}/{path}``: a file of a published release, never outside it."""
-        dist = self.settings.dist.resolve()
         version, path = request.path_params["version"], request.path_params["path"]
-        target = (dist / "releases" / version / path).resolve()
-        root = (dist / "releases").resolve()
-        if not target.is_relative_to(root) or not target.is_file():
+        target = file_in(self.settings.dist, version, path)
+        if target is None:
             raise NotFound(f"no release file {version}/{path}")
         fmt, compression = of_file(path)  # a .nt.gz file is served as the gzip it is
         return FileResponse(target, media_type=(compression or fmt).content_type,
@@ -223,17 +220,16 @@ class Resources:
             raise NotFound("no release is served here")
         name = request.path_params.get("name", "cfu")
         fmt = self.negotiate(request, TERM_FORMATS[1:] if name == "shapes" else TERM_FORMATS)
-        version = request.path_params.get("version", str(self.meta.get("vocabulary_version")))
+        version = request.path_params.get("version", str(self.release.vocabulary_version))
         if name == "shapes":
-            folder, stem = self.release / "shapes", "lima-lod-shapes"
+            target = self.release.shapes_file(fmt)
         elif name != "cfu":
             raise NotFound(f"no vocabulary {name}")
-        elif version == self.meta.get("vocabulary_version"):
-            folder, stem = self.release / "vocabulary", f"cfu-{version}"
+        elif version == self.release.vocabulary_version:
+            target = self.release.vocabulary_file(fmt)
         else:
             raise NotFound(f"no vocabulary version {version} in the served release")
-        target = folder / ("index.html" if fmt.name == "html" else f"{stem}{fmt.suffix}")
-        if not target.is_file():
+        if target is None:
             raise NotAcceptable(f"{request.url.path} is not available as {fmt.media_type}")
         return FileResponse(target, media_type=fmt.content_type,
                             headers={"Vary": "Accept", "Cache-Control": CACHE_CONTROL})

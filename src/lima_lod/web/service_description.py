@@ -13,7 +13,8 @@ from rdflib.namespace import RDF, XSD
 
 from ..formats import Format
 from ..iris import DCTERMS, SD, VOID, Iris
-from ..store import Release, Statistics
+from ..layout import Release
+from ..store import Statistics
 from .negotiation import CANDIDATES
 
 ENTAILMENT_SIMPLE = URIRef("http://www.w3.org/ns/entailment/Simple")
