@@ -36,7 +36,7 @@ def built() -> Built:
 
 @pytest.fixture(scope="session")
 def graph(built: Built) -> Graph:
-    from lima_lod.validate import union
+    from lima_lod.rdfio import union
 
     return union(built.dataset)
 

@@ -12,7 +12,7 @@ from rdflib import Dataset, Graph, URIRef
 from rdflib.compare import isomorphic, to_isomorphic
 from releasekit import Released, quads, release
 
-from lima_lod import dumps, layout
+from lima_lod import dumps, layout, rdfio
 from lima_lod.formats import BY_NAME, Family, of_file
 from lima_lod.iris import DCAT
 from lima_lod.layout import vocabulary_file
@@ -121,7 +121,7 @@ def test_union_keeps_each_triple_once() -> None:
     from lima_lod.iris import Iris
 
     iris = Iris()
-    dataset = dumps.new_dataset(iris)
+    dataset = rdfio.new_dataset(iris)
     triple = (URIRef("https://example.org/a"), URIRef("https://example.org/b"),
               URIRef("https://example.org/c"))
     dataset.graph(iris.graph("one")).add(triple)

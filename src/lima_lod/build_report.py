@@ -7,6 +7,7 @@ Part of the build stage; :func:`lima_lod.build.build` calls :func:`add_reports`.
 from __future__ import annotations
 
 from rdflib import RDF, XSD, URIRef
+from rdflib.namespace import DC
 
 from .graphs import Built, Writer, document_iri, slugify, typed
 from .iris import DCTERMS, FOAF, ORG, PROV, QB, SCHEMA, SKOS, Iris
@@ -153,7 +154,7 @@ class _ReportBuilder:
             s = w.thing(iris.in_report("reference", self.key, ref["id"]),
                         DCTERMS.BibliographicResource, ref["title"], ref.where())
             w.add(s, DCTERMS.title, ref["title"])
-            w.add(s, URIRef("http://purl.org/dc/elements/1.1/creator"), ref.get("author"))
+            w.add(s, DC.creator, ref.get("author"))
             if ref.get("year"):
                 w.add(s, DCTERMS.date, typed(ref["year"], XSD.gYear))
             if ref.get("url"):

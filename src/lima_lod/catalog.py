@@ -27,9 +27,7 @@ from .iris import (
     DCTERMS,
     FOAF,
     QB,
-    SD,
     SDG,
-    SKOS,
     SPDX,
     UN_SDG,
     VOID,
@@ -40,6 +38,7 @@ from .iris import (
     public_url,
 )
 from .layout import RELEASES, part_of
+from .rdfio import bind
 
 TITLE = {"en": "Citizen follow-up of the Lima Commitment (lima-lod)",
          "es": "Seguimiento ciudadano del Compromiso de Lima (lima-lod)"}
@@ -307,9 +306,5 @@ def describe_release(iris: Iris, info: ReleaseInfo, data: Graph, files: Iterable
     dcat = describer.dcat(files)
     void = describer.void(dumps, examples(data, iris))
     for graph in (dcat, void):
-        for prefix, namespace in iris.prefixes().items():
-            graph.bind(prefix, namespace)
-        graph.bind("spdx", SPDX)
-        graph.bind("sd", SD)
-        graph.bind("skos", SKOS)
+        bind(graph, iris)
     return Description(dcat, void)

@@ -14,12 +14,12 @@ import json
 from pathlib import Path
 
 from rdflib import Dataset, Graph, Literal
-from rdflib.namespace import DC, OWL, RDF, RDFS, XSD
 
 from .files import write_file
 from .formats import BY_NAME, Family, Format
 from .iris import Iris
 from .layout import dump_file
+from .rdfio import new_graph, prefixes, union
 
 #: Formats of the whole dataset: the union graph in triple formats, named graphs in quad formats.
 DUMP_FORMATS = ("turtle", "ntriples", "jsonld", "rdfxml", "trig", "nquads")
@@ -27,44 +27,17 @@ DUMP_FORMATS = ("turtle", "ntriples", "jsonld", "rdfxml", "trig", "nquads")
 GZIPPED = ("ntriples",)
 #: Formats the vocabulary and the shapes are shipped in.
 TERM_FORMATS = ("turtle", "jsonld", "rdfxml")
-#: Prefixes bound beside the deployment's own (:meth:`Iris.prefixes`).
-CORE_PREFIXES = {"rdf": RDF, "rdfs": RDFS, "owl": OWL, "xsd": XSD, "dc": DC}
-
-
-def _bind(graph: Graph, iris: Iris) -> None:
-    for prefix, namespace in {**CORE_PREFIXES, **iris.prefixes()}.items():
-        graph.bind(prefix, namespace, override=True, replace=True)
-
-
-def new_graph(iris: Iris) -> Graph:
-    """An empty graph with our prefixes bound (and none of rdflib's defaults)."""
-    graph = Graph(bind_namespaces="none")
-    _bind(graph, iris)
-    return graph
-
-
-def new_dataset(iris: Iris) -> Dataset:
-    """An empty dataset with our prefixes bound."""
-    dataset = Dataset()
-    _bind(dataset, iris)
-    return dataset
-
-
 def union_graph(dataset: Dataset, iris: Iris) -> Graph:
     """Every triple of every graph of a dataset, once, in one graph."""
-    graph = new_graph(iris)
-    for s, p, o, _ in dataset.quads((None, None, None, None)):
-        graph.add((s, p, o))
-    return graph
+    return union(dataset, new_graph(iris))
 
 
 def jsonld_context(graph: Graph, iris: Iris) -> dict[str, str]:
     """The embedded JSON-LD context: our prefixes (only those the graph's IRIs use)."""
     used = {str(term) for triple in graph for term in triple}
-    prefixes = {**{k: str(v) for k, v in CORE_PREFIXES.items()}, **iris.prefixes()}
     # a literal's datatype IRI counts as used as well
     used |= {str(o.datatype) for o in graph.objects() if isinstance(o, Literal) and o.datatype}
-    return {prefix: ns for prefix, ns in sorted(prefixes.items())
+    return {prefix: ns for prefix, ns in sorted(prefixes(iris).items())
             if any(term.startswith(ns) for term in used)}
 
 

@@ -38,6 +38,11 @@ ADMS = Namespace("http://www.w3.org/ns/adms#")
 WD = Namespace("http://www.wikidata.org/entity/")
 SDG = Namespace("http://metadata.un.org/sdg/")
 M49 = Namespace("http://metadata.un.org/sdg/codes/geoArea/")
+#: W3C's IRIs of media types (``formats:Turtle``...), and of entailment regimes.
+MEDIA_FORMATS = Namespace("http://www.w3.org/ns/formats/")
+ENTAILMENT = Namespace("http://www.w3.org/ns/entailment/")
+#: The SPARQL query results vocabulary (the XML results format's namespace).
+SPARQL_RESULTS = Namespace("http://www.w3.org/2005/sparql-results#")
 
 CC_BY_4 = URIRef("https://creativecommons.org/licenses/by/4.0/")
 IANA_MEDIA_TYPES = "https://www.iana.org/assignments/media-types/"

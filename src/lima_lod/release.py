@@ -31,7 +31,7 @@ from .errors import ReleaseError, ValidationFailed
 from .files import FileInfo, ReleaseInfo, describe, fsync_dir, write_file
 from .formats import BY_NAME, of_file
 from .graphs import Built
-from .iris import CC_BY_4, DCTERMS, SH, is_slug
+from .iris import CC_BY_4, DCTERMS, is_slug
 from .layout import (
     CATALOG_FILE,
     CHECKSUMS,
@@ -53,6 +53,7 @@ from .layout import (
     vocabulary_file,
     vocabulary_stem,
 )
+from .rdfio import new_dataset, new_graph
 from .settings import Settings
 
 METADATA_GRAPH = "metadata"
@@ -162,8 +163,7 @@ def _write_files(folder: Path, built: Built, report: Validation, shapes: Graph,
     shape_files = [in_folder(SHAPES_FOLDER, name) for name in
                    dumps.write_graph(folder / SHAPES_FOLDER, SHAPES_STEM, shapes, iris)]
     written += vocab_files + shape_files
-    report_graph = dumps.new_graph(iris)
-    report_graph.bind("sh", SH)
+    report_graph = new_graph(iris)
     report_graph += report.graph
     write_file(folder / VALIDATION_REPORT,
                dumps.serialise(report_graph, BY_NAME["turtle"], iris))
@@ -179,7 +179,7 @@ def _write_files(folder: Path, built: Built, report: Validation, shapes: Graph,
     who = publisher if isinstance(publisher, URIRef) else iris.organization("lima-lod")
     inside = catalog.describe_release(iris, info, data, [*infos, *dumps.dump_names()],
                                       dumps.dump_names(), who)
-    dataset = dumps.new_dataset(iris)
+    dataset = new_dataset(iris)
     for graph in built.dataset.graphs():
         if len(graph):
             dataset.graph(graph.identifier).__iadd__(graph)

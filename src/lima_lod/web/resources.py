@@ -25,8 +25,9 @@ from starlette.responses import FileResponse, RedirectResponse, Response
 
 from ..errors import NotAcceptable, QueryError
 from ..formats import BY_NAME, Format, of_file
-from ..iris import SKOS
+from ..iris import FOAF, SKOS
 from ..layout import file_in
+from ..rdfio import bind, prefixes
 from ..results import Choice
 from ..settings import Settings
 from ..store import Job, Statistics, Store
@@ -40,7 +41,7 @@ DOCUMENT_FORMATS: tuple[Format, ...] = tuple(BY_NAME[n] for n in (
 #: What the vocabulary and the shapes are published in (see the release's files).
 TERM_FORMATS: tuple[Format, ...] = tuple(BY_NAME[n] for n in ("html", "turtle", "jsonld",
                                                                 "rdfxml"))
-LABELS = (RDFS.label, SKOS.prefLabel, URIRef("http://xmlns.com/foaf/0.1/name"))
+LABELS = (RDFS.label, SKOS.prefLabel, FOAF.name)
 CACHE_CONTROL = "public, max-age=3600"
 #: A key as it stands in a minted IRI: ASCII IRI path characters only, so it can be written into
 #: a query between ``<`` and ``>`` without escaping anything.
@@ -89,9 +90,7 @@ class Resources:
         vocab_file = self.release.vocabulary_file() if self.release else None
         if vocab_file is not None:
             self.vocabulary.parse(vocab_file)
-        self.prefixes = {"rdf": str(RDF), "rdfs": str(RDFS),
-                         "xsd": "http://www.w3.org/2001/XMLSchema#",
-                         "owl": "http://www.w3.org/2002/07/owl#", **self.iris.prefixes()}
+        self.prefixes = prefixes(self.iris)
 
     # -- links ------------------------------------------------------------------------------
     def local(self, iri: str) -> str | None:
@@ -142,9 +141,7 @@ class Resources:
         query = DESCRIBE.format(iri=iri, l0=LABELS[0], l1=LABELS[1])
         body = await self.run(Job(query, Choice(None, None, "ntriples"),
                                   self.settings.max_results))
-        graph = Graph()
-        for prefix, namespace in self.prefixes.items():
-            graph.bind(prefix, namespace, replace=True)
+        graph = bind(Graph(), self.iris)
         graph.parse(data=body, format="nt")
         if not len(graph):
             raise NotFound(f"nothing is known about <{iri}>")
