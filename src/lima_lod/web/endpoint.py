@@ -34,9 +34,7 @@ ALLOW = "GET, HEAD, POST, OPTIONS"
 
 def wants_page(request: Request) -> bool:
     """Say whether a person's browser asked (its Accept puts HTML first)."""
-    accept = request.headers.get("accept")
-    chosen = negotiation.negotiate(accept, negotiation.DESCRIPTION) if accept else None
-    return chosen is not None and chosen.name == "html"
+    return negotiation.wants_html(request.headers.get("accept"))
 
 
 class Endpoint:
@@ -112,7 +110,7 @@ class Endpoint:
                                   request.headers.get("content-type"), body)
         accept = request.headers.get("accept")
         if operation.query is None:
-            return self._describe(request, negotiation.describe(accept, operation.format))
+            return self._describe(request, negotiation.description_format(accept, operation.format))
         chosen = negotiation.choose(accept, operation.format)
         choice = negotiation.store_choice(chosen)
         key = (operation.query, operation.dataset, choice)

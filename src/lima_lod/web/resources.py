@@ -31,7 +31,7 @@ from ..rdfio import bind, prefixes
 from ..results import Choice
 from ..settings import Settings
 from ..store import Job, Statistics, Store
-from .negotiation import negotiate, override
+from .negotiation import pick
 from .pages import Pages
 from .workers import Runner
 
@@ -242,10 +242,6 @@ class Resources:
                         headers={"Cache-Control": CACHE_CONTROL})
 
     def negotiate(self, request: Request, candidates: tuple[Format, ...]) -> Format:
-        wanted = request.query_params.get("format")
-        fmt = override(wanted, candidates) if wanted else negotiate(
-            request.headers.get("accept"), candidates)
-        if fmt is None:
-            raise NotAcceptable("available as " + ", ".join(f.media_type for f in candidates))
-        return fmt
+        return pick(request.headers.get("accept"), request.query_params.get("format"),
+                    candidates)
 
