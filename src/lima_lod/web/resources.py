@@ -12,7 +12,6 @@ queries, so they are bounded by the same deadline and result cap.
 from __future__ import annotations
 
 import json
-import re
 import time
 from dataclasses import dataclass
 from typing import Any
@@ -23,9 +22,9 @@ from rdflib.term import Node
 from starlette.requests import Request
 from starlette.responses import FileResponse, RedirectResponse, Response
 
-from ..errors import NotAcceptable, QueryError
+from ..errors import NotAcceptable, NotFound
 from ..formats import BY_NAME, Format, of_file
-from ..iris import FOAF, SKOS
+from ..iris import DOCUMENT_PATH, FOAF, SKOS, THING_PATH, document_path, is_key
 from ..layout import file_in
 from ..rdfio import bind, prefixes
 from ..results import Choice
@@ -43,9 +42,6 @@ TERM_FORMATS: tuple[Format, ...] = tuple(BY_NAME[n] for n in ("html", "turtle", 
                                                                 "rdfxml"))
 LABELS = (RDFS.label, SKOS.prefLabel, FOAF.name)
 CACHE_CONTROL = "public, max-age=3600"
-#: A key as it stands in a minted IRI: ASCII IRI path characters only, so it can be written into
-#: a query between ``<`` and ``>`` without escaping anything.
-KEY = re.compile(r"^[A-Za-z0-9._~!$&'()*+,;=:@%/-]+$")
 EXISTS = "ASK {{ {{ <{iri}> ?p ?o }} UNION {{ ?s ?p <{iri}> }} }}"
 DESCRIBE = """
 CONSTRUCT {{ <{iri}> ?p ?o . ?o ?label ?ol . ?s ?ip <{iri}> . ?s ?label ?sl }}
@@ -56,12 +52,6 @@ WHERE {{
   {{ ?s ?ip <{iri}>
      OPTIONAL {{ VALUES ?label {{ <{l0}> <{l1}> }} ?s ?label ?sl }} }}
 }}"""
-
-
-class NotFound(QueryError):
-    """Nothing is known about the IRI asked for."""
-
-    status = 404
 
 
 @dataclass(frozen=True)
@@ -95,8 +85,9 @@ class Resources:
     # -- links ------------------------------------------------------------------------------
     def local(self, iri: str) -> str | None:
         """Where an IRI can be followed: our own IRIs on this server, others as they are."""
-        if iri.startswith(self.iris.base):
-            return "/" + iri[len(self.iris.base):]
+        local = self.iris.local_path(iri)
+        if local is not None:
+            return local
         return iri if iri.startswith(("http://", "https://")) else None
 
     def qname(self, iri: str) -> str:
@@ -127,7 +118,7 @@ class Resources:
         """The resource key of a request, as percent-encoded in the IRI (the raw path)."""
         raw = request.scope.get("raw_path") or request.url.path.encode()
         key = raw.decode("ascii", "replace").split("?", 1)[0][len(prefix):]
-        if not KEY.match(key):
+        if not is_key(key):
             raise NotFound(f"no resource {request.url.path}")
         return key
 
@@ -149,18 +140,18 @@ class Resources:
 
     async def thing(self, request: Request) -> Response:
         """``/id/{key}``: 303 See Other to the document in the negotiated format."""
-        key = self.key(request, "/id/")
+        key = self.key(request, THING_PATH)
         fmt = self.negotiate(request, DOCUMENT_FORMATS)
-        body = await self.run(Job(EXISTS.format(iri=self.iris.base + "id/" + key),
-                                  Choice(None, "json", None), 1))
+        iri = self.iris.resource_from_key(key)
+        body = await self.run(Job(EXISTS.format(iri=iri), Choice(None, "json", None), 1))
         if not json.loads(body).get("boolean"):
-            raise NotFound(f"nothing is known about <{self.iris.base}id/{key}>")
-        location = f"/doc/{key}{fmt.suffix}"
+            raise NotFound(f"nothing is known about <{iri}>")
+        location = document_path(key, fmt.suffix)
         return RedirectResponse(location, status_code=303, headers={"Vary": "Accept"})
 
     async def document(self, request: Request) -> Response:
         """``/doc/{key}[.ext]``: the document about one resource."""
-        key = self.key(request, "/doc/")
+        key = self.key(request, DOCUMENT_PATH)
         fmt = None
         for candidate in DOCUMENT_FORMATS:
             if key.endswith(candidate.suffix):
@@ -170,11 +161,11 @@ class Resources:
         if fmt is None:
             fmt = self.negotiate(request, DOCUMENT_FORMATS)
             headers["Vary"] = "Accept"
-            headers["Content-Location"] = f"/doc/{key}{fmt.suffix}"
-        iri = self.iris.base + "id/" + key
+            headers["Content-Location"] = document_path(key, fmt.suffix)
+        iri = self.iris.resource_from_key(key)
         graph = await self.describe(iri)
         if fmt.name == "html":
-            body = self.page(graph, URIRef(iri), key)
+            body = self.page(graph, iri, key)
         elif fmt.name == "jsonld":
             body = graph.serialize(format="json-ld", context=self.prefixes,
                                    auto_compact=True).encode()
