@@ -188,7 +188,7 @@ def stall(*args, **kwargs):
     Path({marker!r}).write_text("writing")
     time.sleep(120)
 
-catalog.describe_release = stall
+catalog.catalog_graphs = stall
 built = build(Path({root!r}), Iris())
 release.write_release(built, StandIn(), settings_for(Path({dist!r})), force=True, shapes=Graph())
 """

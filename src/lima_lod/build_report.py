@@ -50,7 +50,7 @@ class _ReportBuilder:
         return [i for i in self.corpus.section(section) if i.context.get("report") == self.key]
 
     def run(self) -> None:
-        self.describe_report()
+        self.report_resource()
         self.ratings()
         self.quoted_figures()
         for section, kind, label, cls in STATEMENTS:
@@ -65,7 +65,7 @@ class _ReportBuilder:
         self.w.add(subject, SCHEMA.position, position)
         self.w.sourced(subject, document_iri(self.iris, item), item.get("source"))
 
-    def describe_report(self) -> None:
+    def report_resource(self) -> None:
         r, w, cfu, iris = self.report, self.w, self.cfu, self.iris
         s = w.thing(self.subject, (cfu.FollowUpReport, FOAF.Document), r["title"], r.where())
         w.add(s, DCTERMS.title, r["title"], "en")

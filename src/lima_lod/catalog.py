@@ -289,8 +289,8 @@ def examples(data: Graph, iris: Iris) -> list[URIRef]:
     return found
 
 
-def describe_release(iris: Iris, info: ReleaseInfo, data: Graph, files: Iterable[FileInfo | str],
-                     dumps: list[str], publisher: URIRef) -> Description:
+def catalog_graphs(iris: Iris, info: ReleaseInfo, data: Graph, files: Iterable[FileInfo | str],
+                   dumps: list[str], publisher: URIRef) -> Description:
     """Describe a release: DCAT (catalogue, datasets, distributions) and VoID.
 
     Args:

@@ -26,9 +26,9 @@ from typing import Protocol
 from rdflib import Dataset, Graph, URIRef
 from rdflib.namespace import OWL
 
-from . import catalog, csvw, docs, dumps
+from . import catalog, csvw, dumps, vocabulary_docs
 from .errors import ReleaseError, ValidationFailed
-from .files import FileInfo, ReleaseInfo, describe, fsync_dir, write_file
+from .files import FileInfo, ReleaseInfo, fsync_dir, measure_file, write_file
 from .formats import BY_NAME, of_file
 from .graphs import Built
 from .iris import CC_BY_4, DCTERMS, is_slug
@@ -168,16 +168,16 @@ def _write_files(folder: Path, built: Built, report: Validation, shapes: Graph,
     write_file(folder / VALIDATION_REPORT,
                dumps.serialise(report_graph, BY_NAME["turtle"], iris))
     written.append(VALIDATION_REPORT)
-    written += docs.write_docs(folder, docs.DocsInput(
+    written += vocabulary_docs.write_docs(folder, vocabulary_docs.DocsInput(
         vocabulary=vocabulary, data=data, iris=iris, info=info,
         serialisations=vocab_files, shapes=shape_files, dumps=dumps.dump_names(),
         catalog=[CATALOG_FILE, VOID_FILE], previous=_previous_vocabulary(folder.parent, info),
-        changes=docs.read_changes(root / "ontology" / docs.CHANGES_FILE)))
-    infos = [describe(folder, path) for path in written]
+        changes=vocabulary_docs.read_changes(root / "ontology" / vocabulary_docs.CHANGES_FILE)))
+    infos = [measure_file(folder, path) for path in written]
 
     # The dumps carry the metadata graph, which cannot hold the dumps' own checksums.
     who = publisher if isinstance(publisher, URIRef) else iris.organization("lima-lod")
-    inside = catalog.describe_release(iris, info, data, [*infos, *dumps.dump_names()],
+    inside = catalog.catalog_graphs(iris, info, data, [*infos, *dumps.dump_names()],
                                       dumps.dump_names(), who)
     dataset = new_dataset(iris)
     for graph in built.dataset.graphs():
@@ -191,15 +191,15 @@ def _write_files(folder: Path, built: Built, report: Validation, shapes: Graph,
             metadata.add((s, p, o))
     union = dumps.union_graph(dataset, iris)
     dump_files = dumps.write_dumps(folder, dataset, iris, union)
-    infos += [describe(folder, path) for path in dump_files]
+    infos += [measure_file(folder, path) for path in dump_files]
 
-    final = catalog.describe_release(iris, info, data, infos, dump_files, who)
+    final = catalog.catalog_graphs(iris, info, data, infos, dump_files, who)
     for name, graph in ((CATALOG_FILE, final.dcat), (VOID_FILE, final.void)):
         write_file(folder / name, dumps.serialise(graph, BY_NAME["turtle"], iris))
-        infos.append(describe(folder, name))
+        infos.append(measure_file(folder, name))
     summary = _summary(info, built, report, dataset, union, data, infos)
     write_file(folder / RELEASE_JSON, json.dumps(summary, indent=1, ensure_ascii=False) + "\n")
-    infos.append(describe(folder, RELEASE_JSON))
+    infos.append(measure_file(folder, RELEASE_JSON))
     write_file(folder / CHECKSUMS, "".join(f"{i.sha256}  {i.path}\n"
                                            for i in sorted(infos, key=lambda i: i.path)))
 
@@ -234,7 +234,8 @@ def _summary(info: ReleaseInfo, built: Built, report: Validation, dataset: Datas
     }
 
 
-def _previous_vocabulary(releases: Path, info: ReleaseInfo) -> docs.PreviousVocabulary | None:
+def _previous_vocabulary(releases: Path,
+                         info: ReleaseInfo) -> vocabulary_docs.PreviousVocabulary | None:
     """The vocabulary of the latest other release, to list what changed since."""
     candidates = []
     for path in summaries(releases):
@@ -254,7 +255,7 @@ def _previous_vocabulary(releases: Path, info: ReleaseInfo) -> docs.PreviousVoca
         graph.parse(file, format="turtle")
     except (OSError, ValueError, SyntaxError):  # costs only the automatic changelog
         return None
-    return docs.PreviousVocabulary(older, graph)
+    return vocabulary_docs.PreviousVocabulary(older, graph)
 
 
 def _fsync_tree(folder: Path) -> None:

@@ -37,8 +37,9 @@ IN_MEMORY_BYTES = 16 * 1024 * 1024
 
 
 @dataclass(frozen=True)
-class Dataset:
-    """The RDF dataset a query runs over, when the protocol or FROM clauses give one."""
+class GraphSelection:
+    """The graphs a query runs over, when the protocol or FROM clauses choose them: those merged
+    into its default graph and those it may name with GRAPH (its RDF dataset, in SPARQL's words)."""
 
     default: tuple[str, ...] = ()
     named: tuple[str, ...] = ()
@@ -55,7 +56,7 @@ class Job:
     query: str
     choice: Choice
     limit: int
-    dataset: Dataset | None = None
+    dataset: GraphSelection | None = None
     base_iri: str | None = None
 
 
@@ -242,7 +243,7 @@ class RemoteStore:
             release = None
         return cls(settings.endpoint, settings.iris.prefixes(), release)
 
-    def _ask(self, query: str, dataset: Dataset | None, timeout: float) -> tuple[str, bytes]:
+    def _ask(self, query: str, dataset: GraphSelection | None, timeout: float) -> tuple[str, bytes]:
         params = [("query", query)]
         if dataset is not None:
             params += [("default-graph-uri", g) for g in dataset.default]

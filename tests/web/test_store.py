@@ -14,7 +14,7 @@ from lima_lod import store as store_module
 from lima_lod.errors import BadRequest, EngineError, MalformedQuery, ReleaseError
 from lima_lod.layout import find_release
 from lima_lod.results import Choice
-from lima_lod.store import Dataset, EmbeddedStore, Job, RemoteStore
+from lima_lod.store import EmbeddedStore, GraphSelection, Job, RemoteStore
 from lima_lod.web.server import running
 
 JSON = Choice("json", "json", "ntriples")
@@ -80,7 +80,7 @@ def test_a_release_served_from_memory_builds_no_database(tmp_path: Path) -> None
 
 def test_run_with_a_dataset_and_malformed_queries(store: EmbeddedStore) -> None:
     job = Job("SELECT (COUNT(*) AS ?n) { ?s ?p ?o }", JSON, 10,
-              Dataset((GRAPHS["vocabulary"],), ()))
+              GraphSelection((GRAPHS["vocabulary"],), ()))
     doc = json.loads(store.run(job, 0).body)
     assert doc["results"]["bindings"][0]["n"]["value"] == "3"
     with pytest.raises(MalformedQuery, match="malformed"):

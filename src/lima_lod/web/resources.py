@@ -127,7 +127,7 @@ class Resources:
         answer = await anyio.to_thread.run_sync(self.runner.run, job, deadline)
         return answer.body
 
-    async def describe(self, iri: str) -> Graph:
+    async def resource_graph(self, iri: str) -> Graph:
         """What the store knows of a resource: its triples, the triples pointing to it, labels."""
         query = DESCRIBE.format(iri=iri, l0=LABELS[0], l1=LABELS[1])
         body = await self.run(Job(query, Choice(None, None, "ntriples"),
@@ -163,7 +163,7 @@ class Resources:
             headers["Vary"] = "Accept"
             headers["Content-Location"] = document_path(key, fmt.suffix)
         iri = self.iris.resource_from_key(key)
-        graph = await self.describe(iri)
+        graph = await self.resource_graph(iri)
         if fmt.name == "html":
             body = self.page(graph, iri, key)
         elif fmt.name == "jsonld":

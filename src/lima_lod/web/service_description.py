@@ -36,7 +36,7 @@ def result_formats() -> list[Format]:
     return list(seen.values())
 
 
-def describe(public: str, iris: Iris, statistics: Statistics,
+def service_graph(public: str, iris: Iris, statistics: Statistics,
              release: Release | None) -> Graph:
     """Build the service description graph.
 
