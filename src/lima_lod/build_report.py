@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from rdflib import RDF, XSD, URIRef
 
+from .build_context import add_glossary, add_laws, add_projects
 from .graphs import Built, Writer, document_iri, slugify, typed
 from .iris import DCTERMS, FOAF, ORG, PROV, QB, SCHEMA, SKOS, Iris
 from .load import Corpus, Item
@@ -57,6 +58,11 @@ class _ReportBuilder:
         self.references()
         self.people()
         self.context_figures()
+        add_projects(self.w, self.iris, self.items("projects"))
+        add_laws(self.w, self.iris, self.subject, self.items("laws"))
+        glossary = add_glossary(self.w, self.iris, self.key, self.items("acronyms"))
+        if glossary is not None:
+            self.w.add(glossary, DCTERMS.isPartOf, self.subject)
 
     def own(self, subject: URIRef, item: Item, position: int | None = None) -> None:
         """Say that a resource is part of this report and where in the source it comes from."""
@@ -82,6 +88,8 @@ class _ReportBuilder:
         w.add(s, cfu.fundingStatement, r.get("funding"), "en")
         w.add(s, DCTERMS.rights, r.get("statement"), "en")
         w.add(s, SKOS.note, r.get("note"), "en")
+        if r.get("project"):
+            w.add(s, cfu.project, iris.mint("project", r["project"]))
         w.add(s, PROV.wasGeneratedBy, self.assessment)
         w.sourced(s, document_iri(iris, r), r["source"])
         a = w.thing(self.assessment, cfu.Assessment, f"Follow-up assessment, {self.title}")
