@@ -41,9 +41,18 @@ x:cso a skos:Concept , cfu:Acronym ; rdfs:label "Civil Society Organizations"@en
 x:edca a skos:Concept , cfu:Acronym ; rdfs:label "Open Contracting Standard"@en ;
     skos:prefLabel "Open Contracting Standard"@en ; skos:notation "EDCA" ;
     skos:altLabel "EDCA"@es ; skos:inScheme x:glossary ; foaf:focus x:project ; {SOURCED} .
+x:graph2 a <{S}ImageObject> ; rdfs:label "Graph 2. Results"@en ; dcterms:title "Results"@en ;
+    <{S}creditText> "Prepared by author"@en ; cfu:thematicAxis x:axisA ;
+    <{S}isBasedOn> x:dataset ; dcterms:isPartOf x:report ; {SOURCED} .
+x:table1 a <{S}Table> ; rdfs:label "Table 1. Criteria"@en ; dcterms:title "Criteria"@en ;
+    <{S}isBasedOn> x:dataset ; dcterms:isPartOf x:report ; {SOURCED} .
+x:footnote17 a cfu:Footnote ; rdfs:label "Footnote 17"@en ; cfu:text "Some of them are"@en ;
+    cfu:namesInstitution x:pi ; dcterms:isPartOf x:report ; {SOURCED} .
 """
 
 V = "Violation"
+AXIS_B = f"""x:axisB a cfu:ThematicAxis , skos:Concept ; rdfs:label "Axis B"@en ;
+    skos:prefLabel "Axis B"@en ; skos:inScheme x:axes ; skos:notation "B" ; {SOURCED} ."""
 NAME, DATE = f"<{S}name>", f"<{S}legislationDate>"
 CHANGES, PART, PLACE = f"<{S}legislationChanges>", f"<{S}hasPart>", f"<{S}legislationJurisdiction>"
 
@@ -91,6 +100,14 @@ CASES: list[tuple[str, list[str], str, list[tuple[str | None, ...]]]] = [
     ("acronym expansion only in Spanish", ["x:edca skos:prefLabel *"],
      'x:edca skos:prefLabel "Estándar de Datos para las Contrataciones Abiertas"@es .',
      [(V, "x:edca", "skos:prefLabel", "shapes:Acronym-prefLabel")]),
+    ("graph without a caption", ["x:graph2 dcterms:title *"], "",
+     [(V, "x:graph2", "dcterms:title", "shapes:Figure-title")]),
+    ("table on two axes", [], "x:table1 cfu:thematicAxis x:axisA , x:axisB .\n" + AXIS_B,
+     [(V, "x:table1", "cfu:thematicAxis", "shapes:Figure-thematicAxis")]),
+    ("graph based on a report, not a dataset", [], f"x:graph2 <{S}isBasedOn> x:report .",
+     [(V, "x:graph2", f"<{S}isBasedOn>", "shapes:Figure-basedOn")]),
+    ("footnote outside any report", ["x:footnote17 dcterms:isPartOf *"], "",
+     [(V, "x:footnote17", "dcterms:isPartOf", "shapes:part-of-report")]),
     ("acronym without a source location", ["x:edca cfu:sourceLocation *"], "",
      [(V, "x:edca", "cfu:sourceLocation", "shapes:source-location")]),
 ]

@@ -21,7 +21,8 @@ VERBATIM = [
     ("report", "funding"), ("report", "acknowledgement"), ("axes", "label"),
     ("scale", "label"), ("countries", "name"),
     ("laws", "title"), ("laws", "spanish_title"), ("laws", "statement"), ("projects", "title"),
-    ("projects", "purpose"), ("acronyms", "expansion"),
+    ("projects", "purpose"), ("acronyms", "expansion"), ("figures", "caption"),
+    ("figures", "credit"), ("figures", "note"), ("footnotes", "text"),
 ]
 MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September",
           "October", "November", "December")
@@ -190,3 +191,11 @@ def test_the_first_package_is_the_report_s_list(corpus: Corpus, source: str) -> 
     assert amendment["establishes"] == ["sna"] and amendment["amends"] == ["political-constitution"]
     assert "in 2014 the Political Constitution was amended to create the National " \
            "Anti-Corruption System" in source
+
+
+def test_every_graph_and_table_caption_is_in_the_data(corpus: Corpus, source_text: str) -> None:
+    printed = re.findall(r"^(Graph|Table) (\d+)[¹⁶]*\. (.+)$", source_text, flags=re.MULTILINE)
+    assert len(printed) == 11
+    ours = {(str(f["kind"]).capitalize(), str(f["number"]), normal(f["caption"]))
+            for f in corpus.section("figures")}
+    assert ours == {(kind, number, normal(caption)) for kind, number, caption in printed}

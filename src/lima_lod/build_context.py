@@ -1,5 +1,5 @@
 """Build what a report says around its ratings: the laws it names, the projects it was written
-under, and its glossary of acronyms.
+under, its glossary of acronyms, its graphs and tables, and the footnotes no other item holds.
 
 Part of the build stage; :class:`lima_lod.build_report._ReportBuilder` calls these for each report
 and writes them into the report's graph. Laws are schema.org ``Legislation`` (see the comment in
@@ -7,6 +7,8 @@ and writes them into the report's graph. Laws are schema.org ``Legislation`` (se
 """
 
 from __future__ import annotations
+
+from collections.abc import Callable
 
 from rdflib import URIRef
 
@@ -94,3 +96,36 @@ def add_glossary(w: Writer, iris: Iris, report_key: str, acronyms: list[Item]) -
             w.add(c, FOAF.focus, iris.mint("project", a["project"]))
         w.sourced(c, document_iri(iris, a), a["source"])
     return scheme
+
+
+#: Classes of a report's figure, by the ``kind`` its data file gives.
+FIGURE_CLASSES = {"graph": SCHEMA.ImageObject, "table": SCHEMA.Table}
+
+
+def add_figures(w: Writer, iris: Iris, report_key: str, figures: list[Item],
+                own: Callable[[URIRef, Item, int | None], None]) -> None:
+    """Describe the report's graphs and tables: caption and credit as printed, axis, data."""
+    for f in figures:
+        printed = f"{str(f['kind']).capitalize()} {f['number']}. {f['caption']}"
+        s = w.thing(iris.in_report("figure", report_key, f["id"]), FIGURE_CLASSES[f["kind"]],
+                    printed, f.where())
+        w.add(s, DCTERMS.title, f["caption"], "en")
+        w.add(s, SCHEMA.creditText, f.get("credit"), "en")
+        if f.get("axis"):
+            w.add(s, iris.vocab.thematicAxis, iris.axis(f["axis"]))
+        w.add(s, SCHEMA.isBasedOn, iris.dataset(report_key))
+        w.add(s, SKOS.note, f.get("note"), "en")
+        own(s, f, f["number"])
+
+
+def add_footnotes(w: Writer, iris: Iris, report_key: str, title: str, footnotes: list[Item],
+                  own: Callable[[URIRef, Item, int | None], None]) -> None:
+    """Describe the footnotes whose text no other item holds."""
+    for n in footnotes:
+        s = w.thing(iris.in_report("footnote", report_key, n["number"]), iris.vocab.Footnote,
+                    f"Footnote {n['number']}, {title}", n.where())
+        w.add(s, iris.vocab.text, n["text"], "en")
+        for org in n.get("institutions", []):
+            w.add(s, iris.vocab.namesInstitution, iris.organization(org))
+        w.add(s, SKOS.note, n.get("note"), "en")
+        own(s, n, n["number"])

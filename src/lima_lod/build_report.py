@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from rdflib import RDF, XSD, URIRef
 
-from .build_context import add_glossary, add_laws, add_projects
+from .build_context import add_figures, add_footnotes, add_glossary, add_laws, add_projects
 from .graphs import Built, Writer, document_iri, slugify, typed
 from .iris import DCTERMS, FOAF, ORG, PROV, QB, SCHEMA, SKOS, Iris
 from .load import Corpus, Item
@@ -63,6 +63,8 @@ class _ReportBuilder:
         glossary = add_glossary(self.w, self.iris, self.key, self.items("acronyms"))
         if glossary is not None:
             self.w.add(glossary, DCTERMS.isPartOf, self.subject)
+        add_figures(self.w, self.iris, self.key, self.items("figures"), self.own)
+        add_footnotes(self.w, self.iris, self.key, self.title, self.items("footnotes"), self.own)
 
     def own(self, subject: URIRef, item: Item, position: int | None = None) -> None:
         """Say that a resource is part of this report and where in the source it comes from."""

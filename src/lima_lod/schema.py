@@ -113,6 +113,15 @@ SECTIONS: tuple[Section, ...] = (
         _f("includes", "list:ref:law"), _f("establishes", "list:ref:organization"),
         _f("statement", "text", True), _f("note", "text"), SOURCE,
     ), defines="law", needs="report"),
+    Section("figures", (
+        _f("id", "slug", True), _f("kind", "text", True, "graph or table"),
+        _f("number", "int", True), _f("caption", "text", True), _f("axis", "ref:axis"),
+        _f("credit", "text"), _f("note", "text"), SOURCE,
+    ), defines="figure", scope="report", needs="report"),
+    Section("footnotes", (
+        _f("number", "int", True, "the footnote's number as printed"), _f("text", "text", True),
+        _f("institutions", "list:ref:organization"), _f("note", "text"), SOURCE,
+    ), defines="footnote", key="number", scope="report", needs="report"),
     Section("acronyms", (
         _f("acronym", "text", True), _f("expansion", "text", True), _f("acronym_note", "text"),
         _f("project", "ref:project"), _f("note", "text"), SOURCE,
@@ -179,6 +188,7 @@ CHOICES: dict[tuple[str, str], frozenset[str]] = {
          "system", "observatory"}),
     ("conclusions", "kind"): frozenset({"progress", "weakness", "general"}),
     ("laws", "kind"): frozenset({"law", "amendment", "package", "bill"}),
+    ("figures", "kind"): frozenset({"graph", "table"}),
 }
 #: Where the id a ``ref:<kind>`` field names must be defined.
 REF_SCOPE: dict[str, str] = {"commitment": "agreement", "rating": "report",
