@@ -21,7 +21,11 @@ VERBATIM = [
     ("report", "funding"), ("report", "acknowledgement"), ("axes", "label"),
     ("scale", "label"), ("countries", "name"),
     ("laws", "title"), ("laws", "spanish_title"), ("laws", "statement"), ("projects", "title"),
-    ("projects", "purpose"), ("acronyms", "expansion"), ("figures", "caption"),
+    ("projects", "purpose"), ("projects", "description"), ("acronyms", "expansion"),
+    ("figures", "caption"), ("organizations", "name"), ("organizations", "role"),
+    ("specialists", "role"), ("specialists", "organization_name"),
+    ("participants", "organization_name"), ("methodology", "title"), ("criteria", "label"),
+    ("report", "statement"),
     ("figures", "credit"), ("figures", "note"), ("footnotes", "text"),
 ]
 MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September",
@@ -152,12 +156,14 @@ def test_acronyms_outside_the_list_are_printed_with_their_expansion(
 def test_project_acronyms_are_printed(corpus: Corpus, source_text: str, source: str) -> None:
     listed = document_acronyms(source_text)
     projects = corpus.section("projects")
-    assert {p["id"] for p in projects} >= {"pasca", "cco-follow-up-project"}
+    assert {p["id"] for p in projects} >= {"pasca", "cco-follow-up-project", "susanavigilancia"}
     for p in projects:
         if p.get("acronym"):
             assert normal(f"{p['title']} ({p['acronym']}, by its Spanish initials)") in source
         for other in p.get("alt_acronyms", []):
             assert listed[other] == p["title"], p.where("alt_acronyms")
+        for alt in p.get("alt_titles", []):
+            assert normal(f"{p['title']}, better known as {alt}") in source, p.where("alt_titles")
 
 
 def test_law_dates_are_printed(corpus: Corpus, source: str) -> None:
@@ -199,3 +205,16 @@ def test_every_graph_and_table_caption_is_in_the_data(corpus: Corpus, source_tex
     ours = {(str(f["kind"]).capitalize(), str(f["number"]), normal(f["caption"]))
             for f in corpus.section("figures")}
     assert ours == {(kind, number, normal(caption)) for kind, number, caption in printed}
+
+
+def test_participants_record_only_the_printed_organisation_cell(corpus: Corpus,
+                                                                source_text: str) -> None:
+    start = source_text.index("Participants and Civil Society Organizations")
+    rows = source_text[start:source_text.index("Image:", start)].splitlines()[1:]
+    cells = dict(row.split("\t", 1) for row in rows if "\t" in row)
+    participants = corpus.section("participants")
+    assert len(participants) == len(cells) == 16
+    for p in participants:
+        printed = cells[p["name"]].strip()
+        assert p.get("organization_name", "") == printed, p.where("name")
+        assert bool(p.get("organization")) == bool(printed), p.where("name")

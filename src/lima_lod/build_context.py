@@ -71,7 +71,10 @@ def add_projects(w: Writer, iris: Iris, projects: list[Item]) -> None:
             w.add(s, iris.vocab.acronym, p["acronym"], "es" if _spanish(p) else None)
         for acronym in p.get("alt_acronyms", []):
             w.add(s, iris.vocab.acronym, acronym)
+        for alt in p.get("alt_titles", []):
+            w.add(s, DCTERMS.alternative, alt, "en")
         w.add(s, DCTERMS.description, p.get("purpose"), "en")
+        w.add(s, DCTERMS.description, p.get("description"), "en")
         for org in p.get("partners", []):
             w.add(s, PROV.wasAssociatedWith, iris.organization(org))
         for other in p.get("supports", []):

@@ -101,8 +101,9 @@ SECTIONS: tuple[Section, ...] = (
         _f("note", "text"), SOURCE,
     ), many=False, defines="report"),
     Section("projects", (
-        _f("id", "slug", True), _f("title", "text", True), _f("acronym", "text"),
-        _f("acronym_note", "text"), _f("alt_acronyms", "list:text"), _f("purpose", "text"),
+        _f("id", "slug", True), _f("title", "text", True), _f("alt_titles", "list:text"),
+        _f("acronym", "text"), _f("acronym_note", "text"), _f("alt_acronyms", "list:text"),
+        _f("purpose", "text"), _f("description", "text"),
         _f("partners", "list:ref:organization"), _f("supports", "list:ref:project"),
         _f("note", "text"), SOURCE,
     ), defines="project", needs="report"),
