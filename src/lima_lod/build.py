@@ -14,7 +14,7 @@ from rdflib import RDF, XSD, URIRef
 
 from .build_report import add_reports
 from .errors import DataError, DataErrors
-from .graphs import Built, Writer, document_iri, typed
+from .graphs import Built, Writer, dated, document_iri, typed
 from .iris import DCTERMS, FOAF, ORG, PROV, QB, SCHEMA, SKOS, Iris
 from .load import Corpus, Item, load_corpus
 from .rdfio import new_dataset, read_rdf_folder
@@ -83,7 +83,7 @@ def _agreements(w: Writer, corpus: Corpus, iris: Iris) -> None:
         w.add(subject, cfu.commitmentCount, typed(a["commitment_count"], XSD.nonNegativeInteger))
         w.add(subject, DCTERMS.description, a.get("description"), "en")
         if a.get("signed"):
-            w.add(subject, DCTERMS.date, typed(a["signed"], _date_type(str(a["signed"]))))
+            w.add(subject, DCTERMS.date, dated(str(a["signed"])))
         if a.get("event"):
             event = w.thing(iris.mint("event", a["id"]), PROV.Activity, a["event"], a.where())
             w.add(event, SCHEMA.location, a.get("place"))
@@ -229,8 +229,4 @@ def _organizations(w: Writer, corpus: Corpus, iris: Iris) -> None:
         for url in o.get("exact_match", []):
             w.add(subject, SKOS.exactMatch, URIRef(url))
         w.sourced(subject, document_iri(iris, o), o["source"])
-
-
-def _date_type(value: str) -> URIRef:
-    return {4: XSD.gYear, 7: XSD.gYearMonth}.get(len(value), XSD.date)
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 from rdflib import RDF, XSD, URIRef
 from rdflib.namespace import DC
 
+from .build_context import add_figures, add_footnotes, add_glossary, add_laws, add_projects
 from .graphs import Built, Writer, document_iri, slugify, typed
 from .iris import DCTERMS, FOAF, ORG, PROV, QB, SCHEMA, SKOS, Iris
 from .load import Corpus, Item
@@ -58,6 +59,13 @@ class _ReportBuilder:
         self.references()
         self.people()
         self.context_figures()
+        add_projects(self.w, self.iris, self.items("projects"))
+        add_laws(self.w, self.iris, self.subject, self.items("laws"))
+        glossary = add_glossary(self.w, self.iris, self.key, self.items("acronyms"))
+        if glossary is not None:
+            self.w.add(glossary, DCTERMS.isPartOf, self.subject)
+        add_figures(self.w, self.iris, self.key, self.items("figures"), self.own)
+        add_footnotes(self.w, self.iris, self.key, self.title, self.items("footnotes"), self.own)
 
     def own(self, subject: URIRef, item: Item, position: int | None = None) -> None:
         """Say that a resource is part of this report and where in the source it comes from."""
@@ -83,6 +91,8 @@ class _ReportBuilder:
         w.add(s, cfu.fundingStatement, r.get("funding"), "en")
         w.add(s, DCTERMS.rights, r.get("statement"), "en")
         w.add(s, SKOS.note, r.get("note"), "en")
+        if r.get("project"):
+            w.add(s, cfu.project, iris.mint("project", r["project"]))
         w.add(s, PROV.wasGeneratedBy, self.assessment)
         w.sourced(s, document_iri(iris, r), r["source"])
         a = w.thing(self.assessment, cfu.Assessment, f"Follow-up assessment, {self.title}")
