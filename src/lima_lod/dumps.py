@@ -29,7 +29,7 @@ DUMP_FORMATS = ("turtle", "ntriples", "jsonld", "rdfxml", "trig", "nquads")
 #: Dumps also shipped gzipped.
 GZIPPED = ("ntriples",)
 #: Formats the vocabulary and the shapes are shipped in.
-TERM_FORMATS = ("turtle", "jsonld", "rdfxml")
+TERM_FORMATS = ("turtle", "ntriples", "jsonld", "rdfxml")
 #: Prefixes bound beside the deployment's own (:meth:`Iris.prefixes`).
 CORE_PREFIXES = {"rdf": RDF, "rdfs": RDFS, "owl": OWL, "xsd": XSD, "dc": DC}
 

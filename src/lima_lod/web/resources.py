@@ -18,11 +18,12 @@ from dataclasses import dataclass
 from typing import Any
 
 import anyio.to_thread
-from rdflib import RDF, RDFS, Graph, Literal, URIRef
+from rdflib import OWL, RDF, RDFS, Graph, Literal, URIRef
 from rdflib.term import Node
 from starlette.requests import Request
 from starlette.responses import FileResponse, RedirectResponse, Response
 
+from ..context import CONTEXT_FILE
 from ..errors import NotAcceptable, QueryError
 from ..formats import BY_NAME, Format, of_file
 from ..iris import SKOS
@@ -38,7 +39,7 @@ DOCUMENT_FORMATS: tuple[Format, ...] = tuple(BY_NAME[n] for n in (
     "html", "turtle", "jsonld", "ntriples", "rdfxml"))
 #: What the vocabulary and the shapes are published in (see the release's files).
 TERM_FORMATS: tuple[Format, ...] = tuple(BY_NAME[n] for n in ("html", "turtle", "jsonld",
-                                                                "rdfxml"))
+                                                                "rdfxml", "ntriples"))
 LABELS = (RDFS.label, SKOS.prefLabel, URIRef("http://xmlns.com/foaf/0.1/name"))
 CACHE_CONTROL = "public, max-age=3600"
 #: A key as it stands in a minted IRI: ASCII IRI path characters only, so it can be written into
@@ -85,11 +86,16 @@ class Resources:
         self.release = store.release.path if store.release else None
         self.meta: dict[str, Any] = {}
         self.vocabulary = Graph()
+        self.shapes_version = ""
         if self.release is not None:
             self.meta = json.loads((self.release / "release.json").read_text(encoding="utf-8"))
             vocab_file = self.release / str(self.meta.get("vocabulary_file", ""))
             if vocab_file.is_file():
                 self.vocabulary.parse(vocab_file)
+            shapes_file = self.release / "shapes" / "lima-lod-shapes.ttl"
+            if shapes_file.is_file():
+                shapes = Graph().parse(shapes_file)
+                self.shapes_version = str(shapes.value(self.iris.shapes, OWL.versionInfo))
         self.prefixes = {"rdf": str(RDF), "rdfs": str(RDFS),
                          "xsd": "http://www.w3.org/2001/XMLSchema#",
                          "owl": "http://www.w3.org/2002/07/owl#", **self.iris.prefixes()}
@@ -218,25 +224,42 @@ class Resources:
                             headers={"Cache-Control": CACHE_CONTROL})
 
     def vocabulary_document(self, request: Request) -> Response:
-        """``/def/cfu``, ``/def/cfu/{version}`` and ``/def/shapes``, by content negotiation."""
+        """``/def/cfu``, ``/def/cfu/{version}``, ``/def/shapes``, ``/def/shapes/{version}``, by
+        content negotiation; ``/def/cfu[/{version}]/context.jsonld``, the JSON-LD context."""
         if self.release is None:
             raise NotFound("no release is served here")
         name = request.path_params.get("name", "cfu")
-        fmt = self.negotiate(request, TERM_FORMATS[1:] if name == "shapes" else TERM_FORMATS)
-        version = request.path_params.get("version", str(self.meta.get("vocabulary_version")))
+        version = request.path_params.get("version")
+        if name == "cfu" and (version == CONTEXT_FILE or request.url.path.endswith(
+                "/" + CONTEXT_FILE)):
+            return self.context_document(None if version == CONTEXT_FILE else version)
         if name == "shapes":
             folder, stem = self.release / "shapes", "lima-lod-shapes"
-        elif name != "cfu":
-            raise NotFound(f"no vocabulary {name}")
-        elif version == self.meta.get("vocabulary_version"):
-            folder, stem = self.release / "vocabulary", f"cfu-{version}"
+            served = self.shapes_version
+        elif name == "cfu":
+            served = str(self.meta.get("vocabulary_version"))
+            folder, stem = self.release / "vocabulary", f"cfu-{served}"
         else:
-            raise NotFound(f"no vocabulary version {version} in the served release")
+            raise NotFound(f"no vocabulary {name}")
+        if version is not None and version != served:
+            raise NotFound(f"no {name} version {version} in the served release")
+        fmt = self.negotiate(request, TERM_FORMATS[1:] if name == "shapes" else TERM_FORMATS)
         target = folder / ("index.html" if fmt.name == "html" else f"{stem}{fmt.suffix}")
         if not target.is_file():
             raise NotAcceptable(f"{request.url.path} is not available as {fmt.media_type}")
         return FileResponse(target, media_type=fmt.content_type,
                             headers={"Vary": "Accept", "Cache-Control": CACHE_CONTROL})
+
+    def context_document(self, version: str | None) -> Response:
+        """The vocabulary's JSON-LD context, the latest or that of the served version."""
+        assert self.release is not None
+        if version is not None and version != self.meta.get("vocabulary_version"):
+            raise NotFound(f"no context of vocabulary version {version} in the served release")
+        target = self.release / "vocabulary" / CONTEXT_FILE
+        if not target.is_file():
+            raise NotFound("this release has no JSON-LD context")
+        return FileResponse(target, media_type="application/ld+json",
+                            headers={"Cache-Control": CACHE_CONTROL})
 
     def home(self, request: Request) -> Response:
         """``/``: what is served here, with links to the endpoint, the data and the documents."""
