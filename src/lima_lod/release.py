@@ -27,7 +27,7 @@ from typing import Protocol
 from rdflib import Dataset, Graph, URIRef
 from rdflib.namespace import OWL
 
-from . import catalog, csvw, docs, dumps
+from . import catalog, context, csvw, docs, dumps
 from .errors import ReleaseError, ValidationFailed
 from .files import FileInfo, ReleaseInfo, describe, fsync_dir, write_file
 from .formats import BY_NAME, of_file
@@ -157,6 +157,10 @@ def _write_files(folder: Path, built: Built, report: Validation, shapes: Graph,
     shape_files = [f"{SHAPES_FOLDER}/{name}" for name in
                    dumps.write_graph(folder / SHAPES_FOLDER, SHAPES_STEM, shapes, iris)]
     written += vocab_files + shape_files
+    jsonld_context = context.build_context(vocabulary, iris)
+    written.append(f"{VOCABULARY_FOLDER}/"
+                   + context.write_context(folder / VOCABULARY_FOLDER, vocabulary, iris))
+    written += context.write_report_views(folder, data, jsonld_context, iris)
     report_graph = dumps.new_graph(iris)
     report_graph.bind("sh", SH)
     report_graph += report.graph
@@ -185,7 +189,7 @@ def _write_files(folder: Path, built: Built, report: Validation, shapes: Graph,
         if next(dataset.quads((s, p, o, None)), None) is None:
             metadata.add((s, p, o))
     union = dumps.union_graph(dataset, iris)
-    dump_files = dumps.write_dumps(folder, dataset, iris, union)
+    dump_files = dumps.write_dumps(folder, dataset, iris, union, jsonld_context)
     infos += [describe(folder, path) for path in dump_files]
 
     final = catalog.describe_release(iris, info, data, infos, dump_files, who)

@@ -23,7 +23,7 @@ from rdflib.term import Node
 from starlette.requests import Request
 from starlette.responses import FileResponse, RedirectResponse, Response
 
-from ..context import CONTEXT_FILE
+from ..context import CONTEXT_FILE, build_context
 from ..errors import NotAcceptable, QueryError
 from ..formats import BY_NAME, Format, of_file
 from ..iris import SKOS
@@ -99,6 +99,7 @@ class Resources:
         self.prefixes = {"rdf": str(RDF), "rdfs": str(RDFS),
                          "xsd": "http://www.w3.org/2001/XMLSchema#",
                          "owl": "http://www.w3.org/2002/07/owl#", **self.iris.prefixes()}
+        self.context = build_context(self.vocabulary, self.iris, self.prefixes)
 
     # -- links ------------------------------------------------------------------------------
     def local(self, iri: str) -> str | None:
@@ -186,7 +187,8 @@ class Resources:
         if fmt.name == "html":
             body = self.page(graph, URIRef(iri), key)
         elif fmt.name == "jsonld":
-            body = graph.serialize(format="json-ld", context=self.prefixes,
+            # compacted with the vocabulary's context, embedded (short keys, typed values)
+            body = graph.serialize(format="json-ld", context=self.context,
                                    auto_compact=True).encode()
         else:
             body = graph.serialize(format=fmt.rdflib or "turtle", encoding="utf-8")
