@@ -108,7 +108,8 @@ def test_links_to_the_serialisations_resolve(released: Released, page: Beautiful
         assert (here / str(href)).resolve().is_file(), href
     names = {Path(str(a["href"])).name for a in page.select("#serialisations a")}
     version = read_release(released.folder)["vocabulary_version"]
-    assert names == {f"cfu-{version}.ttl", f"cfu-{version}.jsonld", f"cfu-{version}.rdf"}
+    assert names == {f"cfu-{version}.ttl", f"cfu-{version}.nt", f"cfu-{version}.jsonld",
+                     f"cfu-{version}.rdf"}
     anchors = {str(a["href"])[1:] for a in page.find_all("a", href=True)
                if str(a["href"]).startswith("#")}
     for anchor in anchors:

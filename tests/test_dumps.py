@@ -88,18 +88,22 @@ def test_json_ld_embeds_its_context(released: Released) -> None:
         doc = json.loads(path.read_text(encoding="utf-8"))
         context = doc["@context"]
         assert isinstance(context, dict), path  # not a string or list naming a remote context
-        assert all(isinstance(v, str) and v.startswith(("http://", "https://"))
-                   for v in context.values())
+        # prefixes and terms name IRIs; term definitions (lima_lod.context) name theirs in @id
+        for key, value in context.items():
+            iri = value.get("@id", value.get("@reverse")) if isinstance(value, dict) else value
+            assert isinstance(iri, str), (path, key)
+            assert iri.startswith(("http://", "https://")) or iri in ("@id", "@type"), (path, key)
         assert not any(k == "@import" for k in context)
         iris = released.built.iris
         assert context.get("cfu", str(iris.vocab)) == str(iris.vocab)
 
 
-def test_vocabulary_and_shapes_ship_in_three_formats(released: Released) -> None:
+def test_vocabulary_and_shapes_ship_in_four_formats(released: Released) -> None:
     summary = read_release(released.folder)
     stem = Path(vocabulary_file(str(summary["vocabulary_version"]))).with_suffix("")
     vocabulary = released.built.graph("vocabulary")
-    for suffix, fmt in ((".ttl", "turtle"), (".jsonld", "json-ld"), (".rdf", "xml")):
+    for suffix, fmt in ((".ttl", "turtle"), (".nt", "nt"), (".jsonld", "json-ld"),
+                        (".rdf", "xml")):
         graph = Graph().parse(released.folder / f"{stem}{suffix}", format=fmt)
         assert isomorphic(graph, vocabulary), suffix
         shapes = Graph().parse(released.folder / "shapes" / f"lima-lod-shapes{suffix}",

@@ -12,10 +12,10 @@ inside the dumps gives the size and checksum of every file except the dumps them
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
-from rdflib import RDF, XSD, BNode, Graph, Literal, URIRef
+from rdflib import RDF, XSD, BNode, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import OWL
 from rdflib.term import Node
 
@@ -28,6 +28,7 @@ from .iris import (
     FOAF,
     QB,
     SDG,
+    SKOS,
     SPDX,
     UN_SDG,
     VOID,
@@ -62,6 +63,27 @@ KEYWORDS = {"en": ("corruption", "Lima Commitment", "civil society", "follow-up"
 #: The datasets our links point into: target, its URI space, and its title.
 LINK_TARGETS = ((WIKIDATA, str(WD), "Wikidata"),
                 (UN_SDG, str(SDG), "UN SDG metadata (M49 geographic areas)"))
+#: EU vocabularies (the Publications Office's authority tables) that DCAT-AP 3 recommends.
+EU_AUTHORITY = "http://publications.europa.eu/resource/authority/"
+#: dct:format of a distribution: the EU file-type code of each format of the format table.
+FILE_TYPES = {"turtle": "RDF_TURTLE", "ntriples": "RDF_N_TRIPLES", "rdfxml": "RDF_XML",
+              "jsonld": "JSON_LD", "trig": "RDF_TRIG", "nquads": "RDF_N_QUADS", "table": "CSV",
+              "csvw": "JSON", "html": "HTML", "release-json": "JSON", "text": "TXT",
+              "csv": "CSV", "json": "JSON", "xml": "XML", "tsv": "TSV"}
+#: dcat:theme of every dataset and the service: the EU data themes.
+THEMES = {"GOVE": {"en": "Government and public sector", "es": "Gobierno y sector público"},
+          "JUST": {"en": "Justice, legal system and public safety",
+                   "es": "Justicia, sistema judicial y seguridad pública"}}
+DATA_THEME = URIRef(EU_AUTHORITY + "data-theme")
+LANGUAGES = (URIRef(EU_AUTHORITY + "language/ENG"), URIRef(EU_AUTHORITY + "language/SPA"))
+#: Files stay at their release URL as long as the release is published (DCAT-AP availability).
+PLANNED_AVAILABILITY = URIRef(EU_AUTHORITY + "planned-availability")
+STABLE = URIRef(EU_AUTHORITY + "planned-availability/STABLE")
+#: The ADMS licence type of CC BY 4.0.
+LICENCE_TYPES = URIRef("http://purl.org/adms/licencetype/1.1")
+ATTRIBUTION = URIRef("http://purl.org/adms/licencetype/Attribution")
+DCATAP = Namespace("http://data.europa.eu/r5r/")
+VCARD = Namespace("http://www.w3.org/2006/vcard/ns#")
 SPARQL_PROTOCOL = URIRef("https://www.w3.org/TR/sparql11-protocol/")
 CSVW_REC = URIRef("https://www.w3.org/TR/tabular-data-model/")
 SHA256 = SPDX.checksumAlgorithm_sha256
@@ -98,6 +120,7 @@ class _Describer:
     def __init__(self, iris: Iris, info: ReleaseInfo, data: Graph, publisher: URIRef) -> None:
         self.iris, self.info, self.data, self.publisher = iris, info, data, publisher
         self.dataset = iris.release_dataset()
+        self.contact = BNode()  # the project, reached through its home page
 
     def url(self, path: str) -> URIRef:
         return public_url(self.info.public, RELEASES, self.info.version, *path.split("/"))
@@ -119,6 +142,57 @@ class _Describer:
         g.add((subject, DCTERMS.issued, _datetime(self.info, issued=True)))
         g.add((subject, DCTERMS.modified, _datetime(self.info)))
 
+    def profile(self, g: Graph, subject: URIRef, keywords: Mapping[str, Iterable[str]]) -> None:
+        """What DCAT-AP 3 recommends for every dataset and the service: themes, keywords, a
+        contact point."""
+        for code in THEMES:
+            g.add((subject, DCAT.theme, URIRef(f"{EU_AUTHORITY}data-theme/{code}")))
+        for lang, words in keywords.items():
+            for word in words:
+                g.add((subject, DCAT.keyword, Literal(word, lang=lang)))
+        g.add((subject, DCAT.contactPoint, self.contact))
+
+    def classes(self, g: Graph) -> None:
+        """The classes DCAT-AP 3's range shapes expect of the things the catalogue names (DCAT
+        gives them as IRIs; the profile wants their type stated), and the labels it asks of
+        the themes and agents."""
+        g.add((CC_BY_4, RDF.type, DCTERMS.LicenseDocument))
+        g.add((CC_BY_4, DCTERMS.type, ATTRIBUTION))
+        for concept, label, scheme, title in (
+                (ATTRIBUTION, "Attribution", LICENCE_TYPES, "Licence type"),
+                (STABLE, "Stable", PLANNED_AVAILABILITY, "Planned availability")):
+            g.add((concept, RDF.type, SKOS.Concept))
+            g.add((concept, SKOS.prefLabel, Literal(label, lang="en")))
+            g.add((concept, SKOS.inScheme, scheme))
+            g.add((scheme, RDF.type, SKOS.ConceptScheme))
+            g.add((scheme, DCTERMS.title, Literal(title, lang="en")))
+        g.add((self.publisher, RDF.type, FOAF.Agent))
+        name = self.data.value(self.publisher, FOAF.name)
+        g.add((self.publisher, FOAF.name, name if name is not None else Literal("lima-lod")))
+        g.add((self.contact, RDF.type, VCARD.Kind))
+        g.add((self.contact, RDF.type, VCARD.Organization))
+        g.add((self.contact, VCARD.fn, name if name is not None else Literal("lima-lod")))
+        g.add((self.contact, VCARD.hasURL, URIRef(self.info.public + "/")))
+        g.add((DATA_THEME, RDF.type, SKOS.ConceptScheme))
+        g.add((DATA_THEME, DCTERMS.title, Literal("Data theme", lang="en")))
+        for code, labels in THEMES.items():
+            theme = URIRef(f"{EU_AUTHORITY}data-theme/{code}")
+            g.add((theme, RDF.type, SKOS.Concept))
+            g.add((theme, SKOS.inScheme, DATA_THEME))
+            _texts(g, theme, SKOS.prefLabel, labels)
+        for language in LANGUAGES:
+            g.add((language, RDF.type, DCTERMS.LinguisticSystem))
+        for standard in (SPARQL_PROTOCOL, CSVW_REC, self.iris.ontology):
+            g.add((standard, RDF.type, DCTERMS.Standard))
+        for o in set(g.objects(None, DCAT.mediaType)) | set(g.objects(None, DCAT.compressFormat)):
+            g.add((o, RDF.type, DCTERMS.MediaType))
+        for o in set(g.objects(None, DCTERMS["format"])):
+            g.add((o, RDF.type, DCTERMS.MediaTypeOrExtent))
+        for o in set(g.objects(None, DCTERMS.spatial)):
+            g.add((o, RDF.type, DCTERMS.Location))
+        for o in set(g.objects(None, FOAF.homepage)):
+            g.add((o, RDF.type, FOAF.Document))
+
     def dcat(self, files: Iterable[FileInfo | str]) -> Graph:
         g, iris, info = Graph(), self.iris, self.info
         catalog = iris.catalog()
@@ -127,12 +201,24 @@ class _Describer:
         _texts(g, catalog, DCTERMS.description, DESCRIPTION)
         self.common(g, catalog)
         g.add((catalog, FOAF.homepage, URIRef(info.public + "/")))
+        g.add((catalog, DCAT.themeTaxonomy, DATA_THEME))
+        for language in LANGUAGES:
+            g.add((catalog, DCTERMS.language, language))
         service = iris.mint("service", "sparql")
         g.add((catalog, DCAT.service, service))
         g.add((service, RDF.type, DCAT.DataService))
         _texts(g, service, DCTERMS.title, {"en": "SPARQL endpoint of lima-lod",
                                            "es": "Punto de acceso SPARQL de lima-lod"})
+        _texts(g, service, DCTERMS.description, {
+            "en": "A read-only SPARQL 1.1 endpoint over the latest release; a GET without a "
+                  "query returns its SPARQL service description.",
+            "es": "Un punto de acceso SPARQL 1.1 de solo lectura sobre la última versión; un GET "
+                  "sin consulta devuelve su descripción de servicio SPARQL."})
         g.add((service, DCAT.endpointURL, public_url(info.public, "sparql")))
+        # the endpoint describes itself (SPARQL 1.1 Service Description) at the same URL
+        g.add((service, DCAT.endpointDescription, public_url(info.public, "sparql")))
+        g.add((service, DCTERMS.publisher, self.publisher))
+        self.profile(g, service, {**KEYWORDS, "en": (*KEYWORDS["en"], "SPARQL")})
         g.add((service, DCTERMS.conformsTo, SPARQL_PROTOCOL))
         g.add((service, DCAT.servesDataset, self.dataset))
         g.add((service, DCTERMS.license, CC_BY_4))
@@ -147,29 +233,59 @@ class _Describer:
         g.add((d, OWL.versionInfo, Literal(info.data_version)))
         g.add((d, DCTERMS.conformsTo, iris.ontology))
         g.add((d, DCAT.accessService, service))
-        for lang, words in KEYWORDS.items():
-            for word in words:
-                g.add((d, DCAT.keyword, Literal(word, lang=lang)))
+        self.profile(g, d, KEYWORDS)
+        # the catalogue and the validation report cover what the data covers
+        report = iris.mint("dataset", "lima-lod", "validation-report")
         for country in sorted({c for c in self.data.objects(None, iris.vocab.country)
                                if isinstance(c, URIRef)}):
-            g.add((d, DCTERMS.spatial, country))
-        for kind, key, title in (
+            for covering in (d, catalog, report):
+                g.add((covering, DCTERMS.spatial, country))
+        self.temporal(g, d)
+        self.temporal(g, report)
+        for kind, key, title, description in (
                 (iris.ontology, "vocabulary", {"en": "Commitment Follow-up vocabulary (cfu)",
-                                               "es": "Vocabulario de seguimiento de compromisos"}),
+                                               "es": "Vocabulario de seguimiento de compromisos"},
+                 {"en": "The RDF vocabulary the data is described with: agreements, "
+                        "commitments, criteria, ratings, findings and calls to action.",
+                  "es": "El vocabulario RDF con que se describen los datos: acuerdos, "
+                        "compromisos, criterios, calificaciones, hallazgos y llamados a la "
+                        "acción."}),
                 (iris.shapes, "shapes", {"en": "SHACL shapes of lima-lod",
-                                         "es": "Formas SHACL de lima-lod"}),
+                                         "es": "Formas SHACL de lima-lod"},
+                 {"en": "The SHACL shapes (Core and SPARQL) the data is validated with.",
+                  "es": "Las formas SHACL (Core y SPARQL) con que se validan los datos."}),
                 (iris.mint("dataset", "lima-lod", "validation-report"), "validation",
                  {"en": f"SHACL validation report of release {info.version}",
-                  "es": f"Informe de validación SHACL de la versión {info.version}"})):
+                  "es": f"Informe de validación SHACL de la versión {info.version}"},
+                 {"en": "The result of validating this release's data with its shapes: "
+                        "violations, and warnings where the published figures disagree.",
+                  "es": "El resultado de validar los datos de esta versión con sus formas: "
+                        "violaciones, y advertencias donde las cifras publicadas no "
+                        "concuerdan."})):
             g.add((catalog, DCAT.dataset, kind))
             g.add((kind, RDF.type, DCAT.Dataset))
             _texts(g, kind, DCTERMS.title, title)
+            _texts(g, kind, DCTERMS.description, description)
             self.common(g, kind)
+            self.profile(g, kind, {"en": (key, "SHACL" if key != "vocabulary" else "RDF"),
+                                   "es": (title["es"],)})
             g.add((kind, DCAT.version, Literal(info.vocabulary_version if key == "vocabulary"
                                                else info.version)))
         for item in files:
             self.distribution(g, item)
+        self.classes(g)
         return g
+
+    def temporal(self, g: Graph, dataset: URIRef) -> None:
+        """The years the ratings are of, as a dct:PeriodOfTime."""
+        years = sorted({str(y) for y in self.data.objects(None, self.iris.vocab.period)})
+        if not years:
+            return
+        period = BNode()
+        g.add((dataset, DCTERMS.temporal, period))
+        g.add((period, RDF.type, DCTERMS.PeriodOfTime))
+        g.add((period, DCAT.startDate, Literal(years[0], datatype=XSD.gYear)))
+        g.add((period, DCAT.endDate, Literal(years[-1], datatype=XSD.gYear)))
 
     def distribution(self, g: Graph, item: FileInfo | str) -> None:
         path = item if isinstance(item, str) else item.path
@@ -181,6 +297,10 @@ class _Describer:
         g.add((dist, DCTERMS.description, Literal(f"{fmt.label}{' (gzip)' if compression else ''}"
                                                   f", release {self.info.version}", lang="en")))
         g.add((dist, DCAT.mediaType, media_type_iri(fmt.media_type)))
+        if fmt.name in FILE_TYPES:
+            code = FILE_TYPES[fmt.name]
+            g.add((dist, DCTERMS["format"], URIRef(f"{EU_AUTHORITY}file-type/{code}")))
+        g.add((dist, DCATAP.availability, STABLE))
         if compression is not None:
             g.add((dist, DCAT.compressFormat, media_type_iri(compression.media_type)))
         g.add((dist, DCAT.downloadURL, self.url(path)))
@@ -306,5 +426,5 @@ def catalog_graphs(iris: Iris, info: ReleaseInfo, data: Graph, files: Iterable[F
     dcat = describer.dcat(files)
     void = describer.void(dumps, examples(data, iris))
     for graph in (dcat, void):
-        bind(graph, iris)
+        bind(graph, iris, {"dcatap": DCATAP, "vcard": VCARD})
     return Description(dcat, void)

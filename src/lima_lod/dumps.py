@@ -11,7 +11,9 @@ from __future__ import annotations
 
 import gzip
 import json
+from collections.abc import Mapping
 from pathlib import Path
+from typing import Any
 
 from rdflib import Dataset, Graph, Literal
 
@@ -26,7 +28,7 @@ DUMP_FORMATS = ("turtle", "ntriples", "jsonld", "rdfxml", "trig", "nquads")
 #: Dumps also shipped gzipped.
 GZIPPED = ("ntriples",)
 #: Formats the vocabulary and the shapes are shipped in.
-TERM_FORMATS = ("turtle", "jsonld", "rdfxml")
+TERM_FORMATS = ("turtle", "ntriples", "jsonld", "rdfxml")
 def union_graph(dataset: Dataset, iris: Iris) -> Graph:
     """Every triple of every graph of a dataset, once, in one graph."""
     return union(dataset, new_graph(iris))
@@ -41,13 +43,16 @@ def jsonld_context(graph: Graph, iris: Iris) -> dict[str, str]:
             if any(term.startswith(ns) for term in used)}
 
 
-def serialise(data: Graph, fmt: Format, iris: Iris) -> bytes:
-    """Serialise a graph (or, for quad formats, a dataset) in one format of the table."""
+def serialise(data: Graph, fmt: Format, iris: Iris,
+              context: Mapping[str, Any] | None = None) -> bytes:
+    """Serialise a graph (or, for quad formats, a dataset) in one format of the table; JSON-LD
+    is compacted with ``context`` (the vocabulary's, :mod:`lima_lod.context`) when given, else
+    with our prefixes."""
     if fmt.rdflib is None:
         raise ValueError(f"{fmt.label} is not an RDF format")
     if fmt.name == "jsonld":
-        out = data.serialize(format="json-ld", context=jsonld_context(data, iris), indent=1,
-                             sort_keys=True, auto_compact=True)
+        out = data.serialize(format="json-ld", context=dict(context or jsonld_context(data, iris)),
+                             indent=1, sort_keys=True, auto_compact=True)
         return _check_json(out).encode("utf-8")
     if fmt.name in ("ntriples", "nquads"):
         lines = data.serialize(format=fmt.rdflib, encoding="utf-8").splitlines(keepends=True)
@@ -80,7 +85,8 @@ def dump_names() -> list[str]:
 
 
 def write_dumps(folder: Path, dataset: Dataset, iris: Iris,
-                union: Graph | None = None) -> list[str]:
+                union: Graph | None = None,
+                context: Mapping[str, Any] | None = None) -> list[str]:
     """Write the whole dataset in every dump format; return the names written.
 
     Args:
@@ -88,12 +94,13 @@ def write_dumps(folder: Path, dataset: Dataset, iris: Iris,
         dataset: every named graph of the release (data and metadata).
         iris: the IRI minter of the deployment (for prefixes and the context).
         union: the union of the dataset's graphs, when the caller has it already.
+        context: the JSON-LD context the JSON-LD dump is compacted with (embedded in it).
     """
     union = union_graph(dataset, iris) if union is None else union
     written = []
     for name in DUMP_FORMATS:
         fmt = BY_NAME[name]
-        data = serialise(dataset if fmt.family is Family.DATASET else union, fmt, iris)
+        data = serialise(dataset if fmt.family is Family.DATASET else union, fmt, iris, context)
         path = dump_file(fmt)
         write_file(folder / path, data)
         written.append(path)

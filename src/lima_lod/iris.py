@@ -136,6 +136,15 @@ class Iris:
         """The IRI of the shapes graph."""
         return URIRef(f"{self.base}def/shapes")
 
+    def shapes_version(self, version: str) -> URIRef:
+        """The ``owl:versionIRI`` of one version of the shapes."""
+        return URIRef(f"{self.base}def/shapes/{quote(version)}")
+
+    def context(self, version: str | None = None) -> URIRef:
+        """The JSON-LD context of the vocabulary: the latest, or that of one version."""
+        folder = f"{VOCAB_PATH}/{quote(version)}" if version else VOCAB_PATH
+        return URIRef(f"{self.base}{folder}/context.jsonld")
+
     @property
     def resource_prefix(self) -> str:
         """The prefix every minted resource IRI starts with."""

@@ -44,6 +44,10 @@ VALIDATION_REPORT = "validation-report.ttl"
 CATALOG_FILE = "catalog.ttl"
 VOID_FILE = "void.ttl"
 CHECKSUMS = "SHA256SUMS"
+#: The vocabulary's JSON-LD context, in the vocabulary folder.
+CONTEXT_FILE = "context.jsonld"
+#: The folder of the framed JSON views of the reports (``reports/<key>.jsonld``).
+REPORTS_FOLDER = "reports"
 
 
 def dump_file(fmt: Format, compression: Format | None = None) -> str:

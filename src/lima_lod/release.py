@@ -26,7 +26,7 @@ from typing import Protocol
 from rdflib import Dataset, Graph, URIRef
 from rdflib.namespace import OWL
 
-from . import catalog, csvw, dumps, vocabulary_docs
+from . import catalog, context, csvw, dumps, vocabulary_docs
 from .errors import ReleaseError, ValidationFailed
 from .files import FileInfo, ReleaseInfo, fsync_dir, measure_file, write_file
 from .formats import BY_NAME, of_file
@@ -163,6 +163,10 @@ def _write_files(folder: Path, built: Built, report: Validation, shapes: Graph,
     shape_files = [in_folder(SHAPES_FOLDER, name) for name in
                    dumps.write_graph(folder / SHAPES_FOLDER, SHAPES_STEM, shapes, iris)]
     written += vocab_files + shape_files
+    jsonld_context = context.build_context(vocabulary, iris)
+    written.append(in_folder(VOCABULARY_FOLDER,
+                             context.write_context(folder / VOCABULARY_FOLDER, vocabulary, iris)))
+    written += context.write_report_views(folder, data, jsonld_context, iris)
     report_graph = new_graph(iris)
     report_graph += report.graph
     write_file(folder / VALIDATION_REPORT,
@@ -190,7 +194,7 @@ def _write_files(folder: Path, built: Built, report: Validation, shapes: Graph,
         if next(dataset.quads((s, p, o, None)), None) is None:
             metadata.add((s, p, o))
     union = dumps.union_graph(dataset, iris)
-    dump_files = dumps.write_dumps(folder, dataset, iris, union)
+    dump_files = dumps.write_dumps(folder, dataset, iris, union, jsonld_context)
     infos += [measure_file(folder, path) for path in dump_files]
 
     final = catalog.catalog_graphs(iris, info, data, infos, dump_files, who)

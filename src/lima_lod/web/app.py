@@ -96,7 +96,8 @@ def create_app(settings: Settings, store: Store) -> FastAPI:
             ("/", resources.home), ("/id/{key:path}", resources.thing),
             ("/doc/{key:path}", resources.document),
             ("/def/{name:str}", resources.vocabulary_document),
-            ("/def/cfu/{version:str}", resources.vocabulary_document),
+            ("/def/{name:str}/{version:str}", resources.vocabulary_document),
+            ("/def/cfu/{version:str}/context.jsonld", resources.vocabulary_document),
             ("/releases/{version:str}/{path:path}", resources.release_file)):
         app.add_route(path, guarded(handler), methods=["GET", "HEAD"])
     app.mount("/static", StaticFiles(packages=[("lima_lod.web", "static")]), name="static")

@@ -17,15 +17,16 @@ from dataclasses import dataclass
 from typing import Any
 
 import anyio.to_thread
-from rdflib import RDF, RDFS, Graph, Literal, URIRef
+from rdflib import OWL, RDF, RDFS, Graph, Literal, URIRef
 from rdflib.term import Node
 from starlette.requests import Request
 from starlette.responses import FileResponse, RedirectResponse, Response
 
+from ..context import build_context
 from ..errors import NotAcceptable, NotFound
 from ..formats import BY_NAME, Format, of_file
 from ..iris import DOCUMENT_PATH, FOAF, SKOS, THING_PATH, document_path, is_key
-from ..layout import file_in
+from ..layout import CONTEXT_FILE, VOCABULARY_FOLDER, file_in, in_folder
 from ..rdfio import bind, prefixes
 from ..results import Choice
 from ..settings import Settings
@@ -39,7 +40,7 @@ DOCUMENT_FORMATS: tuple[Format, ...] = tuple(BY_NAME[n] for n in (
     "html", "turtle", "jsonld", "ntriples", "rdfxml"))
 #: What the vocabulary and the shapes are published in (see the release's files).
 TERM_FORMATS: tuple[Format, ...] = tuple(BY_NAME[n] for n in ("html", "turtle", "jsonld",
-                                                                "rdfxml"))
+                                                                "rdfxml", "ntriples"))
 LABELS = (RDFS.label, SKOS.prefLabel, FOAF.name)
 CACHE_CONTROL = "public, max-age=3600"
 EXISTS = "ASK {{ {{ <{iri}> ?p ?o }} UNION {{ ?s ?p <{iri}> }} }}"
@@ -80,7 +81,13 @@ class Resources:
         vocab_file = self.release.vocabulary_file() if self.release else None
         if vocab_file is not None:
             self.vocabulary.parse(vocab_file)
+        self.shapes_version = ""
+        shapes_file = self.release.shapes_file() if self.release else None
+        if shapes_file is not None:
+            shapes = Graph().parse(shapes_file)
+            self.shapes_version = str(shapes.value(self.iris.shapes, OWL.versionInfo))
         self.prefixes = prefixes(self.iris)
+        self.context = build_context(self.vocabulary, self.iris, self.prefixes)
 
     # -- links ------------------------------------------------------------------------------
     def local(self, iri: str) -> str | None:
@@ -167,7 +174,8 @@ class Resources:
         if fmt.name == "html":
             body = self.page(graph, iri, key)
         elif fmt.name == "jsonld":
-            body = graph.serialize(format="json-ld", context=self.prefixes,
+            # compacted with the vocabulary's context, embedded (short keys, typed values)
+            body = graph.serialize(format="json-ld", context=self.context,
                                    auto_compact=True).encode()
         else:
             body = graph.serialize(format=fmt.rdflib or "turtle", encoding="utf-8")
@@ -203,24 +211,41 @@ class Resources:
                             headers={"Cache-Control": CACHE_CONTROL})
 
     def vocabulary_document(self, request: Request) -> Response:
-        """``/def/cfu``, ``/def/cfu/{version}`` and ``/def/shapes``, by content negotiation."""
+        """``/def/cfu``, ``/def/cfu/{version}``, ``/def/shapes``, ``/def/shapes/{version}``, by
+        content negotiation; ``/def/cfu[/{version}]/context.jsonld``, the JSON-LD context."""
         if self.release is None:
             raise NotFound("no release is served here")
         name = request.path_params.get("name", "cfu")
-        fmt = self.negotiate(request, TERM_FORMATS[1:] if name == "shapes" else TERM_FORMATS)
-        version = request.path_params.get("version", str(self.release.vocabulary_version))
+        version = request.path_params.get("version")
+        if name == "cfu" and (version == CONTEXT_FILE or request.url.path.endswith(
+                "/" + CONTEXT_FILE)):
+            return self.context_document(None if version == CONTEXT_FILE else version)
         if name == "shapes":
-            target = self.release.shapes_file(fmt)
-        elif name != "cfu":
-            raise NotFound(f"no vocabulary {name}")
-        elif version == self.release.vocabulary_version:
-            target = self.release.vocabulary_file(fmt)
+            served = self.shapes_version
+        elif name == "cfu":
+            served = str(self.release.vocabulary_version)
         else:
-            raise NotFound(f"no vocabulary version {version} in the served release")
+            raise NotFound(f"no vocabulary {name}")
+        if version is not None and version != served:
+            raise NotFound(f"no {name} version {version} in the served release")
+        fmt = self.negotiate(request, TERM_FORMATS[1:] if name == "shapes" else TERM_FORMATS)
+        target = (self.release.shapes_file(fmt) if name == "shapes"
+                  else self.release.vocabulary_file(fmt))
         if target is None:
             raise NotAcceptable(f"{request.url.path} is not available as {fmt.media_type}")
         return FileResponse(target, media_type=fmt.content_type,
                             headers={"Vary": "Accept", "Cache-Control": CACHE_CONTROL})
+
+    def context_document(self, version: str | None) -> Response:
+        """The vocabulary's JSON-LD context, the latest or that of the served version."""
+        assert self.release is not None
+        if version is not None and version != self.meta.get("vocabulary_version"):
+            raise NotFound(f"no context of vocabulary version {version} in the served release")
+        target = self.release.file(in_folder(VOCABULARY_FOLDER, CONTEXT_FILE))
+        if target is None:
+            raise NotFound("this release has no JSON-LD context")
+        return FileResponse(target, media_type="application/ld+json",
+                            headers={"Cache-Control": CACHE_CONTROL})
 
     def home(self, request: Request) -> Response:
         """``/``: what is served here, with links to the endpoint, the data and the documents."""
