@@ -8,7 +8,10 @@ the form with it; where it is not, the page says so and the form stays.
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import json
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -55,6 +58,8 @@ TEXTS: dict[str, dict[str, str]] = {
         "query.truncated": "cut at the limit of",
         "query.open": "Open in the query page", "query.text": "Query text",
         "query.formats": "This query's results as",
+        "editor.editor": "SPARQL query editor", "editor.endpoint": "SPARQL endpoint",
+        "editor.pageSize": "Rows per page", "editor.filter": "Filter the results",
         "nav.label": "Site", "nav.home": "Home", "nav.query": "Query",
         "nav.examples": "Example queries", "nav.language": "Language",
         "footer.licence": "Data and vocabulary under CC BY 4.0; code under the MIT licence.",
@@ -77,6 +82,8 @@ TEXTS: dict[str, dict[str, str]] = {
         "query.truncated": "cortados en el límite de",
         "query.open": "Abrir en la página de consulta", "query.text": "Texto de la consulta",
         "query.formats": "Los resultados de esta consulta en",
+        "editor.editor": "Editor de consultas SPARQL", "editor.endpoint": "Punto de acceso SPARQL",
+        "editor.pageSize": "Filas por página", "editor.filter": "Filtrar los resultados",
         "nav.label": "Sitio", "nav.home": "Inicio", "nav.query": "Consulta",
         "nav.examples": "Consultas de ejemplo", "nav.language": "Idioma",
         "footer.licence": "Datos y vocabulario bajo CC BY 4.0; código bajo la licencia MIT.",
@@ -105,6 +112,22 @@ def language(request: Request) -> str:
         if primary in LANGUAGES and q > 0:
             ranked.append((-q, primary))
     return min(ranked)[1] if ranked else "en"
+
+
+def yasgui_style_hashes() -> list[str]:
+    """CSP sources allowing the ``<style>`` elements YASGUI writes itself, and nothing else.
+
+    Its table's column resizer adds one fixed stylesheet as a ``<style>`` element; everything
+    else it styles through the CSSOM, which CSP does not restrict. A policy of
+    ``style-src 'self' <these>`` (no 'unsafe-inline') and ``script-src 'self'`` (no
+    'unsafe-eval') is enough for the query page: tests/test_browser.py runs it under one.
+    """
+    path = YASGUI / "yasgui.min.js"
+    if not path.is_file():
+        return []
+    code = path.read_text(encoding="utf-8")
+    return [f"'sha256-{base64.b64encode(hashlib.sha256(m.encode()).digest()).decode()}'"
+            for m in re.findall(r"createStyle\(\w,`([^`]*)`\)", code)]
 
 
 def yasgui_installed() -> bool:
@@ -195,7 +218,7 @@ class Pages:
         """Where a link to an IRI goes: our own IRIs to this server's pages, others as they are."""
         return "/" + iri[len(self.iris.base):] if iri.startswith(self.iris.base) else iri
 
-    def editor_config(self, query: str | None) -> str:
+    def editor_config(self, query: str | None, lang: str = "en") -> str:
         """What the page's script needs, as JSON for a ``data-`` attribute (no inline script)."""
         declared = ("rdf", "rdfs", "xsd", "skos", "dcterms", "qb", "cfu", "lima")
         prologue = "".join(f"PREFIX {p}: <{self.prefixes[p]}>\n" for p in declared
@@ -205,6 +228,8 @@ class Pages:
             "query": query, "default": prologue + "\n" + DEFAULT_QUERY, "views": list(VIEWS),
             "formats": {"solutions": ["json", "xml", "csv", "tsv"],
                         "graph": ["turtle", "ntriples", "rdfxml", "jsonld"]},
+            "labels": {key.removeprefix("editor."): value for key, value in texts(lang).items()
+                       if key.startswith("editor.")},
         })
 
     def query_page(self, query: str | None = None, answer: Answer | None = None,
@@ -216,5 +241,5 @@ class Pages:
             query=query or DEFAULT_QUERY, asked=query,
             table=table(answer) if answer is not None else None, answer=answer, error=error,
             status=status, downloads=DOWNLOADS, examples=self.examples, yasgui=self.yasgui,
-            config=self.editor_config(query),
+            config=self.editor_config(query, lang),
         ).encode()

@@ -25,11 +25,13 @@
   var link = Table.prototype.getUriLinkFromBinding;
   Table.prototype.getUriLinkFromBinding = function (binding, prefixes) {
     var html = link.call(this, binding, prefixes);
-    if (binding.value.indexOf(config.base) === 0) {
-      var local = '/' + binding.value.substring(config.base.length);
-      html = html.split("href='" + binding.value + "'").join("href='" + local + "'");
-    }
-    return html;
+    if (binding.value.indexOf(config.base) !== 0) { return html; }
+    var cell = document.createElement('template');
+    cell.innerHTML = html; // YASR's own sanitised markup, read back to change one attribute
+    Array.prototype.forEach.call(cell.content.querySelectorAll('a'), function (a) {
+      a.setAttribute('href', '/' + binding.value.substring(config.base.length));
+    });
+    return cell.innerHTML;
   };
 
   function pageLink(query, extra) {
@@ -87,6 +89,23 @@
     },
   });
 
+  // Names for YASGUI's unlabelled controls (axe-core: "label", "select-name"), and keyboard
+  // access to the editor's scrolling area; done again after each redraw of the results.
+  function label() {
+    var named = [
+      ['.yasqe textarea', config.labels.editor], ['.yasgui input.autocomplete', config.labels.endpoint],
+      ['.yasr select.tableSizer', config.labels.pageSize], ['.yasr .tableFilter', config.labels.filter],
+    ];
+    named.forEach(function (pair) {
+      Array.prototype.forEach.call(holder.querySelectorAll(pair[0]), function (el) {
+        if (!el.getAttribute('aria-label')) { el.setAttribute('aria-label', pair[1]); }
+      });
+    });
+    Array.prototype.forEach.call(holder.querySelectorAll('.CodeMirror-scroll'), function (el) {
+      el.setAttribute('tabindex', '0');
+    });
+  }
+
   holder.hidden = false;
   form.hidden = true;
   var tab = yasgui.getTab();
@@ -95,7 +114,8 @@
     if (results) { results.hidden = true; } // the server's table, shown without the editor
     update(current);
   });
-  tab.getYasr().on('drawn', function () { update(yasgui.getTab()); });
+  tab.getYasr().on('drawn', function () { label(); update(yasgui.getTab()); });
+  label();
 
   // The example queries: one click loads one into the editor and runs it.
   Array.prototype.forEach.call(document.querySelectorAll('a.example'), function (a) {
