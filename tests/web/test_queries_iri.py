@@ -116,8 +116,11 @@ def test_the_page_shows_text_description_and_results(mexico: TestClient) -> None
     soup = BeautifulSoup(response.text, "html.parser")
     text = (ROOT / "queries" / "ratings-table.rq").read_text(encoding="utf-8")
     assert soup.find(id="query-text").get_text() == text
-    assert soup.find(id="description").get_text() == " ".join(
-        line.lstrip("#").strip() for line in text.splitlines() if line.startswith("#"))
+    comment = " ".join(line.lstrip("#").strip() for line in text.splitlines()
+                       if line.startswith("#"))
+    title, detail = soup.find("h1").get_text(), soup.find(id="description").get_text()
+    assert comment.startswith(title) and comment.endswith(detail)
+    assert len(title) + len(detail) >= len(comment) - 2  # all of it: title, then the rest
     json_rows = read_solutions("json", mexico.get(
         "/queries/ratings-table", params={"format": "json"}).content)[1]
     rows = soup.find(id="results").find("tbody").find_all("tr")

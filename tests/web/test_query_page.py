@@ -90,8 +90,13 @@ def test_examples_are_one_click_away_with_their_descriptions(client: TestClient)
         params = parse_qs(run.query)
         assert run.path == "sparql" and params["view"] == ["table"]
         assert params["query"] == [path.read_text(encoding="utf-8")]
-        first = path.read_text(encoding="utf-8").splitlines()[0].lstrip("# ")
-        assert li.find("p", class_="description").get_text().startswith(first)
+        comment = " ".join(line.lstrip("#").strip() for line in
+                           path.read_text(encoding="utf-8").splitlines() if line.startswith("#"))
+        title = li.find("a", class_="example").get_text()
+        detail = li.find("p", class_="description")
+        assert title and comment.startswith(title)  # the comment's first sentence
+        assert detail is None or comment.endswith(detail.get_text())  # and the rest of it
+        assert len(title) + (len(detail.get_text()) if detail else 0) >= len(comment) - 2
         assert li.find("a", class_="example-iri")["href"] == f"queries/{path.stem}"
 
 

@@ -60,6 +60,11 @@ class Example:
     kind: Kind
 
     @property
+    def detail(self) -> str:
+        """The description after its first sentence (which is the title)."""
+        return self.description.removeprefix(self.title).lstrip(".: ")
+
+    @property
     def path(self) -> str:
         """Where the query is served: its stable IRI on this server."""
         return f"/queries/{self.name}"
