@@ -77,6 +77,9 @@ def test_the_list_as_a_page(mexico: TestClient) -> None:
     soup = BeautifulSoup(mexico.get("/queries", headers=BROWSER).text, "html.parser")
     links = [a["href"] for a in soup.find(id="queries").find_all("a", class_="example-iri")]
     assert links == [f"/queries/{name}" for name in NAMES]
+    alternate = soup.find("link", rel="alternate", type="application/json")["href"]
+    listed = mexico.get(alternate, headers=BROWSER).json()["queries"]
+    assert [item["name"] for item in listed] == NAMES
 
 
 @pytest.mark.parametrize("accept", [None, "*/*", "application/sparql-query"])
@@ -119,7 +122,7 @@ def test_the_page_shows_text_description_and_results(mexico: TestClient) -> None
     comment = " ".join(line.lstrip("#").strip() for line in text.splitlines()
                        if line.startswith("#"))
     title, detail = soup.find("h1").get_text(), soup.find(id="description").get_text()
-    assert comment.startswith(title) and comment.endswith(detail)
+    assert comment.startswith(title) and comment.lower().endswith(detail.lower())
     assert len(title) + len(detail) >= len(comment) - 2  # all of it: title, then the rest
     json_rows = read_solutions("json", mexico.get(
         "/queries/ratings-table", params={"format": "json"}).content)[1]

@@ -62,7 +62,8 @@ class Example:
     @property
     def detail(self) -> str:
         """The description after its first sentence (which is the title)."""
-        return self.description.removeprefix(self.title).lstrip(".: ")
+        rest = self.description.removeprefix(self.title).lstrip(".: ")
+        return rest[:1].upper() + rest[1:]
 
     @property
     def path(self) -> str:
@@ -169,7 +170,8 @@ class Queries:
 
     def listing(self, request: Request) -> Response:
         """``/queries``: every example query, as a page or as JSON."""
-        fmt = self.choose(request, LIST_FORMATS)
+        wanted = request.query_params.get("format")
+        fmt = LIST_FORMATS[1] if wanted == "json" else self.choose(request, LIST_FORMATS)
         headers = {"Vary": "Accept", "Cache-Control": CACHE_CONTROL}
         if fmt.name == "html":
             lang = language(request)
