@@ -39,8 +39,9 @@ pytestmark = [
                        reason="playwright-core / axe-core not installed (npm ci in tests/js)"),
 ]
 
-#: What the hardening work serves: no inline script, no eval, no third-party origin. Styles:
-#: our files, plus the one fixed <style> YASGUI's table writes (allowed by its hash).
+#: The policy pages are checked under when the server sends none (once it does, its own is
+#: checked): no inline script, no eval, no third-party origin; styles from our files, plus the
+#: one fixed <style> YASGUI's table writes, allowed by its hash.
 CSP = ("default-src 'self'; script-src 'self'; style-src 'self' {styles}; img-src 'self'; "
        "font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'none'; "
        "form-action 'self'; frame-ancestors 'none'")

@@ -7,8 +7,8 @@
 //   language switch where a page has one.
 // Usage: node browser.mjs BASE_URL [--screenshots DIR] [--csp POLICY] [--chromium PATH]
 //   --screenshots  write PNGs (1280 wide) of each page kind into DIR
-//   --csp          serve every HTML document with this Content-Security-Policy header, to check
-//                  the pages work under it (the server may also set its own)
+//   --csp          serve every HTML document that has no Content-Security-Policy header with
+//                  this one, to check the pages work under it (a server's own policy wins)
 import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { join } from "node:path";
@@ -129,6 +129,7 @@ async function queryPage(context, base, opts) {
   });
   report.switched = await switchLanguage(page);
   await page.waitForLoadState("networkidle").catch(() => {});
+  await shoot(page, opts.screenshots, "query-es");
   Object.assign(report, seen);
   await page.close();
   return report;
@@ -143,7 +144,9 @@ try {
     await context.route("**/*", async (route) => {
       const response = await route.fetch();
       const headers = response.headers();
-      if ((headers["content-type"] || "").startsWith("text/html")) {
+      // The server's own policy, once it sends one, is the one tested.
+      if ((headers["content-type"] || "").startsWith("text/html")
+          && !headers["content-security-policy"]) {
         headers["content-security-policy"] = opts.csp;
       }
       await route.fulfill({ response, headers });

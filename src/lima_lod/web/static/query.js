@@ -22,6 +22,7 @@
   // are: YASR's table writes each IRI's link through this method, so every page of the table
   // (DataTables draws rows lazily) gets local links.
   var Table = window.Yasgui.Yasr.plugins.table;
+  Table.defaults.openIriInNewWindow = false; // our pages open in place, like any link
   var link = Table.prototype.getUriLinkFromBinding;
   Table.prototype.getUriLinkFromBinding = function (binding, prefixes) {
     var html = link.call(this, binding, prefixes);
@@ -85,7 +86,6 @@
       defaultPlugin: view,
       pluginOrder: config.views,
       persistenceId: null,
-      plugins: { table: { dynamicConfig: { openIriInNewWindow: false } } },
     },
   });
 
@@ -109,6 +109,8 @@
   holder.hidden = false;
   form.hidden = true;
   var tab = yasgui.getTab();
+  // "Simple view" first: values as people read them; its switch shows datatypes and tags.
+  tab.getYasr().config.plugins.table.dynamicConfig = { compact: true, isEllipsed: true, pageSize: 50 };
   tab.setQuery(config.query || config.default);
   yasgui.on('queryResponse', function (instance, current) {
     if (results) { results.hidden = true; } // the server's table, shown without the editor
