@@ -5,16 +5,25 @@ PYTHON ?= python3
 VENV   ?= .venv
 BIN    := $(VENV)/bin
 ARGS   ?=
+# Front-end packages the server serves itself (YASGUI for the query page), from npm's registry.
+ASSETS := src/lima_lod/web/assets
 
 .PHONY: install tools build serve test bench lint
 
-install: $(VENV)/.installed
+install: $(VENV)/.installed $(ASSETS)/node_modules/.package-lock.json
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet -e '.[test]'
 	touch $@
+
+# Best effort: without npm the query page keeps its plain form and says why.
+$(ASSETS)/node_modules/.package-lock.json: $(ASSETS)/package-lock.json
+	@if command -v npm >/dev/null 2>&1; then \
+	  (cd $(ASSETS) && npm ci --no-audit --no-fund --ignore-scripts --loglevel=error) \
+	    || echo "assets: npm ci failed; the query page falls back to its plain form"; \
+	else echo "assets: npm not found; the query page falls back to its plain form"; fi
 
 # Tools the tests use to check our files with parsers we did not write. Best effort: the tests
 # that need a missing tool skip and say why.

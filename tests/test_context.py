@@ -21,8 +21,8 @@ from releasekit import ROOT, Released, release
 
 from lima_lod.context import CONTEXT_FILE, build_context, frame_report
 from lima_lod.iris import QB, Iris
-from lima_lod.store import EmbeddedStore
 from lima_lod.rdfio import union
+from lima_lod.store import EmbeddedStore
 from lima_lod.web.app import create_app
 
 IRIS = Iris()

@@ -87,6 +87,7 @@ FORMATS: tuple[Format, ...] = (
     Format("gzip", "application/gzip", ".gz", Family.FILE, label="gzip"),
     Format("release-json", "application/json", ".json", Family.FILE, label="JSON"),
     Format("text", "text/plain", ".txt", Family.FILE, label="Plain text"),
+    Format("sparql", "application/sparql-query", ".rq", Family.FILE, label="SPARQL query"),
 )
 
 BY_NAME: dict[str, Format] = {f.name: f for f in FORMATS}

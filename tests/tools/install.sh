@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Install the independent tools the test suite checks our output with, where they are missing:
-# raptor's rapper and Apache Jena (Debian), and the jsonld / n3 / Comunica npm packages.
+# raptor's rapper and Apache Jena (Debian), and the jsonld / n3 / Comunica npm packages; for the
+# browser tests Debian's chromium with playwright-core and axe-core (npm); and the front-end
+# packages the server serves itself (YASGUI, src/lima_lod/web/assets).
 # Best effort: without root or a package registry the tests that need a tool skip and say why.
 set -u
 here="$(cd "$(dirname "$0")" && pwd)"
@@ -16,14 +18,20 @@ if ! ls /usr/lib/jvm/*-2[1-9]*/bin/java >/dev/null 2>&1 && command -v apt-cache 
     if apt-cache policy "$jre" 2>/dev/null | grep -q 'Candidate: [0-9]'; then need_apt+=("$jre"); break; fi
   done
 fi
+command -v chromium >/dev/null 2>&1 || need_apt+=(chromium)
+command -v node >/dev/null 2>&1 || need_apt+=(nodejs npm)
 if [ ${#need_apt[@]} -gt 0 ] && [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
   echo "tools: apt-get install ${need_apt[*]}"
   (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need_apt[@]}") >/dev/null 2>&1 \
     || echo "tools: apt-get failed; the tests that need ${need_apt[*]} will skip"
 fi
-if command -v npm >/dev/null 2>&1 && [ -f "$here/../js/package.json" ] && [ ! -d "$here/../js/node_modules" ]; then
-  echo "tools: npm ci in tests/js"
-  (cd "$here/../js" && npm ci --silent --no-audit --no-fund) >/dev/null 2>&1 \
-    || echo "tools: npm ci failed; the tests that need the npm packages will skip"
-fi
+# npm ci where the lock file is newer than what is installed (a fresh clone, or new packages).
+for folder in "$here/../js" "$here/../../src/lima_lod/web/assets"; do
+  if command -v npm >/dev/null 2>&1 && [ -f "$folder/package-lock.json" ] \
+      && [ "$folder/package-lock.json" -nt "$folder/node_modules/.package-lock.json" ]; then
+    echo "tools: npm ci in $folder"
+    (cd "$folder" && npm ci --silent --no-audit --no-fund --ignore-scripts) >/dev/null 2>&1 \
+      || echo "tools: npm ci failed in $folder; the tests that need its packages will skip"
+  fi
+done
 exit 0

@@ -23,6 +23,8 @@ from ..settings import Settings
 from ..store import Store
 from .cors import Cors, cors_headers
 from .endpoint import Endpoint
+from .pages import YASGUI, yasgui_installed
+from .queries import register as register_queries
 from .resources import Resources
 from .workers import runner_for
 
@@ -100,6 +102,9 @@ def create_app(settings: Settings, store: Store) -> FastAPI:
             ("/def/cfu/{version:str}/context.jsonld", resources.vocabulary_document),
             ("/releases/{version:str}/{path:path}", resources.release_file)):
         app.add_route(path, guarded(handler), methods=["GET", "HEAD"])
+    register_queries(app, endpoint, guarded)
+    if yasgui_installed():  # npm's build of YASGUI, served here: never from a CDN
+        app.mount("/static/vendor/yasgui", StaticFiles(directory=YASGUI), name="yasgui")
     app.mount("/static", StaticFiles(packages=[("lima_lod.web", "static")]), name="static")
     app.add_exception_handler(HTTPException, http_error)
     app.add_exception_handler(Exception, internal_error)

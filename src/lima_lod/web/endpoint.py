@@ -24,7 +24,8 @@ from ..settings import Settings
 from ..store import GraphSelection, Job, Statistics, Store
 from . import guard, negotiation, protocol
 from .cache import AnswerCache
-from .pages import Pages
+from .pages import Pages, language
+from .queries import read_examples
 from .service_description import endpoint_url, serialize, service_graph
 from .workers import Runner
 
@@ -46,7 +47,8 @@ class Endpoint:
         self.store = store
         self.runner = runner
         self.url = endpoint_url(settings.public)
-        self.pages = Pages("lima-lod", self.url)
+        self.pages = Pages("lima-lod", self.url, settings.iris,
+                           read_examples(settings.root / "queries", settings.iris))
         self.held = store.graphs()
         self.cache = AnswerCache(settings.cache_mb * 1024 * 1024)
         release = store.release
@@ -108,10 +110,15 @@ class Endpoint:
         body = await self._body(request) if request.method == "POST" else b""
         operation = protocol.read(request.method, query_string,
                                   request.headers.get("content-type"), body)
-        accept = request.headers.get("accept")
         if operation.query is None:
-            return self._describe(request, negotiation.description_format(accept, operation.format))
-        chosen = negotiation.choose(accept, operation.format)
+            return self._describe(request, negotiation.description_format(
+                request.headers.get("accept"), operation.format))
+        return await self.respond(request, operation)
+
+    async def respond(self, request: Request, operation: protocol.Operation) -> Response:
+        """Answer a query read from a request (or an example query's IRI, web/queries.py)."""
+        assert operation.query is not None
+        chosen = negotiation.choose(request.headers.get("accept"), operation.format)
         choice = negotiation.store_choice(chosen)
         key = (operation.query, operation.dataset, choice)
         # The ETag names the representation: an HTML page and the JSON it shows differ.
@@ -119,19 +126,25 @@ class Endpoint:
         headers = self._validators(repr((key, served)))
         if self._not_modified(request, headers):
             return Response(status_code=304, headers=headers)
-        answer = self.cache.get(key)
-        if answer is None:
-            answer = await self._run(operation.query, operation.dataset, choice)
-            self.cache.put(key, answer)
+        answer = await self.answer(operation.query, operation.dataset, choice)
         fmt = chosen[answer.kind]
         assert fmt is not None  # the store wrote it, so it was chosen
         headers["X-Result-Limit"] = str(self.settings.max_results)
         if answer.truncated:
             headers["X-Result-Truncated"] = "true"
         if fmt.name == "html":
-            page = self.pages.query_page(operation.query, answer)
+            page = self.pages.query_page(operation.query, answer, lang=language(request))
             return Response(page, headers=headers, media_type=fmt.content_type)
         return Response(answer.body, headers=headers, media_type=fmt.content_type)
+
+    async def answer(self, query: str, dataset: GraphSelection | None, choice: Choice) -> Answer:
+        """A query's answer from the cache, else from a worker (guard, deadline, limits)."""
+        key = (query, dataset, choice)
+        answer = self.cache.get(key)
+        if answer is None:
+            answer = await self._run(query, dataset, choice)
+            self.cache.put(key, answer)
+        return answer
 
     async def _run(self, query: str, dataset: GraphSelection | None, choice: Choice) \
             -> Answer:
@@ -154,7 +167,8 @@ class Endpoint:
         if self._not_modified(request, headers):
             return Response(status_code=304, headers=headers)
         if fmt.name == "html":
-            return Response(self.pages.query_page(), headers=headers, media_type=fmt.content_type)
+            page = self.pages.query_page(lang=language(request))
+            return Response(page, headers=headers, media_type=fmt.content_type)
         if fmt.name not in self._descriptions:
             self._descriptions[fmt.name] = serialize(self.description, fmt, self.prefixes)
         return Response(self._descriptions[fmt.name], headers=headers,
@@ -165,4 +179,5 @@ class Endpoint:
         if not wants_page(request):
             return None
         query = request.query_params.get("query")
-        return self.pages.query_page(query, error=str(error), status=error.status)
+        return self.pages.query_page(query, error=str(error), status=error.status,
+                                     lang=language(request))
