@@ -1,35 +1,71 @@
 """The /sparql endpoint: read the request, check the query, answer from the cache or a worker.
 
 The order of a request: protocol (400/403/413/414/415) -> negotiation (406) -> revalidation
-(304, before any work) -> answer cache -> guard (400 for SERVICE, unknown FROM graphs) ->
-runner (deadline and memory bound: 503) -> response with ETag, Last-Modified, Vary and the
-result cap's headers: ``X-Result-Limit: N`` always, ``X-Result-Truncated: true`` when cut.
+(304, before any work) -> answer cache -> runner, where a worker checks the query (400 for
+SERVICE, unknown FROM graphs, 403 for updates) and answers it under the deadline and memory
+bound (503) -> response with ETag, Last-Modified, Vary and the result cap's headers:
+``X-Result-Limit: N`` always, ``X-Result-Truncated: true`` when cut.
+
+Nothing of unbounded cost runs on the event loop: parsing and checking happen in the worker,
+HTML tables are rendered in a thread (a few at a time), and answers are sent in chunks that
+wait for the client to read (see :class:`Sent`).
 """
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import time
+from collections.abc import Callable
 from email.utils import format_datetime, parsedate_to_datetime
 
+import anyio
 import anyio.to_thread
 from starlette.requests import Request
 from starlette.responses import Response
+from starlette.types import Receive, Scope, Send
 
-from ..errors import Forbidden, LimaLodError, MalformedQuery, PayloadTooLarge, URITooLong
+from ..errors import LimaLodError, PayloadTooLarge, URITooLong
 from ..formats import W3C_FORMATS, Format
 from ..iris import DCTERMS, SD, VOID
-from ..results import Answer, Choice
 from ..settings import Settings
-from ..store import Dataset, Job, Statistics, Store
-from . import guard, negotiation, protocol
+from ..store import Job, Statistics, Store
+from . import negotiation, protocol
 from .cache import AnswerCache
 from .pages import Pages
 from .service_description import describe, endpoint_url, serialize
-from .workers import Runner
+from .workers import Lease, Runner
 
 CACHE_CONTROL = "public, max-age=300"
 ALLOW = "GET, HEAD, POST, OPTIONS"
+CHUNK = 65536  # bytes sent at a time: the next chunk waits until the client has read
+SEND_TIMEOUT = 60.0  # seconds a client may leave a chunk unread before it is dropped
+RENDERERS = 2  # HTML tables rendered at once, each in a thread
+
+
+class Sent(Response):
+    """A response whose body is sent in chunks, each after the client read the last one.
+
+    The body is not copied (memoryview slices); ``release`` runs once it is sent or the
+    client is gone, giving the answer's bytes back to the budget.
+    """
+
+    def __init__(self, content: bytes, release: Callable[[], None] = lambda: None,
+                 **kwargs: object) -> None:
+        self.release = release
+        super().__init__(content, **kwargs)  # type: ignore[arg-type]
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        try:
+            await send({"type": "http.response.start", "status": self.status_code,
+                        "headers": self.raw_headers})
+            view = memoryview(self.body)
+            for start in range(0, len(view), CHUNK):
+                await asyncio.wait_for(send({"type": "http.response.body", "more_body": True,
+                                             "body": view[start:start + CHUNK]}), SEND_TIMEOUT)
+            await send({"type": "http.response.body", "body": b"", "more_body": False})
+        finally:
+            self.release()
 
 
 def wants_page(request: Request) -> bool:
@@ -51,6 +87,7 @@ class Endpoint:
         self.pages = Pages("lima-lod", self.url)
         self.held = store.graphs()
         self.cache = AnswerCache(settings.cache_mb * 1024 * 1024)
+        self._renderers = anyio.CapacityLimiter(RENDERERS)
         release = store.release
         self.last_modified = format_datetime(release.built, usegmt=True) if release else None
         self.modified = release.built.replace(microsecond=0) if release else None
@@ -115,41 +152,37 @@ class Endpoint:
             return self._describe(request, negotiation.describe(accept, operation.format))
         chosen = negotiation.choose(accept, operation.format)
         choice = negotiation.store_choice(chosen)
-        key = (operation.query, operation.dataset, choice)
-        # The ETag names the representation: an HTML page and the JSON it shows differ.
+        # One key names the query, its dataset, the formats and the release: a digest, so the
+        # cache and the ETag hold a few bytes per query whatever its length.
         served = tuple(fmt.name if fmt else "" for fmt in chosen.values())
-        headers = self._validators(repr((key, served)))
+        key = hashlib.sha256(repr((operation.query, operation.dataset, choice, served,
+                                   self.tag)).encode()).digest()
+        # The ETag names the representation: an HTML page and the JSON it shows differ.
+        headers = self._validators(key.hex())
         if self._not_modified(request, headers):
             return Response(status_code=304, headers=headers)
         answer = self.cache.get(key)
-        if answer is None:
-            answer = await self._run(operation.query, operation.dataset, choice)
-            self.cache.put(key, answer)
+        lease = Lease(answer) if answer is not None else None
+        if lease is None:
+            deadline = time.monotonic() + self.settings.query_timeout
+            job = Job(operation.query, choice, self.settings.max_results, operation.dataset,
+                      self.url)
+            lease = await self.runner.run(job, deadline)
+            self.cache.put(key, lease.answer)
+        answer = lease.answer
         fmt = chosen[answer.kind]
         assert fmt is not None  # the store wrote it, so it was chosen
         headers["X-Result-Limit"] = str(self.settings.max_results)
         if answer.truncated:
             headers["X-Result-Truncated"] = "true"
         if fmt.name == "html":
-            page = self.pages.query_page(operation.query, answer)
+            try:
+                page = await anyio.to_thread.run_sync(
+                    self.pages.query_page, operation.query, answer, limiter=self._renderers)
+            finally:
+                lease.release()
             return Response(page, headers=headers, media_type=fmt.content_type)
-        return Response(answer.body, headers=headers, media_type=fmt.content_type)
-
-    async def _run(self, query: str, dataset: Dataset | None, choice: Choice) \
-            -> Answer:
-        deadline = time.monotonic() + self.settings.query_timeout
-        if guard.may_reach_out(query):  # parsing takes milliseconds
-            from_clause = await anyio.to_thread.run_sync(guard.check, query, self.held)
-        else:
-            from_clause = guard.check(query, self.held)
-        job = Job(query, choice, self.settings.max_results, dataset or from_clause, self.url)
-        try:
-            return await anyio.to_thread.run_sync(self.runner.run, job, deadline)
-        except MalformedQuery:
-            if guard.is_update(query):
-                raise Forbidden("this endpoint is read-only: SPARQL updates are not accepted") \
-                    from None
-            raise
+        return Sent(answer.body, lease.release, headers=headers, media_type=fmt.content_type)
 
     def _describe(self, request: Request, fmt: Format) -> Response:
         headers = self._validators(f"service-description {fmt.name}")
