@@ -25,7 +25,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.types import Receive, Scope, Send
 
-from ..errors import LimaLodError, PayloadTooLarge, URITooLong
+from ..errors import BadRequest, LimaLodError, PayloadTooLarge, URITooLong
 from ..formats import W3C_FORMATS, Format
 from ..iris import DCTERMS, SD, VOID
 from ..settings import Settings
@@ -41,6 +41,7 @@ ALLOW = "GET, HEAD, POST, OPTIONS"
 CHUNK = 65536  # bytes sent at a time: the next chunk waits until the client has read
 SEND_TIMEOUT = 60.0  # seconds a client may leave a chunk unread before it is dropped
 RENDERERS = 2  # HTML tables rendered at once, each in a thread
+BODY_TIMEOUT = 30.0  # seconds a client may take to send a request body
 
 
 class Sent(Response):
@@ -128,11 +129,17 @@ class Endpoint:
         if declared.isdigit() and int(declared) > limit:
             raise PayloadTooLarge(f"the request body is over the limit of {limit} bytes")
         chunks, size = [], 0
-        async for chunk in request.stream():
-            size += len(chunk)
-            if size > limit:
-                raise PayloadTooLarge(f"the request body is over the limit of {limit} bytes")
-            chunks.append(chunk)
+        try:
+            async with asyncio.timeout(BODY_TIMEOUT):  # a slow body holds a task: bound it
+                async for chunk in request.stream():
+                    size += len(chunk)
+                    if size > limit:
+                        raise PayloadTooLarge(
+                            f"the request body is over the limit of {limit} bytes")
+                    chunks.append(chunk)
+        except TimeoutError:
+            raise BadRequest(f"the request body did not arrive within {BODY_TIMEOUT:g} s") \
+                from None
         return b"".join(chunks)
 
     # -- the endpoint ----------------------------------------------------------------------

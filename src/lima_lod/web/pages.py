@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
+from itertools import islice
 
 import pyoxigraph as ox
 from jinja2 import Environment, PackageLoader, select_autoescape
@@ -18,6 +19,10 @@ XSD = "http://www.w3.org/2001/XMLSchema#"
 DEFAULT_QUERY = "SELECT ?subject ?predicate ?object\nWHERE { ?subject ?predicate ?object }\nLIMIT 10"
 #: The formats offered for download from the form (row names of the format table).
 DOWNLOADS = ("json", "xml", "csv", "tsv", "turtle", "ntriples", "rdfxml", "jsonld")
+#: Rows a results page shows at most: rendering costs CPU per row; the downloads have them all.
+MAX_ROWS = 1000
+#: Schemes an IRI in the results may be a link for: a ``javascript:`` or ``data:`` IRI is text.
+LINKED = ("http://", "https://")
 
 
 @dataclass(frozen=True)
@@ -36,6 +41,7 @@ class Table:
     columns: list[str] = field(default_factory=list)
     rows: list[list[Cell | None]] = field(default_factory=list)
     boolean: bool | None = None
+    total: int = 0  # rows in the answer; more than len(rows) when the page shows fewer
 
 
 def _short(datatype: str) -> str:
@@ -43,11 +49,16 @@ def _short(datatype: str) -> str:
     return datatype.replace(XSD, "xsd:", 1) if datatype.startswith(XSD) else datatype
 
 
+def _iri(value: str) -> Cell:
+    """An IRI: a link when it is a web address, else text (never a script to run)."""
+    return Cell(value, link=value if value.lower().startswith(LINKED) else None)
+
+
 def _cell(term: dict[str, object]) -> Cell:
     value = str(term.get("value"))
     kind = term.get("type")
     if kind == "uri":
-        return Cell(value, link=value)
+        return _iri(value)
     if kind == "bnode":
         return Cell(f"_:{value}")
     if kind == "triple":
@@ -58,7 +69,7 @@ def _cell(term: dict[str, object]) -> Cell:
 
 def _term(term: ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple) -> Cell:
     if isinstance(term, ox.NamedNode):
-        return Cell(term.value, link=term.value)
+        return _iri(term.value)
     if isinstance(term, ox.BlankNode):
         return Cell(str(term))
     if isinstance(term, ox.Literal):
@@ -71,14 +82,15 @@ def table(answer: Answer) -> Table:
     if answer.kind is Kind.GRAPH:
         rows: list[list[Cell | None]] = [
             [_term(q.subject), _term(q.predicate), _term(q.object)]
-            for q in ox.parse(answer.body, format=ox.RdfFormat.N_TRIPLES)]
-        return Table(["subject", "predicate", "object"], rows)
+            for q in islice(ox.parse(answer.body, format=ox.RdfFormat.N_TRIPLES), MAX_ROWS)]
+        return Table(["subject", "predicate", "object"], rows, total=answer.count)
     doc = json.loads(answer.body)
     if "boolean" in doc:
         return Table(boolean=bool(doc["boolean"]))
     columns = list(doc["head"]["vars"])
-    rows = [[_cell(b[c]) if c in b else None for c in columns] for b in doc["results"]["bindings"]]
-    return Table(columns, rows)
+    bindings = doc["results"]["bindings"]
+    rows = [[_cell(b[c]) if c in b else None for c in columns] for b in bindings[:MAX_ROWS]]
+    return Table(columns, rows, total=len(bindings))
 
 
 class Pages:

@@ -142,12 +142,15 @@ class Budget:
         self._wakeups.wake()
 
 
-def _isolate_network() -> None:
-    """Leave the host's network: a new, empty namespace (no route anywhere, not even loopback)."""
+def isolate_network() -> bool:
+    """Leave the host's network for a new, empty namespace (no route, not even loopback);
+    say whether that was allowed (root or user namespaces)."""
     libc = ctypes.CDLL(None, use_errno=True)
     if libc.unshare(CLONE_NEWNET) != 0:
         log.warning("query worker keeps the network (unshare: errno %d); the guard alone "
                     "keeps SERVICE out", ctypes.get_errno())
+        return False
+    return True
 
 
 def _limit_memory(megabytes: int) -> None:
@@ -175,7 +178,7 @@ def _work(conn: Connection, store: Store | None, held: frozenset[str], memory_mb
           max_answer: int) -> None:
     """The loop of one worker process: answer (or only check) jobs until told to stop."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the server stops its workers itself
-    _isolate_network()  # first: before any thread starts, and before the database opens
+    isolate_network()  # first: before any thread starts, and before the database opens
     _limit_memory(memory_mb)
     if store is not None:
         held = store.graphs()  # opens the database before saying ready
@@ -254,12 +257,12 @@ class WorkerPool:
     """
 
     def __init__(self, store: Store | None, size: int, memory_mb: int,
-                 held: frozenset[str] = frozenset(), budget: int = ANSWER_BUDGET) -> None:
+                 held: frozenset[str] = frozenset(), budget: int | None = None) -> None:
         self.store = store
         self.size = size
         self.memory_mb = memory_mb
         self.held = held
-        self.budget = Budget(budget)
+        self.budget = Budget(ANSWER_BUDGET if budget is None else budget)
         self._context = multiprocessing.get_context("spawn")
         self._idle: list[Worker] = []
         self._all: set[Worker] = set()
