@@ -94,10 +94,10 @@ def service_queries(target: str) -> list[str]:
         f"SELECT * WHERE {{ VALUES ?s {{ <{target}> }} SERVICE ?s {{ ?x ?y ?z }} }}",
         f"PREFIX t: <{target.rsplit('/', 1)[0]}/> SELECT * WHERE {{ SERVICE t:sparql {{ ?x ?y ?z }} }}",
         # A "<" after an operand is "less than" to the engine: what follows is no IRI.
-        f'SELECT * WHERE {{ BIND(1 AS ?a) BIND(2 AS ?b) FILTER(?a<?b#>"""\n) '
-        f'SERVICE <{target}> {{ ?x ?y ?z }} BIND("""\n#""" AS ?k) }}',
-        f"SELECT * WHERE {{ BIND(1 AS ?a) FILTER(?a<2#>'''\n) "
-        f"SERVICE <{target}> {{ ?x ?y ?z }} BIND('''\n#''' AS ?k) }}",
+        (f'SELECT * WHERE {{ BIND(1 AS ?a) BIND(2 AS ?b) FILTER(?a<?b#>"""\n) '
+        f'SERVICE <{target}> {{ ?x ?y ?z }} BIND("""\n#""" AS ?k) }}'),
+        (f"SELECT * WHERE {{ BIND(1 AS ?a) FILTER(?a<2#>'''\n) "
+        f"SERVICE <{target}> {{ ?x ?y ?z }} BIND('''\n#''' AS ?k) }}"),
         f"SELECT * WHERE {{ FILTER EXISTS {{ SERVICE <{target}> {{ ?x ?y ?z }} }} }}",
     ]
     return queries
