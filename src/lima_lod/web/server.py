@@ -88,8 +88,8 @@ def guarded_protocol(head_timeout: float = HEAD_TIMEOUT, per_client: int = PER_C
 
 def _config(settings: Settings, store: Store) -> uvicorn.Config:
     return uvicorn.Config(create_app(settings, store), host=settings.host, port=settings.port,
-                          http=guarded_protocol(), lifespan="on", server_header=False,
-                          access_log=False,
+                          http=guarded_protocol(HEAD_TIMEOUT, PER_CLIENT), lifespan="on",
+                          server_header=False, access_log=False,
                           timeout_graceful_shutdown=GRACEFUL_SHUTDOWN, limit_concurrency=1000,
                           h11_max_incomplete_event_size=settings.max_request_bytes + 16384)
 
