@@ -60,11 +60,14 @@ class Sent(Response):
         try:
             await send({"type": "http.response.start", "status": self.status_code,
                         "headers": self.raw_headers})
+            if len(self.body) <= CHUNK:  # most answers: one send, nothing to wait for
+                await send({"type": "http.response.body", "body": self.body})
+                return
             view = memoryview(self.body)
             for start in range(0, len(view), CHUNK):
-                await asyncio.wait_for(send({"type": "http.response.body", "more_body": True,
+                last = start + CHUNK >= len(view)
+                await asyncio.wait_for(send({"type": "http.response.body", "more_body": not last,
                                              "body": view[start:start + CHUNK]}), SEND_TIMEOUT)
-            await send({"type": "http.response.body", "body": b"", "more_body": False})
         finally:
             self.release()
 
