@@ -10,7 +10,9 @@ Queries: the example queries in queries/*.rq, each run ``repeated`` (the same te
 and ``unique`` (a comment with a counter makes every request's text new). The load generator is
 wrk (apt-get install wrk): GET requests, ``--connections`` connections, ``--duration`` s each.
 Prints requests/s and p50/p99 latency per query and the ratio of ours to each peer, and the
-memory (PSS of the whole process tree, workers included) of each peer after its runs.
+memory (PSS of the whole process tree, workers included) of each peer after its runs; then, for
+ours on the release, the "under attack" row (bench/attack.py): a cheap query's p99 idle and
+while two runaway queries and a slow-loris run.
 """
 
 from __future__ import annotations
@@ -29,6 +31,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+from attack import under_attack
 from peers import PEERS, Unavailable
 from synthetic import scale
 
@@ -138,6 +141,8 @@ def run_dataset(name: str, dist: Path, peers: list[str], args: argparse.Namespac
                         figures[(label, mode)] = figure
                 results[peer] = figures
                 memory[peer] = pss_mb(pid)
+                if peer == "ours" and not args.skip_attack and name == "release":
+                    under_attack(url, measure, args, folder)
         except Unavailable as why:
             print(f"[{name}] skipped {peer}: {why}", flush=True)
     report(name, results, memory)
@@ -192,6 +197,8 @@ def main() -> None:
     parser.add_argument("--connections", type=int, default=8)
     parser.add_argument("--peers", nargs="+", default=list(PEERS), choices=list(PEERS))
     parser.add_argument("--skip-synthetic", action="store_true")
+    parser.add_argument("--skip-attack", action="store_true",
+                        help="no 'under attack' row (cheap p99 with runaways and a slow-loris)")
     parser.add_argument("--slow", type=float, default=5.0,
                         help="seconds one answer may take before a peer gets no load run")
     args = parser.parse_args()

@@ -80,7 +80,9 @@ def test_is_update(text: str, expected: bool) -> None:
     ('SELECT * WHERE { ?s prov:wasDerivedFrom ?o }', False),
     ('SELECT ?from WHERE { ?s ex:service ?from }', False),
     ('SELECT * WHERE { ?s ?p "SERVICE <x>" } # FROM <y>', False),
-    ('SELECT * WHERE { ?s <http://a#FROM> ?o }', False),
+    ('SELECT * WHERE { <http://a#FROM> ?p ?o }', False),
+    # After an operand a "<" may be "less than": a "#" in what follows may start a comment.
+    ('SELECT * WHERE { ?s <http://a#FROM> ?o }', True),
     ('SELECT * WHERE { ?s ?p """SERVICE""" }', False),
     ('SELECT * FROM <http://x> WHERE {}', True),
     ('SELECT * FROM NAMED <g> {}', True),

@@ -26,7 +26,8 @@ from .endpoint import Endpoint
 from .pages import YASGUI, yasgui_installed
 from .queries import register as register_queries
 from .resources import Resources
-from .workers import runner_for
+from .security import SecurityHeaders
+from .workers import RETRY_AFTER, runner_for
 
 log = logging.getLogger(__name__)
 
@@ -34,6 +35,8 @@ log = logging.getLogger(__name__)
 def error_response(status: int, message: str, page: bytes | None = None) -> Response:
     """An error as plain text (or a page for browsers): a message, never a stack trace."""
     headers = {**cors_headers(), "Vary": "Accept", "Cache-Control": "no-store"}
+    if status == 503:  # a deadline or a lack of capacity: both pass
+        headers["Retry-After"] = str(RETRY_AFTER)
     if page is not None:
         return Response(page, status_code=status, headers=headers,
                         media_type="text/html; charset=utf-8")
@@ -109,4 +112,5 @@ def create_app(settings: Settings, store: Store) -> FastAPI:
     app.add_exception_handler(HTTPException, http_error)
     app.add_exception_handler(Exception, internal_error)
     app.add_middleware(Cors)
+    app.add_middleware(SecurityHeaders)
     return app

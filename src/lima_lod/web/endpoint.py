@@ -1,36 +1,77 @@
 """The /sparql endpoint: read the request, check the query, answer from the cache or a worker.
 
 The order of a request: protocol (400/403/413/414/415) -> negotiation (406) -> revalidation
-(304, before any work) -> answer cache -> guard (400 for SERVICE, unknown FROM graphs) ->
-runner (deadline and memory bound: 503) -> response with ETag, Last-Modified, Vary and the
-result cap's headers: ``X-Result-Limit: N`` always, ``X-Result-Truncated: true`` when cut.
+(304, before any work) -> answer cache -> runner, where a worker checks the query (400 for
+SERVICE, unknown FROM graphs, 403 for updates) and answers it under the deadline and memory
+bound (503) -> response with ETag, Last-Modified, Vary and the result cap's headers:
+``X-Result-Limit: N`` always, ``X-Result-Truncated: true`` when cut.
+
+Nothing of unbounded cost runs on the event loop: parsing and checking happen in the worker,
+HTML tables are rendered in a thread (a few at a time), and answers are sent in chunks that
+wait for the client to read (see :class:`Sent`).
 """
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import time
+from collections.abc import Callable
 from email.utils import format_datetime, parsedate_to_datetime
 
+import anyio
 import anyio.to_thread
 from starlette.requests import Request
 from starlette.responses import Response
+from starlette.types import Receive, Scope, Send
 
-from ..errors import Forbidden, LimaLodError, MalformedQuery, PayloadTooLarge, URITooLong
+from ..errors import BadRequest, LimaLodError, PayloadTooLarge, URITooLong
 from ..formats import W3C_FORMATS, Format
 from ..iris import DCTERMS, SD, VOID
 from ..results import Answer, Choice
 from ..settings import Settings
 from ..store import GraphSelection, Job, Statistics, Store
-from . import guard, negotiation, protocol
+from . import negotiation, protocol
 from .cache import AnswerCache
 from .pages import Pages, language
 from .queries import read_examples
 from .service_description import endpoint_url, serialize, service_graph
-from .workers import Runner
+from .workers import Lease, Runner
 
 CACHE_CONTROL = "public, max-age=300"
 ALLOW = "GET, HEAD, POST, OPTIONS"
+CHUNK = 65536  # bytes sent at a time: the next chunk waits until the client has read
+SEND_TIMEOUT = 60.0  # seconds a client may leave a chunk unread before it is dropped
+RENDERERS = 2  # HTML tables rendered at once, each in a thread
+BODY_TIMEOUT = 30.0  # seconds a client may take to send a request body
+
+
+class Sent(Response):
+    """A response whose body is sent in chunks, each after the client read the last one.
+
+    The body is not copied (memoryview slices); ``release`` runs once it is sent or the
+    client is gone, giving the answer's bytes back to the budget.
+    """
+
+    def __init__(self, content: bytes, release: Callable[[], None] = lambda: None,
+                 **kwargs: object) -> None:
+        self.release = release
+        super().__init__(content, **kwargs)  # type: ignore[arg-type]
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        try:
+            await send({"type": "http.response.start", "status": self.status_code,
+                        "headers": self.raw_headers})
+            if len(self.body) <= CHUNK:  # most answers: one send, nothing to wait for
+                await send({"type": "http.response.body", "body": self.body})
+                return
+            view = memoryview(self.body)
+            for start in range(0, len(view), CHUNK):
+                last = start + CHUNK >= len(view)
+                await asyncio.wait_for(send({"type": "http.response.body", "more_body": not last,
+                                             "body": view[start:start + CHUNK]}), SEND_TIMEOUT)
+        finally:
+            self.release()
 
 
 def wants_page(request: Request) -> bool:
@@ -51,6 +92,7 @@ class Endpoint:
                            read_examples(settings.root / "queries", settings.iris))
         self.held = store.graphs()
         self.cache = AnswerCache(settings.cache_mb * 1024 * 1024)
+        self._renderers = anyio.CapacityLimiter(RENDERERS)
         release = store.release
         self.last_modified = format_datetime(release.built, usegmt=True) if release else None
         self.modified = release.built.replace(microsecond=0) if release else None
@@ -91,11 +133,17 @@ class Endpoint:
         if declared.isdigit() and int(declared) > limit:
             raise PayloadTooLarge(f"the request body is over the limit of {limit} bytes")
         chunks, size = [], 0
-        async for chunk in request.stream():
-            size += len(chunk)
-            if size > limit:
-                raise PayloadTooLarge(f"the request body is over the limit of {limit} bytes")
-            chunks.append(chunk)
+        try:
+            async with asyncio.timeout(BODY_TIMEOUT):  # a slow body holds a task: bound it
+                async for chunk in request.stream():
+                    size += len(chunk)
+                    if size > limit:
+                        raise PayloadTooLarge(
+                            f"the request body is over the limit of {limit} bytes")
+                    chunks.append(chunk)
+        except TimeoutError:
+            raise BadRequest(f"the request body did not arrive within {BODY_TIMEOUT:g} s") \
+                from None
         return b"".join(chunks)
 
     # -- the endpoint ----------------------------------------------------------------------
@@ -115,52 +163,59 @@ class Endpoint:
                 request.headers.get("accept"), operation.format))
         return await self.respond(request, operation)
 
+    def _key(self, query: str, dataset: GraphSelection | None, choice: Choice) -> bytes:
+        # A digest names the query, its dataset, the formats written and the release, so the
+        # cache holds a few bytes per query whatever its length.
+        return hashlib.sha256(repr((query, dataset, choice, self.tag)).encode()).digest()
+
     async def respond(self, request: Request, operation: protocol.Operation) -> Response:
         """Answer a query read from a request (or an example query's IRI, web/queries.py)."""
         assert operation.query is not None
         chosen = negotiation.choose(request.headers.get("accept"), operation.format)
         choice = negotiation.store_choice(chosen)
-        key = (operation.query, operation.dataset, choice)
+        key = self._key(operation.query, operation.dataset, choice)
         # The ETag names the representation: an HTML page and the JSON it shows differ.
         served = tuple(fmt.name if fmt else "" for fmt in chosen.values())
-        headers = self._validators(repr((key, served)))
+        headers = self._validators(f"{key.hex()} {served}")
         if self._not_modified(request, headers):
             return Response(status_code=304, headers=headers)
-        answer = await self.answer(operation.query, operation.dataset, choice)
+        lease = await self._lease(key, operation.query, operation.dataset, choice)
+        answer = lease.answer
         fmt = chosen[answer.kind]
         assert fmt is not None  # the store wrote it, so it was chosen
         headers["X-Result-Limit"] = str(self.settings.max_results)
         if answer.truncated:
             headers["X-Result-Truncated"] = "true"
         if fmt.name == "html":
-            page = self.pages.query_page(operation.query, answer, lang=language(request))
+            try:
+                page = await anyio.to_thread.run_sync(
+                    self._page, operation.query, answer, language(request),
+                    limiter=self._renderers)
+            finally:
+                lease.release()
             return Response(page, headers=headers, media_type=fmt.content_type)
-        return Response(answer.body, headers=headers, media_type=fmt.content_type)
+        return Sent(answer.body, lease.release, headers=headers, media_type=fmt.content_type)
+
+    def _page(self, query: str, answer: Answer, lang: str) -> bytes:
+        return self.pages.query_page(query, answer, lang=lang)
+
+    async def _lease(self, key: bytes, query: str, dataset: GraphSelection | None,
+                     choice: Choice) -> Lease:
+        """A query's answer from the cache, else from a worker (guard, deadline, limits)."""
+        answer = self.cache.get(key)
+        if answer is not None:
+            return Lease(answer)
+        deadline = time.monotonic() + self.settings.query_timeout
+        job = Job(query, choice, self.settings.max_results, dataset, self.url)
+        lease = await self.runner.run(job, deadline)
+        self.cache.put(key, lease.answer)
+        return lease
 
     async def answer(self, query: str, dataset: GraphSelection | None, choice: Choice) -> Answer:
-        """A query's answer from the cache, else from a worker (guard, deadline, limits)."""
-        key = (query, dataset, choice)
-        answer = self.cache.get(key)
-        if answer is None:
-            answer = await self._run(query, dataset, choice)
-            self.cache.put(key, answer)
-        return answer
-
-    async def _run(self, query: str, dataset: GraphSelection | None, choice: Choice) \
-            -> Answer:
-        deadline = time.monotonic() + self.settings.query_timeout
-        if guard.may_reach_out(query):  # parsing takes milliseconds
-            from_clause = await anyio.to_thread.run_sync(guard.check, query, self.held)
-        else:
-            from_clause = guard.check(query, self.held)
-        job = Job(query, choice, self.settings.max_results, dataset or from_clause, self.url)
-        try:
-            return await anyio.to_thread.run_sync(self.runner.run, job, deadline)
-        except MalformedQuery:
-            if guard.is_update(query):
-                raise Forbidden("this endpoint is read-only: SPARQL updates are not accepted") \
-                    from None
-            raise
+        """A query's answer, held only while the caller reads it (example query pages)."""
+        lease = await self._lease(self._key(query, dataset, choice), query, dataset, choice)
+        lease.release()  # the caller renders it at once; the budget is for answers in flight
+        return lease.answer
 
     def _describe(self, request: Request, fmt: Format) -> Response:
         headers = self._validators(f"service-description {fmt.name}")

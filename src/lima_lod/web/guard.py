@@ -2,20 +2,27 @@
 
 SERVICE (pyoxigraph would call the named URL: an SSRF path), FROM / FROM NAMED of graphs we do
 not hold (an engine like rdflib's would fetch them), and updates (LOAD, INSERT...) never reach the
-engine. The decision is made on rdflib's algebra of the query, never on its text.
+engine. The decision is made on rdflib's algebra of the query, never on its text. It runs inside
+the query worker (see workers.py), under the query's deadline and memory bound: rdflib's parser
+can take seconds on a crafted query, and it is not thread-safe.
 
-One shortcut keeps unique queries fast, since rdflib's parser takes milliseconds: a query in
-which, once strings, IRIs and comments are blanked out, neither ``SERVICE`` nor ``FROM`` stands
-as a keyword of its own (``prov:wasDerivedFrom``, ``?from`` and ``ex:service`` are names, not
-keywords) and which has no ``\\u`` escape cannot contain those clauses, so it is not parsed here;
-pyoxigraph parses it when it runs. Where the scan is unsure (an unterminated string, say) the
-keyword stays visible and the query is parsed: the shortcut can only skip work, never a check.
+One shortcut keeps unique queries fast, since rdflib's parser takes milliseconds: :func:`scan`
+is a lexer of SPARQL 1.1's terminals (IRIREF, prefixed names with their ``\\`` and ``%``
+escapes, the four string forms with their escapes, variables, comments). A query in which no
+bare word ``SERVICE`` or ``FROM`` is left once these are read cannot hold those clauses, so it
+is not parsed here. Wherever the lexer could read the text otherwise than a SPARQL parser does
+it answers "unsure", and the query is parsed: any ``\\u``/``\\U`` escape (SPARQL undoes them
+before tokenizing), an unterminated string, a stray backslash, and a ``<...>`` after an operand
+that holds ``#`` or ``'`` (a parser may read that ``<`` as less-than, and then a comment or a
+string starts inside what the lexer took for an IRI). The shortcut can only skip work, never a
+check; and the worker cannot open connections anyway where the platform allows (workers.py).
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from dataclasses import dataclass, replace
 
 from pyparsing import ParseException
 from rdflib.plugins.sparql.algebra import translateQuery
@@ -23,24 +30,87 @@ from rdflib.plugins.sparql.parser import parseQuery, parseUpdate
 from rdflib.plugins.sparql.parserutils import CompValue
 
 from ..errors import BadRequest, Forbidden, MalformedQuery
-from ..store import GraphSelection
+from ..store import GraphSelection, Job
 
-#: Strings, IRIs and comments, scanned left to right as SPARQL's tokenizer would.
-_OPAQUE = re.compile("|".join((  # noqa: FLY002 - one alternative a line, commented
-    "'{3}.*?'{3}",  # long strings
-    '"{3}.*?"{3}',
-    r"'(?:[^'\\\n\r]|\\.)*'",  # short strings: escapes allowed, no line break
-    r'"(?:[^"\\\n\r]|\\.)*"',
-    r'<[^<>"{}|^`\\\x00-\x20]*>',  # IRIs ("<" then a space is the less-than operator)
-    r"#[^\n\r]*",  # comments
+READ_ONLY = "this endpoint is read-only: SPARQL updates are not accepted"
+MAX_DEPTH = 128  # brackets nested deeper than this are refused: parsers recurse on them
+
+# SPARQL 1.1 grammar, section 19.8 (terminals).
+_BASE = ("A-Za-z\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u02ff\u0370-\u037d\u037f-\u1fff\u200c-\u200d"
+         "\u2070-\u218f\u2c00-\u2fef\u3001-\ud7ff\uf900-\ufdcf\ufdf0-\ufffd\U00010000-\U000effff")
+_CHARS_U = _BASE + "_"
+_CHARS = _CHARS_U + r"\-0-9\u00b7\u0300-\u036f\u203f-\u2040"
+_PLX = r"%[0-9A-Fa-f]{2}|\\[_~.\-!$&'()*+,;=/?#@%]"
+_PREFIX = f"[{_BASE}](?:[{_CHARS}.]*[{_CHARS}])?"
+_LOCAL = f"(?:[{_CHARS_U}:0-9]|{_PLX})(?:(?:[{_CHARS}.:]|{_PLX})*(?:[{_CHARS}:]|{_PLX}))?"
+_VARNAME = f"[{_CHARS_U}0-9][{_CHARS_U}0-9\u00b7\u0300-\u036f\u203f-\u2040]*"
+_TOKEN = re.compile("|".join((  # one terminal a line, in the order tried
+    r"(?P<space>\s+)",
+    r"(?P<comment>#[^\n\r]*)",
+    (r"(?P<string>'''(?:(?:'|'')?(?:[^'\\]|\\.))*'''"
+     r'|"""(?:(?:"|"")?(?:[^"\\]|\\.))*"""'
+     r"|'(?:[^'\\\n\r]|\\.)*'"
+     r'|"(?:[^"\\\n\r]|\\.)*")'),
+    r'(?P<iri><[^<>"{}|^`\\\x00-\x20]*>)',
+    f"(?P<var>[?$]{_VARNAME})",
+    f"(?P<pname>(?:{_PREFIX})?:(?:{_LOCAL})?)",
+    r"(?P<word>\w+)",
+    r"(?P<unsure>['\"\\])",  # an unterminated string, a backslash outside a name or string
+    r"(?P<open>[({\[])",
+    r"(?P<close>[)}\]])",
+    r"(?P<other>.)",
 )), re.DOTALL)
-#: SERVICE or FROM as a keyword: not part of a prefixed name, a variable or a longer word.
-_KEYWORD = re.compile(r"(?<![\w:?$.-])(?:service|from)(?![\w:-])", re.IGNORECASE)
+#: Tokens that may end an operand: a "<" after one of them may be "less than", not an IRI.
+_OPERANDS = {"var", "string", "iri", "pname", "number", "close"}
+_TRIGGERS = {"service", "from"}
+
+
+@dataclass(frozen=True)
+class Scan:
+    """What the lexer saw: whether the query must be parsed, and how deep it nests."""
+
+    must_check: bool
+    depth: int
+
+
+def scan(query: str) -> Scan:
+    """Read a query's terminals once, left to right; say whether SERVICE or FROM may hide in it."""
+    unsure = "\\u" in query or "\\U" in query
+    depth = deepest = 0
+    previous = before = ("", "")  # the last two tokens read, as (kind, text)
+    for match in _TOKEN.finditer(query):
+        kind = match.lastgroup or "other"
+        text = match.group()
+        if kind in ("space", "comment"):
+            continue
+        if kind == "word":
+            if text.lower() in _TRIGGERS:
+                unsure = True
+            kind = "number" if text[0].isdigit() or text.lower() in ("true", "false") else "word"
+        elif kind == "iri" and previous[0] in _OPERANDS and not (
+                previous[0] == "pname" and before[1].lower() == "prefix"):
+            if "#" in text or "'" in text or any(t in text.lower() for t in _TRIGGERS):
+                unsure = True
+        elif kind == "unsure":
+            unsure = True
+        elif kind == "open":
+            depth += 1
+            deepest = max(deepest, depth)
+        elif kind == "close":
+            depth -= 1
+            kind = "brace" if text == "}" else kind
+        before, previous = previous, (kind, text)
+    return Scan(unsure, deepest)
 
 
 def may_reach_out(query: str) -> bool:
     """Say whether a query could hold SERVICE or FROM, so that it must be parsed and checked."""
-    return "\\u" in query.lower() or bool(_KEYWORD.search(_OPAQUE.sub(" ", query)))
+    return scan(query).must_check
+
+
+def read_only() -> Forbidden:
+    """The one refusal of an update (403), wherever it is recognised."""
+    return Forbidden(READ_ONLY)
 
 
 def _walk(node: object) -> Iterator[CompValue]:
@@ -62,9 +132,10 @@ def _algebra(query: str) -> CompValue:
         parsed = parseQuery(query)
     except ParseException as exc:
         if is_update(query):
-            raise Forbidden("this endpoint is read-only: SPARQL updates are not accepted") \
-                from None
+            raise read_only() from None
         raise MalformedQuery(f"malformed query: {exc}") from None
+    except RecursionError:
+        raise BadRequest("the query nests too deeply to be checked") from None
     try:
         return translateQuery(parsed).algebra
     # rdflib raises bare Exception for an unknown prefix and the like: not hidden, told as 400.
@@ -73,13 +144,17 @@ def _algebra(query: str) -> CompValue:
 
 
 def check(query: str, held: frozenset[str]) -> GraphSelection | None:
-    """Refuse SERVICE and unknown FROM graphs; return the FROM dataset when the query has one.
+    """Refuse SERVICE, unknown FROM graphs and deep nesting; return the FROM dataset if any.
 
     Args:
         query: the query text, as the client sent it.
         held: the named graphs of the store; FROM may name only these.
     """
-    if not may_reach_out(query):
+    seen = scan(query)
+    if seen.depth > MAX_DEPTH:
+        raise BadRequest(f"the query nests brackets {seen.depth} deep; "
+                         f"at most {MAX_DEPTH} are accepted")
+    if not seen.must_check:
         return None
     algebra = _algebra(query)
     if any(node.name == "ServiceGraphPattern" for node in _walk(algebra)):
@@ -101,10 +176,18 @@ def check(query: str, held: frozenset[str]) -> GraphSelection | None:
     return None
 
 
+def checked(job: Job, held: frozenset[str]) -> Job:
+    """The job, checked, with its FROM clauses as its dataset (the protocol's dataset wins)."""
+    from_clause = check(job.query, held)
+    return replace(job, dataset=job.dataset or from_clause)
+
+
 def is_update(text: str) -> bool:
     """Say whether a text is a SPARQL update (to answer 403 rather than 400 for it)."""
+    if scan(text).depth > MAX_DEPTH:
+        return False
     try:
         parsed = parseUpdate(text)
-    except ParseException:
+    except (ParseException, RecursionError):
         return False
     return "request" in parsed

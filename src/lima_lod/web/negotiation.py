@@ -10,6 +10,7 @@ CONSTRUCT/DESCRIBE): :func:`choose` picks one per kind before the kind is known.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -66,9 +67,10 @@ def parse_accept(header: str) -> list[MediaRange]:
             name, _, value = param.partition("=")
             if name.strip().lower() == "q":
                 try:
-                    q = min(max(float(value.strip()), 0.0), 1.0)
+                    q = float(value.strip())
                 except ValueError:
                     q = 1.0
+                q = min(max(q, 0.0), 1.0) if math.isfinite(q) else 1.0  # NaN, inf: malformed
                 break  # parameters after q are accept-extensions, not part of the range
         ranges.append(MediaRange(main, sub, q))
     return ranges

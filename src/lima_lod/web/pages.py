@@ -13,6 +13,7 @@ import hashlib
 import json
 import re
 from dataclasses import dataclass, field
+from itertools import islice
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -57,6 +58,8 @@ TEXTS: dict[str, dict[str, str]] = {
         "query.results": "Results", "query.answer": "Answer", "query.error": "Error",
         "query.result": "result", "query.results_n": "results",
         "query.truncated": "cut at the limit of",
+        "query.shown": "This page shows the first %d of %d; download them all with the form "
+                       "above.",
         "query.open": "Open in the query page", "query.text": "Query text",
         "query.formats": "This query as",
         "editor.editor": "SPARQL query editor", "editor.endpoint": "SPARQL endpoint",
@@ -70,6 +73,8 @@ TEXTS: dict[str, dict[str, str]] = {
         "query.description": "descripción del servicio en",
         "query.label": "Consulta", "query.run": "Ejecutar la consulta", "query.as": "como",
         "query.as_table": "una tabla en esta página",
+        "query.shown": "Esta página muestra los primeros %d de %d; descárguelos todos con el "
+                       "formulario de arriba.",
         "query.no_editor": "El editor interactivo (YASGUI) no está instalado en este servidor "
                            "(make install lo instala); este formulario sencillo funciona sin él.",
         "query.examples": "Consultas de ejemplo",
@@ -134,6 +139,10 @@ def yasgui_style_hashes() -> list[str]:
 def yasgui_installed() -> bool:
     """Say whether YASGUI's files are there to serve (``make install`` puts them there)."""
     return (YASGUI / "yasgui.min.js").is_file() and (YASGUI / "yasgui.min.css").is_file()
+#: Rows a results page shows at most: rendering costs CPU per row; the downloads have them all.
+MAX_ROWS = 1000
+#: Schemes an IRI in the results may be a link for: a ``javascript:`` or ``data:`` IRI is text.
+LINKED = ("http://", "https://")
 
 
 @dataclass(frozen=True)
@@ -152,6 +161,7 @@ class Table:
     columns: list[str] = field(default_factory=list)
     rows: list[list[Cell | None]] = field(default_factory=list)
     boolean: bool | None = None
+    total: int = 0  # rows in the answer; more than len(rows) when the page shows fewer
 
 
 def _short(datatype: str) -> str:
@@ -159,11 +169,16 @@ def _short(datatype: str) -> str:
     return datatype.replace(XSD, "xsd:", 1) if datatype.startswith(XSD) else datatype
 
 
+def _iri(value: str) -> Cell:
+    """An IRI: a link when it is a web address, else text (never a script to run)."""
+    return Cell(value, link=value if value.lower().startswith(LINKED) else None)
+
+
 def _cell(term: dict[str, object]) -> Cell:
     value = str(term.get("value"))
     kind = term.get("type")
     if kind == "uri":
-        return Cell(value, link=value)
+        return _iri(value)
     if kind == "bnode":
         return Cell(f"_:{value}")
     if kind == "triple":
@@ -174,7 +189,7 @@ def _cell(term: dict[str, object]) -> Cell:
 
 def _term(term: ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple) -> Cell:
     if isinstance(term, ox.NamedNode):
-        return Cell(term.value, link=term.value)
+        return _iri(term.value)
     if isinstance(term, ox.BlankNode):
         return Cell(str(term))
     if isinstance(term, ox.Literal):
@@ -187,14 +202,15 @@ def table(answer: Answer) -> Table:
     if answer.kind is Kind.GRAPH:
         rows: list[list[Cell | None]] = [
             [_term(q.subject), _term(q.predicate), _term(q.object)]
-            for q in ox.parse(answer.body, format=ox.RdfFormat.N_TRIPLES)]
-        return Table(["subject", "predicate", "object"], rows)
+            for q in islice(ox.parse(answer.body, format=ox.RdfFormat.N_TRIPLES), MAX_ROWS)]
+        return Table(["subject", "predicate", "object"], rows, total=answer.count)
     doc = json.loads(answer.body)
     if "boolean" in doc:
         return Table(boolean=bool(doc["boolean"]))
     columns = list(doc["head"]["vars"])
-    rows = [[_cell(b[c]) if c in b else None for c in columns] for b in doc["results"]["bindings"]]
-    return Table(columns, rows)
+    bindings = doc["results"]["bindings"]
+    rows = [[_cell(b[c]) if c in b else None for c in columns] for b in bindings[:MAX_ROWS]]
+    return Table(columns, rows, total=len(bindings))
 
 
 class Pages:

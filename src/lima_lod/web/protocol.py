@@ -13,8 +13,9 @@ from urllib.parse import parse_qsl
 
 import pyoxigraph as ox
 
-from ..errors import BadRequest, Forbidden, UnsupportedMediaType
+from ..errors import BadRequest, UnsupportedMediaType
 from ..store import GraphSelection
+from .guard import read_only
 
 FORM = "application/x-www-form-urlencoded"
 QUERY = "application/sparql-query"
@@ -90,7 +91,7 @@ def read(method: str, query_string: str, content_type: str | None, body: bytes) 
         elif media_type == QUERY:
             direct = _utf8(body)
         elif media_type == UPDATE:
-            raise Forbidden("this endpoint is read-only: SPARQL updates are not accepted")
+            raise read_only()
         else:
             raise UnsupportedMediaType(
                 f"POST needs Content-Type {FORM} or {QUERY}, not {content_type or 'none'!r}")
@@ -104,7 +105,7 @@ def read(method: str, query_string: str, content_type: str | None, body: bytes) 
     if queries and updates:
         raise BadRequest("a request holds a query or an update, not both")
     if updates:
-        raise Forbidden("this endpoint is read-only: SPARQL updates are not accepted")
+        raise read_only()
     default = _iris(values.get("default-graph-uri", []), "default-graph-uri")
     named = _iris(values.get("named-graph-uri", []), "named-graph-uri")
     formats = values.get("format", []) + values.get("output", [])

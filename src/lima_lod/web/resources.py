@@ -16,7 +16,6 @@ import time
 from dataclasses import dataclass
 from typing import Any
 
-import anyio.to_thread
 from rdflib import OWL, RDF, RDFS, Graph, Literal, URIRef
 from rdflib.term import Node
 from starlette.requests import Request
@@ -131,8 +130,9 @@ class Resources:
 
     async def run(self, job: Job) -> bytes:
         deadline = time.monotonic() + self.settings.query_timeout
-        answer = await anyio.to_thread.run_sync(self.runner.run, job, deadline)
-        return answer.body
+        lease = await self.runner.run(job, deadline, page=True)
+        lease.release()  # the body is parsed at once, and the budget is for answers in flight
+        return lease.answer.body
 
     async def resource_graph(self, iri: str) -> Graph:
         """What the store knows of a resource: its triples, the triples pointing to it, labels."""

@@ -7,55 +7,150 @@ its own heap with ``RLIMIT_DATA``. A query past its deadline gets its worker kil
 and replaced in the background; one past the memory bound dies on a failed allocation. Either
 way the client gets 503 with a message, and the other workers go on serving.
 
-A remote store needs no worker: :class:`InlineRunner` passes the deadline on as a timeout.
+Everything of unbounded cost about a query happens in the worker, under that deadline: the
+guard's parse (rdflib's parser takes seconds on crafted input and is not thread-safe: one
+parser per process), the evaluation, the writing. A worker first moves itself into a network
+namespace of its own where the platform allows (root, or user namespaces): SERVICE then cannot
+reach anything even if the guard were fooled (pyoxigraph's sockets are Rust's, so patching
+Python's ``socket`` would not do).
+
+The front never blocks a thread waiting: it waits for a free worker and for the answer on the
+event loop, a bounded number of requests for a bounded time (then 503 with ``Retry-After``).
+One extra worker is held in reserve: pages (/id/, /doc/) use it first, and a query finding
+every other worker busy may use it for :data:`RESERVE_SECONDS` only, so runaway queries cannot
+starve cheap work. Answers are received only within a byte budget (:class:`Budget`), released
+once the response has been sent: what the front holds is bounded.
+
+A remote store needs no worker to run in: :class:`InlineRunner` passes the deadline on as a
+timeout, and checks queries in a pool of checking workers.
 """
 
 from __future__ import annotations
 
+import asyncio
+import ctypes
 import logging
 import multiprocessing
-import queue
 import resource
 import signal
 import threading
 import time
+from collections.abc import Callable
+from dataclasses import dataclass
 from multiprocessing.connection import Connection
 from multiprocessing.process import BaseProcess
 from typing import Protocol
 
-from ..errors import LimaLodError, QueryTimeout
+import anyio.to_thread
+
+from ..errors import BadRequest, LimaLodError, MalformedQuery, QueryTimeout
 from ..results import Answer
 from ..store import Job, Store
+from . import guard
 
 log = logging.getLogger(__name__)
 START_TIMEOUT = 120.0  # seconds a new worker may take to open the database
+QUEUE_WAIT = 3.0  # seconds a request may wait for a free worker before 503
+MAX_WAITING = 64  # requests waiting for a worker at once; more get 503 at once
+RESERVE_SECONDS = 2.0  # how long a query may hold the reserve worker
+RETRY_AFTER = 5  # seconds, told to clients refused for lack of capacity
+ANSWER_BUDGET = 256 * 1024 * 1024  # bytes of answers the front holds at once
+CLONE_NEWNET = 0x40000000
+
+
+class Busy(QueryTimeout):
+    """Every worker stayed busy: try again later (503 with Retry-After)."""
+
+
+@dataclass
+class Lease:
+    """An answer and the release of the memory it holds; call release once it is sent."""
+
+    answer: Answer
+    release: Callable[[], None] = lambda: None
 
 
 class Runner(Protocol):
     """Runs a job before a deadline (``time.monotonic()`` seconds) or raises QueryTimeout."""
 
     def start(self) -> None: ...
-    def run(self, job: Job, deadline: float) -> Answer: ...
+    async def run(self, job: Job, deadline: float, page: bool = False) -> Lease: ...
     def close(self) -> None: ...
 
 
-class InlineRunner:
-    """Runs jobs in the calling thread: for stores that enforce the deadline themselves."""
+class Wakeups:
+    """Requests waiting on the event loop for something another thread may free."""
 
-    def __init__(self, store: Store) -> None:
-        self.store = store
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._waiting: set[tuple[asyncio.AbstractEventLoop, asyncio.Event]] = set()
 
-    def start(self) -> None:
-        return None
+    def __len__(self) -> int:
+        return len(self._waiting)
 
-    def run(self, job: Job, deadline: float) -> Answer:
-        remaining = deadline - time.monotonic()
-        if remaining <= 0:
-            raise QueryTimeout("the query waited past its deadline")
-        return self.store.run(job, remaining)
+    async def until(self, ready: Callable[[], bool], timeout: float) -> bool:
+        """Wait until ``ready()`` (tried again at each wake-up), at most ``timeout`` seconds."""
+        end = time.monotonic() + timeout
+        entry = (asyncio.get_running_loop(), asyncio.Event())
+        with self._lock:
+            self._waiting.add(entry)
+        try:
+            while True:
+                entry[1].clear()
+                if ready():
+                    return True
+                try:
+                    await asyncio.wait_for(entry[1].wait(), max(end - time.monotonic(), 0.0))
+                except TimeoutError:
+                    return ready()
+        finally:
+            with self._lock:
+                self._waiting.discard(entry)
 
-    def close(self) -> None:
-        self.store.close()
+    def wake(self) -> None:
+        """Wake every waiting request (from any thread)."""
+        with self._lock:
+            waiting = list(self._waiting)
+        for loop, event in waiting:
+            loop.call_soon_threadsafe(event.set)
+
+
+class Budget:
+    """Bytes the front may hold in answers, shared by every request."""
+
+    def __init__(self, total: int) -> None:
+        self.total = total
+        self.used = 0
+        self._lock = threading.Lock()
+        self._wakeups = Wakeups()
+
+    def _take(self, size: int) -> bool:
+        with self._lock:
+            if self.used + size > self.total:
+                return False
+            self.used += size
+            return True
+
+    async def acquire(self, size: int, timeout: float) -> bool:
+        """Take ``size`` bytes, waiting at most ``timeout`` seconds; say whether it was taken."""
+        return await self._wakeups.until(lambda: self._take(size), timeout)
+
+    def release(self, size: int) -> None:
+        """Give ``size`` bytes back."""
+        with self._lock:
+            self.used -= size
+        self._wakeups.wake()
+
+
+def isolate_network() -> bool:
+    """Leave the host's network for a new, empty namespace (no route, not even loopback);
+    say whether that was allowed (root or user namespaces)."""
+    libc = ctypes.CDLL(None, use_errno=True)
+    if libc.unshare(CLONE_NEWNET) != 0:
+        log.warning("query worker keeps the network (unshare: errno %d); the guard alone "
+                    "keeps SERVICE out", ctypes.get_errno())
+        return False
+    return True
 
 
 def _limit_memory(megabytes: int) -> None:
@@ -65,11 +160,28 @@ def _limit_memory(megabytes: int) -> None:
     resource.setrlimit(resource.RLIMIT_DATA, (limit, limit))
 
 
-def _work(conn: Connection, store: Store, memory_mb: int) -> None:
-    """The loop of one worker process: answer jobs until told to stop."""
+def execute(store: Store, job: Job, held: frozenset[str]) -> Answer:
+    """Check a job and answer it (in a worker): every client mistake is a 4xx with a message."""
+    job = guard.checked(job, held)
+    try:
+        return store.run(job, 0.0)
+    except MalformedQuery:
+        if guard.is_update(job.query):
+            raise guard.read_only() from None
+        raise
+    except (RuntimeError, ValueError) as exc:
+        # pyoxigraph tells evaluation errors (an unknown function...) as RuntimeError.
+        raise BadRequest(f"the query cannot be evaluated: {exc}") from None
+
+
+def _work(conn: Connection, store: Store | None, held: frozenset[str], memory_mb: int,
+          max_answer: int) -> None:
+    """The loop of one worker process: answer (or only check) jobs until told to stop."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the server stops its workers itself
+    isolate_network()  # first: before any thread starts, and before the database opens
     _limit_memory(memory_mb)
-    store.graphs()  # opens the database before saying ready
+    if store is not None:
+        held = store.graphs()  # opens the database before saying ready
     conn.send("ready")
     while True:
         try:
@@ -79,23 +191,36 @@ def _work(conn: Connection, store: Store, memory_mb: int) -> None:
         if job is None:
             return
         try:
-            conn.send(("ok", store.run(job, 0.0)))
+            if store is None:
+                conn.send(("checked", guard.checked(job, held)))
+                continue
+            answer = execute(store, job, held)
+            if len(answer.body) > max_answer:
+                raise QueryTimeout(f"the answer is {len(answer.body) // 2**20} MiB, over the "
+                                   f"{max_answer // 2**20} MiB this endpoint sends; "
+                                   f"add a LIMIT or ask for less")
+            conn.send(("answer", (answer.format, answer.kind, answer.count, answer.truncated),
+                       len(answer.body)))
+            conn.send_bytes(answer.body)
         except LimaLodError as exc:
             conn.send(("error", exc))
         except MemoryError:
             conn.send(("error", QueryTimeout(f"the query went past the memory bound "
                                              f"({memory_mb} MiB) and was stopped")))
+        except RecursionError:
+            conn.send(("error", BadRequest("the query nests too deeply")))
         except Exception as exc:  # a process boundary: logged here, told as 500
             log.exception("query failed in a worker")
             conn.send(("error", LimaLodError(f"the query failed: {exc}")))
 
 
 class Worker:
-    """One worker process and the parent's end of its pipe."""
+    """One worker process, the parent's end of its pipe, and its lane."""
 
-    def __init__(self, process: BaseProcess, conn: Connection) -> None:
+    def __init__(self, process: BaseProcess, conn: Connection, reserve: bool) -> None:
         self.process = process
         self.conn = conn
+        self.reserve = reserve
 
     def kill(self) -> None:
         """Stop the process now and reap it."""
@@ -105,26 +230,55 @@ class Worker:
         self.conn.close()
 
 
-class WorkerPool:
-    """A fixed number of query worker processes over one store."""
+async def _readable(conn: Connection, timeout: float) -> bool:
+    """Wait on the event loop (no thread) until the worker has written, or the timeout."""
+    loop = asyncio.get_running_loop()
+    ready = loop.create_future()
+    fd = conn.fileno()
 
-    def __init__(self, store: Store, size: int, memory_mb: int) -> None:
+    def readable() -> None:
+        if not ready.done():
+            ready.set_result(None)
+    loop.add_reader(fd, readable)
+    try:
+        await asyncio.wait_for(ready, max(timeout, 0.0))
+        return True
+    except TimeoutError:
+        return False
+    finally:
+        loop.remove_reader(fd)
+
+
+class WorkerPool:
+    """A fixed number of query worker processes over one store, plus one in reserve.
+
+    With ``store`` None the workers only check queries (for a remote store): they answer a
+    checked :class:`Job`, its FROM clauses as its dataset.
+    """
+
+    def __init__(self, store: Store | None, size: int, memory_mb: int,
+                 held: frozenset[str] = frozenset(), budget: int | None = None) -> None:
         self.store = store
         self.size = size
         self.memory_mb = memory_mb
+        self.held = held
+        self.budget = Budget(ANSWER_BUDGET if budget is None else budget)
         self._context = multiprocessing.get_context("spawn")
-        self._idle: queue.Queue[Worker] = queue.Queue()
+        self._idle: list[Worker] = []
         self._all: set[Worker] = set()
         self._lock = threading.Lock()
+        self._wakeups = Wakeups()
         self._closed = threading.Event()
 
-    def _spawn(self) -> Worker | None:
+    # -- processes ---------------------------------------------------------------------------
+    def _spawn(self, reserve: bool) -> Worker | None:
         parent, child = self._context.Pipe()
-        process = self._context.Process(target=_work, args=(child, self.store, self.memory_mb),
-                                        name="lima-lod-query", daemon=True)
+        process = self._context.Process(
+            target=_work, args=(child, self.store, self.held, self.memory_mb, self.budget.total),
+            name="lima-lod-query", daemon=True)
         process.start()
         child.close()
-        worker = Worker(process, parent)
+        worker = Worker(process, parent, reserve)
         if not parent.poll(START_TIMEOUT) or _receive(parent) != "ready":
             worker.kill()
             log.error("a query worker did not start (exit code %s)", process.exitcode)
@@ -134,12 +288,13 @@ class WorkerPool:
                 worker.kill()
                 return None
             self._all.add(worker)
-        self._idle.put(worker)
+        self._give_back(worker)
         return worker
 
     def start(self) -> None:
         """Start the workers (in parallel) and wait until each has opened the database."""
-        threads = [threading.Thread(target=self._spawn) for _ in range(self.size)]
+        threads = [threading.Thread(target=self._spawn, args=(i == self.size,))
+                   for i in range(self.size + 1)]
         for thread in threads:
             thread.start()
         for thread in threads:
@@ -152,33 +307,113 @@ class WorkerPool:
             self._all.discard(worker)
         worker.kill()
         if not self._closed.is_set():
-            threading.Thread(target=self._spawn, name="lima-lod-respawn", daemon=True).start()
+            threading.Thread(target=self._spawn, args=(worker.reserve,),
+                             name="lima-lod-respawn", daemon=True).start()
 
-    def run(self, job: Job, deadline: float) -> Answer:
-        """Answer a job in a free worker before the deadline, or stop it and raise QueryTimeout."""
-        try:
-            worker = self._idle.get(timeout=max(deadline - time.monotonic(), 0.0))
-        except queue.Empty:
-            raise QueryTimeout("every query worker stayed busy until the deadline; "
-                               "try again later") from None
+    # -- lanes -------------------------------------------------------------------------------
+    def _give_back(self, worker: Worker) -> None:
+        """Make a worker idle again and wake the waiting requests (from any thread)."""
+        with self._lock:
+            self._idle.append(worker)
+        self._wakeups.wake()
+
+    def _take(self, page: bool) -> Worker | None:
+        """An idle worker: pages take the reserve first, queries the others first."""
+        with self._lock:
+            for worker in sorted(self._idle, key=lambda w: w.reserve != page):
+                self._idle.remove(worker)
+                return worker
+        return None
+
+    async def _acquire(self, page: bool, deadline: float) -> Worker:
+        if len(self._wakeups) >= MAX_WAITING:
+            raise Busy("too many requests are waiting for a query worker; try again later")
+        taken: list[Worker] = []
+
+        def take() -> bool:
+            worker = self._take(page)
+            if worker is not None:
+                taken.append(worker)
+            return worker is not None
+        wait = min(deadline - time.monotonic(), QUEUE_WAIT)
+        if not await self._wakeups.until(take, wait):
+            raise Busy("every query worker is busy; try again later")
+        return taken[0]
+
+    # -- running -----------------------------------------------------------------------------
+    async def _exchange(self, job: Job, deadline: float, page: bool) -> tuple[object, ...]:
+        """Send a job to a worker and read the head of its reply (the body may follow)."""
+        worker = await self._acquire(page, deadline)
+        limit = deadline
+        if worker.reserve and not page:
+            limit = min(deadline, time.monotonic() + RESERVE_SECONDS)
         try:
             worker.conn.send(job)
-            if not worker.conn.poll(max(deadline - time.monotonic(), 0.0)):
+            if not await _readable(worker.conn, limit - time.monotonic()):
                 self._replace(worker)
+                if limit < deadline:
+                    raise Busy("every query worker is busy with long queries, and this one "
+                               f"needed more than the {RESERVE_SECONDS:g} s the reserve "
+                               "worker gives; try again later")
                 raise QueryTimeout("the query ran past its deadline and was stopped; "
                                    "narrow it down or add a LIMIT")
-            status, payload = worker.conn.recv()
+            head: tuple[object, ...] = worker.conn.recv()
+            if head[0] == "answer":
+                return await self._body(worker, head, deadline)
         except (EOFError, OSError):
             code = worker.process.exitcode
             self._replace(worker)
             raise QueryTimeout(f"the query went past the memory bound ({self.memory_mb} MiB) "
                                f"and was stopped (worker exit code {code})") from None
-        self._idle.put(worker)
-        if status == "ok":
-            assert isinstance(payload, Answer)
-            return payload
-        assert isinstance(payload, LimaLodError)
-        raise payload
+        except asyncio.CancelledError:
+            self._replace(worker)  # its reply would be read as the next job's
+            raise
+        self._give_back(worker)
+        return head
+
+    async def _body(self, worker: Worker, head: tuple[object, ...], deadline: float) \
+            -> tuple[object, ...]:
+        size = head[2]
+        assert isinstance(size, int)
+        if not await self.budget.acquire(size, min(QUEUE_WAIT, deadline - time.monotonic())):
+            self._replace(worker)  # its answer is still in the pipe
+            raise Busy("the server is sending many large answers; try again later")
+        try:
+            body = await anyio.to_thread.run_sync(worker.conn.recv_bytes)
+        except BaseException:
+            self.budget.release(size)  # the caller replaces the worker
+            raise
+        self._give_back(worker)
+        return (*head, body)
+
+    async def run(self, job: Job, deadline: float, page: bool = False) -> Lease:
+        """Answer a job in a worker before the deadline, or stop it and raise QueryTimeout."""
+        reply = await self._exchange(job, deadline, page)
+        if reply[0] == "error":
+            error = reply[1]
+            assert isinstance(error, LimaLodError)
+            raise error
+        meta, size, body = reply[1], reply[2], reply[3]
+        assert isinstance(meta, tuple) and isinstance(size, int) and isinstance(body, bytes)
+        released = False
+
+        def release() -> None:
+            nonlocal released
+            if not released:
+                released = True
+                self.budget.release(size)
+        return Lease(Answer(body, *meta), release)
+
+    async def check(self, job: Job, deadline: float) -> Job:
+        """Check a job in a worker (a checking pool); the job back, with its FROM dataset."""
+        reply = await self._exchange(job, deadline, False)
+        if reply[0] == "error":
+            error = reply[1]
+            assert isinstance(error, LimaLodError)
+            raise error
+        checked = reply[1]
+        assert isinstance(checked, Job)
+        return checked
 
     def pids(self) -> set[int]:
         """The process ids of the live workers (for tests and monitoring)."""
@@ -200,6 +435,35 @@ class WorkerPool:
             worker.kill()
 
 
+class InlineRunner:
+    """Runs jobs in a thread of the front: for stores that enforce the deadline themselves.
+
+    Queries are still checked in worker processes (``checker``), under the deadline.
+    """
+
+    def __init__(self, store: Store, checker: WorkerPool | None = None) -> None:
+        self.store = store
+        self.checker = checker
+
+    def start(self) -> None:
+        if self.checker is not None:
+            self.checker.start()
+
+    async def run(self, job: Job, deadline: float, page: bool = False) -> Lease:
+        if self.checker is not None:
+            job = await self.checker.check(job, deadline)
+        remaining = deadline - time.monotonic()
+        if remaining <= 0:
+            raise QueryTimeout("the query waited past its deadline")
+        answer = await anyio.to_thread.run_sync(self.store.run, job, remaining)
+        return Lease(answer)
+
+    def close(self) -> None:
+        if self.checker is not None:
+            self.checker.close()
+        self.store.close()
+
+
 def _receive(conn: Connection) -> object:
     try:
         return conn.recv()
@@ -208,7 +472,7 @@ def _receive(conn: Connection) -> object:
 
 
 def runner_for(store: Store, workers: int, memory_mb: int) -> Runner:
-    """Worker processes for a store that needs them, else inline."""
+    """Worker processes for a store that needs them, else inline with checking workers."""
     if store.isolated:
         return WorkerPool(store, workers, memory_mb)
-    return InlineRunner(store)
+    return InlineRunner(store, WorkerPool(None, workers, memory_mb, store.graphs()))
