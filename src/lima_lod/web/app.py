@@ -24,6 +24,7 @@ from ..store import Store
 from .cors import Cors, cors_headers
 from .endpoint import Endpoint
 from .resources import Resources
+from .site import Site
 from .workers import runner_for
 
 log = logging.getLogger(__name__)
@@ -92,12 +93,16 @@ def create_app(settings: Settings, store: Store) -> FastAPI:
 
     app.add_route("/sparql", sparql, methods=["GET", "HEAD", "POST", "OPTIONS"])
     resources = Resources(settings, store, runner, endpoint.pages, statistics)
+    resources.site = site = Site(settings, runner, endpoint.pages, resources.release,
+                                 resources.prefixes)
     for path, handler in (
             ("/", resources.home), ("/id/{key:path}", resources.thing),
             ("/doc/{key:path}", resources.document),
             ("/def/{name:str}", resources.vocabulary_document),
             ("/def/cfu/{version:str}", resources.vocabulary_document),
-            ("/releases/{version:str}/{path:path}", resources.release_file)):
+            ("/releases/{version:str}/{path:path}", resources.release_file),
+            ("/search", site.search), ("/favicon.ico", site.favicon),
+            ("/charts/{path:path}", site.chart)):
         app.add_route(path, guarded(handler), methods=["GET", "HEAD"])
     app.mount("/static", StaticFiles(packages=[("lima_lod.web", "static")]), name="static")
     app.add_exception_handler(HTTPException, http_error)

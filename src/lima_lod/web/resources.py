@@ -31,6 +31,7 @@ from ..settings import Settings
 from ..store import Job, Statistics, Store
 from .negotiation import negotiate, override
 from .pages import Pages
+from .site import Site
 from .workers import Runner
 
 #: What a document about a resource can be had in, the default first.
@@ -83,6 +84,7 @@ class Resources:
         self.pages = pages
         self.iris = settings.iris
         self.release = store.release.path if store.release else None
+        self.site: Site | None = None  # set by the app: renders the HTML documents
         self.meta: dict[str, Any] = {}
         self.vocabulary = Graph()
         if self.release is not None:
@@ -177,6 +179,8 @@ class Resources:
             headers["Content-Location"] = f"/doc/{key}{fmt.suffix}"
         iri = self.iris.base + "id/" + key
         graph = await self.describe(iri)
+        if fmt.name == "html" and self.site is not None:  # pages by kind (web/site.py)
+            return await self.site.document(request, graph, URIRef(iri), key, headers)
         if fmt.name == "html":
             body = self.page(graph, URIRef(iri), key)
         elif fmt.name == "jsonld":
