@@ -58,11 +58,12 @@ def bar_chart(chart_id: str, title: str, desc: str, series: tuple[Series, ...],
     """A grouped vertical bar chart on the fixed 0-3 scale, as an SVG document fragment."""
     cid = _safe_id(chart_id)
     n = max(len(series), 1)
-    bar_w = 18 if n > 1 else 34
+    bar_w = 26 if n > 1 else 40
     gap = 16
     group_w = n * bar_w + gap
     left, top, plot_h, bottom = 46, 52, 200, 64
-    width = max(left + len(groups) * group_w + 20, 320)
+    legend_w = sum(24 + 7 * len(s.label) for s in series)
+    width = max(left + len(groups) * group_w + 20, left + legend_w + 10, 320)
     height = top + plot_h + bottom
     legend_y = 34
 

@@ -135,6 +135,17 @@ TEXTS: dict[str, dict[str, str]] = {
     "skip": {"en": "Skip to content", "es": "Saltar al contenido"},
     "chart_data": {"en": "The chart's figures", "es": "Las cifras del gráfico"},
     "sort": {"en": "sort", "es": "ordenar"},
+    # kinds of hits whose class is not ours (ours are named by the vocabulary's labels)
+    "kind:BibliographicResource": {"en": "Reference", "es": "Referencia"},
+    "kind:Person": {"en": "Person", "es": "Persona"},
+    "kind:Organization": {"en": "Organisation", "es": "Organización"},
+    "kind:Observation": {"en": "Observation", "es": "Observación"},
+    "kind:Concept": {"en": "Concept", "es": "Concepto"},
+    "kind:Membership": {"en": "Membership", "es": "Membresía"},
+    "kind:Role": {"en": "Role", "es": "Función"},
+    "kind:Document": {"en": "Document", "es": "Documento"},
+    "kind:Dataset": {"en": "Dataset", "es": "Conjunto de datos"},
+    "kind:Distribution": {"en": "Distribution", "es": "Distribución"},
 }
 
 

@@ -27,7 +27,7 @@ from ..formats import BY_NAME, Format
 from ..settings import Settings
 from . import search as searching
 from .favicon import ico
-from .i18n import COOKIE, LANGUAGES, Texts, choose, pick
+from .i18n import COOKIE, LANGUAGES, TEXTS, Texts, choose, pick
 from .lookup import Index, Lookup
 from .pages import Pages
 from .workers import Runner
@@ -96,7 +96,9 @@ class Frame:
         href = self.href(local) if local and local.startswith("/") else local
         if found:
             return Link(found[0], href, found[1], iri)
-        return Link(self.site.qname(iri), href, "", iri)
+        parsed = self.site.iris.parse(iri)  # unnamed (a membership): its kind and keys
+        text = f"{parsed[0]} {'/'.join(parsed[1])}" if parsed else self.site.qname(iri)
+        return Link(text, href, "", iri)
 
     def value(self, node: Node) -> Link:
         if isinstance(node, Literal):
@@ -267,7 +269,9 @@ class Site:
 
     def kind_name(self, frame: Frame) -> searching.KindName:
         def name(iri: str) -> str:
-            return frame.link(iri).text
+            found = frame.index.label(iri, frame.lang)
+            key = "kind:" + iri.rsplit("#", 1)[-1].rsplit("/", 1)[-1]
+            return found[0] if found else frame.t(key) if key in TEXTS else frame.site.qname(iri)
         return name
 
     def favicon(self, request: Request) -> Response:

@@ -70,7 +70,7 @@ class Axis:
     link: Link
     position: int
     rated: list[Rated] = field(default_factory=list)
-    statements: dict[str, list[Link]] = field(default_factory=dict)
+    statements: dict[str, list[tuple[Link, Link | None]]] = field(default_factory=dict)
 
     def average(self, criterion: str = "overall") -> float | None:
         values = [r.scores[criterion] for r in self.rated if criterion in r.scores]
@@ -150,12 +150,11 @@ def report(frame: Frame, graph: Graph, iri: URIRef, keys: tuple[str, ...]) -> tu
     r = str(iri)
     vocab = frame.site.iris.vocab
     axes = report_axes(frame, r)
-    general: dict[str, list[Link]] = {}  # statements of the whole report, under no axis
+    general: dict[str, list[tuple[Link, Link | None]]] = {}  # statements of the whole report, under no axis
     for kind, code, link, text in _statements(frame, f"?s dcterms:isPartOf <{r}> ."):
         target = next((a for a in axes if a.code == code), None)
         bucket = target.statements if target else general
-        bucket.setdefault(kind, []).append(Link(text.text if text else link.text,
-                                                link.href, text.lang if text else link.lang))
+        bucket.setdefault(kind, []).append((link, text))
     facts = [(frame.t(k), [frame.value(o) for o in graph.objects(iri, p)]) for k, p in (
         ("country", vocab.country), ("year", URIRef("http://purl.org/dc/terms/issued")),
         ("observatory", vocab.observatory), ("local_partner", vocab.localPartner),
@@ -229,10 +228,16 @@ def commitment_chart(frame: Frame, c: str, number: str,
         ratings = commitment_ratings(frame, c)[0]
     if not ratings:
         return None
-    groups = [charts.Group(link.text[:24], tuple(s.get(k) for k in CRITERIA), link.text)
+    groups = [charts.Group(short(frame, link.iri), tuple(s.get(k) for k in CRITERIA), link.text)
               for link, s in ratings]
     return charts.bar_chart(f"chart-commitment-{number}", f"{frame.t('scores_chart')} {number}",
                             frame.t("axis_desc"), series(frame), groups, frame.t("scale"))
+
+
+def short(frame: Frame, iri: str) -> str:
+    """A report by its key (``mx-2021``), short enough to label a bar."""
+    parsed = frame.site.iris.parse(iri)
+    return "/".join(parsed[1]) if parsed else iri[-20:]
 
 
 def warnings_about(frame: Frame, focus: set[str]) -> list[Link]:
