@@ -206,3 +206,11 @@ def test_favicon(client: TestClient) -> None:
     assert response.status_code == 200
     assert response.headers["content-type"] == "image/x-icon"
     assert response.content[:4] == b"\x00\x00\x01\x00"  # an ICO file, one image
+
+
+def test_home_page_in_spanish_keeps_the_language(client: TestClient) -> None:
+    soup = page(client, "/?lang=es")
+    assert soup.html is not None and soup.html["lang"] == "es"
+    assert text(soup.select_one("#examples a")) == "Informe de México, 2021"
+    assert soup.select_one("#examples a")["href"] == "/id/report/mx-2021?lang=es"  # type: ignore[index]
+    assert soup.find(id="search-form") is not None

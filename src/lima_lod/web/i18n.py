@@ -135,6 +135,32 @@ TEXTS: dict[str, dict[str, str]] = {
     "skip": {"en": "Skip to content", "es": "Saltar al contenido"},
     "chart_data": {"en": "The chart's figures", "es": "Las cifras del gráfico"},
     "sort": {"en": "sort", "es": "ordenar"},
+    "home_title": {"en": "Follow-up of the Lima Commitment, as linked open data",
+                   "es": "Seguimiento del Compromiso de Lima, como datos abiertos enlazados"},
+    "home_intro": {
+        "en": "The Citizen Corruption Observatory's national reports on the Lima Commitment "
+              "(\"Democratic Governance against Corruption\", VIII Summit of the Americas, "
+              "2018): ratings, findings, calls to action, institutions, sources and participants.",
+        "es": "Los informes nacionales del Observatorio Ciudadano de Corrupción sobre el "
+              "Compromiso de Lima (\"Gobernabilidad Democrática frente a la Corrupción\", "
+              "VIII Cumbre de las Américas, 2018): calificaciones, hallazgos, llamados a la "
+              "acción, instituciones, fuentes y participantes."},
+    "endpoint": {"en": "SPARQL endpoint", "es": "Punto de acceso SPARQL"},
+    "triples": {"en": "triples", "es": "tripletas"},
+    "browse": {"en": "Browse", "es": "Explorar"},
+    "home_report": {"en": "Mexico report, 2021", "es": "Informe de México, 2021"},
+    "home_dataset": {"en": "Mexico's ratings (RDF Data Cube)",
+                     "es": "Calificaciones de México (RDF Data Cube)"},
+    "home_agreement": {"en": "The Lima Commitment and its commitments",
+                       "es": "El Compromiso de Lima y sus compromisos"},
+    "home_commitment": {"en": "Commitment 10: conflicts of interest and declarations of assets",
+                        "es": "Compromiso 10: conflictos de intereses y declaraciones "
+                              "patrimoniales"},
+    "home_vocabulary": {"en": "The cfu vocabulary", "es": "El vocabulario cfu"},
+    "home_shapes": {"en": "its SHACL shapes", "es": "sus formas SHACL"},
+    "file": {"en": "File", "es": "Archivo"},
+    "media_type": {"en": "Media type", "es": "Tipo de medio"},
+    "graphs": {"en": "Named graphs", "es": "Grafos con nombre"},
     # kinds of hits whose class is not ours (ours are named by the vocabulary's labels)
     "kind:BibliographicResource": {"en": "Reference", "es": "Referencia"},
     "kind:Person": {"en": "Person", "es": "Persona"},

@@ -244,6 +244,9 @@ class Resources:
 
     def home(self, request: Request) -> Response:
         """``/``: what is served here, with links to the endpoint, the data and the documents."""
+        if self.site is not None:  # in the reader's language, with the site's frame
+            return self.site.home(request, self.meta, self.statistics.triples,
+                                  sorted(self.statistics.graphs.items()))
         template = self.pages.environment.get_template("home.html")
         files = [f for f in self.meta.get("files", []) if isinstance(f, dict)]
         body = template.render(meta=self.meta, files=files, triples=self.statistics.triples,

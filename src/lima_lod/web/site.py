@@ -267,6 +267,15 @@ class Site:
         return Response(charts.document(svg), media_type="image/svg+xml", headers={
             "Vary": "Accept-Language, Cookie", "Cache-Control": "public, max-age=3600"})
 
+    def home(self, request: Request, meta: dict[str, Any], triples: int,
+             graphs: list[tuple[str, int]]) -> Response:
+        """``/``: what is served here, in the reader's language."""
+        frame = Frame(self, request)
+        files = [f for f in meta.get("files", []) if isinstance(f, dict)]
+        body = frame.render("home.html", meta=meta, files=files, triples=triples, graphs=graphs,
+                            version=meta.get("version"), title=None)
+        return frame.respond(body, {"Cache-Control": "public, max-age=3600"})
+
     def kind_name(self, frame: Frame) -> searching.KindName:
         def name(iri: str) -> str:
             found = frame.index.label(iri, frame.lang)
