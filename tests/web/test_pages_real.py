@@ -214,3 +214,6 @@ def test_home_page_in_spanish_keeps_the_language(client: TestClient) -> None:
     assert text(soup.select_one("#examples a")) == "Informe de México, 2021"
     assert soup.select_one("#examples a")["href"] == "/id/report/mx-2021?lang=es"  # type: ignore[index]
     assert soup.find(id="search-form") is not None
+    client.cookies.clear()
+    followed = client.get("/id/report/mx-2021?lang=es", headers={"Accept": "text/html"})
+    assert BeautifulSoup(followed.text, "lxml").html["lang"] == "es"  # type: ignore[index]

@@ -14,6 +14,7 @@ from __future__ import annotations
 import json
 import re
 import time
+from urllib.parse import urlencode
 from dataclasses import dataclass
 from typing import Any
 
@@ -162,6 +163,8 @@ class Resources:
         if not json.loads(body).get("boolean"):
             raise NotFound(f"nothing is known about <{self.iris.base}id/{key}>")
         location = f"/doc/{key}{fmt.suffix}"
+        if request.query_params.get("lang"):  # the language switch's choice follows the link
+            location += "?" + urlencode({"lang": request.query_params["lang"]})
         return RedirectResponse(location, status_code=303, headers={"Vary": "Accept"})
 
     async def document(self, request: Request) -> Response:
