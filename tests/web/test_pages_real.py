@@ -199,6 +199,9 @@ def test_pages_by_kind(client: TestClient) -> None:
     assert len(axis.select("#commitments tbody tr")) == 6
     observation = page(client, "/doc/observation/mx-2021/10/overall")
     assert text(observation.find(id="value")) == "1.89"
+    dimensions = text(observation.select(".kind-section")[0])
+    assert "Commitment 10" in dimensions and "Country Average" in dimensions
+    assert "1.953" in text(observation.find(id="contradiction"))  # the shape's warning
 
 
 def test_favicon(client: TestClient) -> None:

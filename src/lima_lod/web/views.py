@@ -330,13 +330,20 @@ SELECT ?where ?printed WHERE {{ ?m org:member <{x}> ; org:organization ?where .
     named = _statements(frame, f"?s cfu:namesInstitution <{x}> .")
     if named:
         out.append((frame.t("named_in"), [(text or link, link.text) for _, _, link, text in named]))
-    about = [(frame.link(str(o)), "") for p in ("aboutCommitment", "commitment", "criterion",
-                                                "namesInstitution", "thematicAxis")
-             for o in graph.objects(iri, frame.site.iris.vocab[p])]
+    vocab = frame.site.iris.vocab
+    dimensions = [(frame.link(str(o)), frame.link(str(p)).text) for p in (
+        vocab.commitment, vocab.criterion, URIRef("http://purl.org/linked-data/cube#dataSet"))
+        for o in graph.objects(iri, p)]
+    if dimensions:
+        out.append((frame.t("dimensions"), dimensions))
+    about = [(frame.link(str(o)), "") for p in ("aboutCommitment", "namesInstitution",
+                                                "thematicAxis", "partOfCall")
+             for o in graph.objects(iri, vocab[p])]
     if about:
         out.append((frame.t("concerns"), about))
     value = [score(str(o)) for o in graph.objects(iri, frame.site.iris.vocab.score)]
     return "resource.html", {"sections": out, "lead": lead(frame, graph, iri),
+                             "warnings": warnings_about(frame, {x}),
                              "value": value[0] if value else ""}
 
 
