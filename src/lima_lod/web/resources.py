@@ -14,9 +14,9 @@ from __future__ import annotations
 import json
 import re
 import time
-from urllib.parse import urlencode
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import urlencode
 
 import anyio.to_thread
 from rdflib import RDF, RDFS, Graph, Literal, URIRef
