@@ -220,3 +220,16 @@ def test_home_page_in_spanish_keeps_the_language(client: TestClient) -> None:
     client.cookies.clear()
     followed = client.get("/id/report/mx-2021?lang=es", headers={"Accept": "text/html"})
     assert BeautifulSoup(followed.text, "lxml").html["lang"] == "es"  # type: ignore[index]
+
+
+def test_vocabulary_term_page(client: TestClient) -> None:
+    soup = page(client, "/term/commitment?lang=es")
+    assert text(soup.find(id="lead")) == "El compromiso que se califica o se cita."
+    assert soup.find(id="lead")["lang"] == "es"  # type: ignore[index]
+    assert int(text(soup.find(id="uses"))) > 70  # observations and quoted figures use it
+    assert soup.select("#examples li a")
+    assert client.get("/term/noSuchTerm").status_code == 404
+    # links to our terms lead to their pages
+    commitment = page(client, "/doc/commitment/10")
+    types = {a["href"] for a in commitment.select("#types a")}
+    assert "/term/Commitment" in types

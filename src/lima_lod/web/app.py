@@ -102,7 +102,8 @@ def create_app(settings: Settings, store: Store) -> FastAPI:
             ("/def/cfu/{version:str}", resources.vocabulary_document),
             ("/releases/{version:str}/{path:path}", resources.release_file),
             ("/search", site.search), ("/favicon.ico", site.favicon),
-            ("/charts/{path:path}", site.chart)):
+            ("/charts/{path:path}", site.chart),
+            ("/term/{name:str}", site.term)):
         app.add_route(path, guarded(handler), methods=["GET", "HEAD"])
     app.mount("/static", StaticFiles(packages=[("lima_lod.web", "static")]), name="static")
     app.add_exception_handler(HTTPException, http_error)

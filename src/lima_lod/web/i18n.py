@@ -162,6 +162,10 @@ TEXTS: dict[str, dict[str, str]] = {
     "media_type": {"en": "Media type", "es": "Tipo de medio"},
     "graphs": {"en": "Named graphs", "es": "Grafos con nombre"},
     # kinds of hits whose class is not ours (ours are named by the vocabulary's labels)
+    "broader": {"en": "Broader term", "es": "Término más amplio"},
+    "uses": {"en": "Uses in the data", "es": "Usos en los datos"},
+    "documentation": {"en": "In the vocabulary's documentation",
+                      "es": "En la documentación del vocabulario"},
     "kind:BibliographicResource": {"en": "Reference", "es": "Referencia"},
     "kind:Person": {"en": "Person", "es": "Persona"},
     "kind:Organization": {"en": "Organisation", "es": "Organización"},

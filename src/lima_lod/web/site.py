@@ -92,7 +92,9 @@ class Frame:
     def link(self, iri: str) -> Link:
         """A resource by its name in the reader's language (its short form if it has none)."""
         found = self.index.label(iri, self.lang)
-        local = self.site.local(iri)
+        vocab = str(self.site.iris.vocab)
+        local = (f"/term/{iri[len(vocab):]}" if iri.startswith(vocab) and iri != vocab
+                 else self.site.local(iri))
         href = self.href(local) if local and local.startswith("/") else local
         if found:
             return Link(found[0], href, found[1], iri)
@@ -275,6 +277,18 @@ class Site:
         body = frame.render("home.html", meta=meta, files=files, triples=triples, graphs=graphs,
                             version=meta.get("version"), title=None)
         return frame.respond(body, {"Cache-Control": "public, max-age=3600"})
+
+    def term(self, request: Request) -> Response:
+        """``/term/{name}``: a term of the cfu vocabulary, with examples from the data."""
+        from .views import term
+
+        frame = Frame(self, request)
+        name = request.path_params["name"]
+        context = term(frame, name) if name.isidentifier() else None
+        if context is None:
+            raise NotFound(f"no term {name} in the vocabulary")
+        return frame.respond(frame.render("term.html", **context),
+                             {"Cache-Control": "public, max-age=3600"})
 
     def kind_name(self, frame: Frame) -> searching.KindName:
         def name(iri: str) -> str:

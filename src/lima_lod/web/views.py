@@ -353,3 +353,37 @@ BUILDERS: dict[str, Builder] = {
                                    "conclusion", "reference", "observation", "quoted-figure",
                                    "interview", "membership", "context-figure")},
 }
+
+
+def term(frame: Frame, name: str) -> dict[str, Any] | None:
+    """A vocabulary term: its definition in the reader's language, domain and range, examples."""
+    t = str(frame.site.iris.vocab[name])
+    rows = select(frame, f"""
+SELECT ?p ?o WHERE {{ <{t}> ?p ?o . VALUES ?p {{ skos:definition
+  <http://www.w3.org/2000/01/rdf-schema#comment> <http://www.w3.org/2000/01/rdf-schema#domain>
+  <http://www.w3.org/2000/01/rdf-schema#range> <http://www.w3.org/2000/01/rdf-schema#subClassOf>
+  <http://www.w3.org/2000/01/rdf-schema#subPropertyOf>
+  <http://www.w3.org/1999/02/22-rdf-syntax-ns#type> }} }}""")
+    if not rows:
+        return None
+    by: dict[str, list[Row]] = defaultdict(list)
+    for row in rows:
+        by[row["p"].value.rsplit("#", 1)[-1]].append(row)
+    definition = pick(((r["o"].value, r["o"].lang) for r in by["definition"] + by["comment"]),
+                      frame.lang)
+    is_class = any(r["o"].value.endswith("#Class") for r in by["type"])
+    pattern = f"?s a <{t}>" if is_class else f"?s <{t}> ?o"
+    examples = select(frame, f"SELECT DISTINCT ?s WHERE {{ {pattern} FILTER isIRI(?s) }} "
+                             "ORDER BY ?s LIMIT 10")
+    count = select(frame, f"SELECT (COUNT(*) AS ?n) WHERE {{ {pattern} }}")
+
+    def links(key: str) -> list[Link]:
+        return [frame.link(r["o"].value) for r in by[key] if r["o"].iri]
+
+    return {"title": frame.link(t), "iri": t, "name": name,
+            "definition": Link(definition[0], None, definition[1]) if definition else None,
+            "facts": [(frame.t(k), v) for k, v in (
+                ("type", links("type")), ("domain", links("domain")), ("range", links("range")),
+                ("broader", links("subClassOf") + links("subPropertyOf"))) if v],
+            "examples": [frame.link(r["s"].value) for r in examples],
+            "count": count[0]["n"].value if count else "0"}
