@@ -233,3 +233,23 @@ def test_vocabulary_term_page(client: TestClient) -> None:
     commitment = page(client, "/doc/commitment/10")
     types = {a["href"] for a in commitment.select("#types a")}
     assert "/term/Commitment" in types
+
+
+def test_pages_and_search_over_a_remote_endpoint() -> None:
+    """The same pages and search when the data sits behind a SPARQL endpoint (``--endpoint``):
+    our own server over the real release stands in for the remote engine."""
+    from webkit import make_settings
+
+    from lima_lod.store import RemoteStore
+    from lima_lod.web.server import running
+
+    released = release()
+    with running(make_settings(released.dist, workers=1),
+                 EmbeddedStore.open(released.settings)) as url:
+        settings = make_settings(released.dist, endpoint=f"{url}/sparql")
+        with TestClient(create_app(settings, RemoteStore.open(settings))) as remote:
+            hits = remote.get("/search?q=INAI", headers={"Accept": "application/json"}).json()
+            assert hits["hits"][0]["iri"] == str(IRIS.organization("inai"))
+            soup = page(remote, "/doc/commitment/10")
+            cells = [text(td) for td in soup.select("#scores-table td")]
+            assert cells == ["1.83", "1.83", "2.20", "1.89"]
