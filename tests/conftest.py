@@ -12,7 +12,8 @@ from lima_lod.graphs import Built
 from lima_lod.iris import Iris
 
 ROOT = Path(__file__).resolve().parent.parent
-SOURCE_REPORT = ROOT.parent / "shared" / "sources" / "cco-mexico-report-2021.txt"
+#: The source report travels with the repository (data/documents/README.md says where it is from).
+SOURCE_REPORT = ROOT / "data" / "documents" / "cco-mexico-report-2021.txt"
 
 
 @pytest.fixture(scope="session")
@@ -23,7 +24,7 @@ def root() -> Path:
 @pytest.fixture(scope="session")
 def source_text() -> str:
     if not SOURCE_REPORT.exists():
-        pytest.skip(f"the source report is not beside the repository ({SOURCE_REPORT})")
+        pytest.skip(f"the source report is missing ({SOURCE_REPORT})")
     return SOURCE_REPORT.read_text(encoding="utf-8")
 
 
@@ -36,7 +37,7 @@ def built() -> Built:
 
 @pytest.fixture(scope="session")
 def graph(built: Built) -> Graph:
-    from lima_lod.validate import union
+    from lima_lod.rdfio import union
 
     return union(built.dataset)
 

@@ -12,7 +12,7 @@ from bs4 import BeautifulSoup, Tag
 from rdflib import OWL, RDF, RDFS, Graph, Literal, URIRef
 from releasekit import ROOT, Released, release
 
-from lima_lod import docs
+from lima_lod import layout, vocabulary_docs
 from lima_lod.files import ReleaseInfo
 from lima_lod.iris import CC_BY_4, SKOS
 from lima_lod.release import read_release
@@ -25,7 +25,7 @@ def released() -> Released:
 
 @pytest.fixture(scope="module")
 def page(released: Released) -> BeautifulSoup:
-    html = (released.folder / docs.DOCS_FILE).read_text(encoding="utf-8")
+    html = (released.folder / layout.VOCABULARY_DOCS).read_text(encoding="utf-8")
     return BeautifulSoup(html, "lxml")
 
 
@@ -100,7 +100,7 @@ def test_metadata_and_how_to_cite(released: Released, page: BeautifulSoup) -> No
 
 
 def test_links_to_the_serialisations_resolve(released: Released, page: BeautifulSoup) -> None:
-    here = (released.folder / docs.DOCS_FILE).parent
+    here = (released.folder / layout.VOCABULARY_DOCS).parent
     local = [a["href"] for a in page.find_all("a", href=True)
              if not urlsplit(str(a["href"])).scheme and not str(a["href"]).startswith("#")]
     assert local
@@ -125,7 +125,7 @@ def test_self_contained(page: BeautifulSoup) -> None:
 
 
 def test_changelog(released: Released, page: BeautifulSoup) -> None:
-    changes = docs.read_changes(ROOT / "ontology" / docs.CHANGES_FILE)
+    changes = vocabulary_docs.read_changes(ROOT / "ontology" / vocabulary_docs.CHANGES_FILE)
     assert changes, "ontology/CHANGES.md lists the versions"
     assert changes[0].version == read_release(released.folder)["vocabulary_version"]
     for change in changes:
@@ -136,10 +136,10 @@ def test_changelog(released: Released, page: BeautifulSoup) -> None:
 
 
 def docs_input(released: Released, vocabulary: Graph,
-               previous: docs.PreviousVocabulary | None = None) -> docs.DocsInput:
+               previous: vocabulary_docs.PreviousVocabulary | None = None) -> vocabulary_docs.DocsInput:
     data = Graph()
     data += released.built.graph("code-lists")
-    return docs.DocsInput(vocabulary=vocabulary, data=data, iris=released.built.iris,
+    return vocabulary_docs.DocsInput(vocabulary=vocabulary, data=data, iris=released.built.iris,
                           info=_info(), serialisations=[], shapes=[], dumps=[],
                           catalog=[], previous=previous)
 
@@ -155,7 +155,7 @@ def test_everything_is_escaped(released: Released) -> None:
     cfu = released.built.iris.vocab
     hostile = '<script>alert("x")</script><img src=x onerror=alert(1)>'
     vocabulary.add((cfu.Commitment, SKOS.definition, Literal(hostile, lang="fr")))
-    soup = BeautifulSoup(docs.render(docs_input(released, vocabulary)), "lxml")
+    soup = BeautifulSoup(vocabulary_docs.render(docs_input(released, vocabulary)), "lxml")
     assert soup.find("script") is None and soup.find("img") is None
     section = soup.find("section", id="Commitment")
     shown = [p.get_text(" ", strip=True) for p in field(section, "Definition").find_all("p")
@@ -174,8 +174,8 @@ def test_changes_since_the_previous_version(released: Released) -> None:
     older.add((gone, RDFS.isDefinedBy, released.built.iris.ontology))  # removed since
     older.remove((cfu.score, RDFS.label, None))
     older.add((cfu.score, RDFS.label, Literal("rating", lang="en")))  # changed since
-    soup = BeautifulSoup(docs.render(docs_input(
-        released, current, docs.PreviousVocabulary("0.9.0", older))), "lxml")
+    soup = BeautifulSoup(vocabulary_docs.render(docs_input(
+        released, current, vocabulary_docs.PreviousVocabulary("0.9.0", older))), "lxml")
     section = soup.find("section", id="changes-since-0.9.0")
     assert isinstance(section, Tag)
     assert [a.get_text(strip=True) for a in field(section, "Added").find_all("a")] == \

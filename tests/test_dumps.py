@@ -12,10 +12,11 @@ from rdflib import Dataset, Graph, URIRef
 from rdflib.compare import isomorphic, to_isomorphic
 from releasekit import Released, quads, release
 
-from lima_lod import dumps
+from lima_lod import dumps, layout, rdfio
 from lima_lod.formats import BY_NAME, Family, of_file
 from lima_lod.iris import DCAT
-from lima_lod.release import read_release, vocabulary_file
+from lima_lod.layout import vocabulary_file
+from lima_lod.release import read_release
 
 
 @pytest.fixture(scope="module")
@@ -30,7 +31,7 @@ def triples_dump(released: Released) -> Graph:
 
 def test_every_dump_format_of_the_table_is_written(released: Released) -> None:
     names = dumps.dump_names()
-    assert dumps.SERVER_DUMP == "lima-lod.nq" and "lima-lod.nq" in names
+    assert layout.SERVER_DUMP == "lima-lod.nq" and "lima-lod.nq" in names
     for name in names:
         assert (released.folder / name).stat().st_size > 0
     suffixes = {of_file(n)[0].name for n in names}
@@ -76,7 +77,7 @@ def test_quad_formats_keep_the_named_graphs(released: Released, triples_dump: Gr
 
 def test_the_server_dump_is_what_release_json_counts(released: Released) -> None:
     summary = read_release(released.folder)
-    assert summary["server_dump"] == dumps.SERVER_DUMP
+    assert summary["server_dump"] == layout.SERVER_DUMP
     dataset = quads(released.folder)
     assert sum(len(g) for g in dataset.graphs()) == summary["quads"]
     assert summary["graphs"] == {str(g.identifier): len(g) for g in dataset.graphs() if len(g)}
@@ -120,7 +121,7 @@ def test_union_keeps_each_triple_once() -> None:
     from lima_lod.iris import Iris
 
     iris = Iris()
-    dataset = dumps.new_dataset(iris)
+    dataset = rdfio.new_dataset(iris)
     triple = (URIRef("https://example.org/a"), URIRef("https://example.org/b"),
               URIRef("https://example.org/c"))
     dataset.graph(iris.graph("one")).add(triple)

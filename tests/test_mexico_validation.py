@@ -22,7 +22,8 @@ from rdflib.term import Node
 from lima_lod.build import build
 from lima_lod.graphs import Built
 from lima_lod.iris import DCTERMS, QB, SH, Iris
-from lima_lod.validate import Report, load_shapes, union, validate
+from lima_lod.rdfio import union
+from lima_lod.validate import Report, load_shapes, validate
 
 IRIS = Iris()
 REPORT = "mx-2021"

@@ -141,3 +141,52 @@ def test_organizations_and_members(graph: Graph, built: Built) -> None:
     with_org = [p for p in corpus.section("participants") if p.get("organization")]
     people = {str(r["name"]) for r in rows}
     assert {p["name"] for p in with_org} <= people
+
+
+def test_laws_what_they_created_and_when(graph: Graph) -> None:
+    rows = run(graph, "laws.rq")
+    amendment = [r for r in rows if str(r.get("established", "")) == "National Anti-Corruption System"]
+    assert [str(r["date"]) for r in amendment] == ["2014"]
+    assert str(amendment[0]["changes"]) == "Political Constitution"
+    package = [r for r in rows if str(r["title"]) == "first package of anti-corruption laws"]
+    assert {str(r["created"]) for r in package} == {
+        "General Law of the National Anti-Corruption System",
+        "General Law of Administrative Responsibilities"}
+    assert {str(r["changes"]) for r in package} == {
+        "Organic Law of the Federal Court of Administrative Justice",
+        "Organic Law of the Federal Public Administration", "Law on Oversight and Accountability",
+        "Criminal Code", "Law on the Attorney General's Office"}
+
+
+PREFIXES = """PREFIX schema: <https://schema.org/> PREFIX cfu: <https://w3id.org/lima-lod/def/cfu#>
+PREFIX skos: <http://www.w3.org/2004/02/skos/core#> PREFIX dcterms: <http://purl.org/dc/terms/>
+PREFIX foaf: <http://xmlns.com/foaf/0.1/> PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+"""
+
+
+@pytest.mark.parametrize("engine", ["rdflib", "pyoxigraph"])
+def test_a_law_the_project_and_an_acronym_can_be_found(graph: Graph, store: pyoxigraph.Store,
+                                                       engine: str) -> None:
+    def ask(query: str) -> list[tuple[str, ...]]:
+        if engine == "rdflib":
+            return [tuple(str(t) for t in row) for row in graph.query(PREFIXES + query)]
+        result = store.query(PREFIXES + query, use_default_graph_as_union=True)
+        return [tuple(str(t.value) for t in sol) for sol in result]
+
+    # a law by words of its title, with its year and the report that names it
+    laws = ask("""SELECT ?date ?report WHERE { ?law a schema:Legislation ; schema:name ?name ;
+        schema:legislationDate ?date . ?report schema:mentions ?law .
+        FILTER (CONTAINS(LCASE(STR(?name)), "administrative responsibilities")) }""")
+    assert [date for date, _ in laws] == ["2016"]
+    assert laws[0][1].endswith("/id/report/mx-2021")
+    # the report's project, and the project it supports, by acronym
+    projects = ask("""SELECT ?title ?supported WHERE { ?report a cfu:FollowUpReport ;
+        cfu:project ?project . ?project dcterms:title ?title ;
+        cfu:supportsProject ?other . ?other cfu:acronym "PASCA"@es ; dcterms:title ?supported }""")
+    assert projects == [("Citizen Corruption Observatory (CCO) - Follow-up on the Lima Agreement",
+                         "Civil Society Participation in the Summit of the Americas")]
+    # an acronym of the glossary, by the acronym as a search would type it
+    acronyms = ask("""SELECT ?expansion ?scheme WHERE { ?concept skos:altLabel ?label ;
+        skos:prefLabel ?expansion ; skos:inScheme ?s . ?s skos:prefLabel ?scheme .
+        FILTER (LCASE(STR(?label)) = "epps") }""")
+    assert acronyms == [("Electronic Public Procurement System", "Document Acronyms")]

@@ -23,7 +23,8 @@ from lima_lod import dumps as dumps_module
 from lima_lod.errors import ReleaseError, ValidationFailed
 from lima_lod.files import relative_files
 from lima_lod.iris import SH
-from lima_lod.release import LATEST, RELEASES, read_release, vocabulary_file, write_release
+from lima_lod.layout import LATEST, RELEASES, vocabulary_file
+from lima_lod.release import read_release, write_release
 
 
 @pytest.fixture(scope="module")
@@ -187,7 +188,7 @@ def stall(*args, **kwargs):
     Path({marker!r}).write_text("writing")
     time.sleep(120)
 
-catalog.describe_release = stall
+catalog.catalog_graphs = stall
 built = build(Path({root!r}), Iris())
 release.write_release(built, StandIn(), settings_for(Path({dist!r})), force=True, shapes=Graph())
 """

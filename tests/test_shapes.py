@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+import shape_cases_context
 from rdflib import OWL, RDF, RDFS, BNode, Graph, Literal, Namespace, URIRef
 from rdflib.term import Node
 
@@ -607,6 +608,10 @@ CASES: list[Case] = [
             "cfu:commitmentCount", '"19"^^xsd:nonNegativeInteger',
             [(W, "x:method", "cfu:commitmentCount", "shapes:MethodologyCountShape", "19")]),
 ]
+
+# the laws, projects and acronyms of issue 7 (kept in their own module)
+WORLD += shape_cases_context.WORLD
+CASES += [case(i, remove, add, expect) for i, remove, add, expect in shape_cases_context.CASES]
 
 
 # -- helpers ------------------------------------------------------------------------------------

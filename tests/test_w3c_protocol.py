@@ -1,8 +1,8 @@
 """Replay the W3C SPARQL 1.1 Protocol and Service Description tests against the real server.
 
-The manifests sit in ``<repo>/../shared/external/w3c-sparql11/``. Each test's graph data is
-published as a release of its own (graphs named by their rdfs:label), the server runs on
-127.0.0.1, and each request is sent byte for byte over a socket (``/sparql/`` -> ``/sparql``).
+The manifests sit in ``tests/w3c/`` (copies of the W3C suite; its licence is there). Each test's
+graph data is published as a release of its own (graphs named by their rdfs:label), the server
+runs on 127.0.0.1, and each request is sent byte for byte over a socket (``/sparql/`` -> ``/sparql``).
 
 The endpoint is read-only by design (issue 4): the seven tests that expect an update to
 succeed are replayed expecting 403, and their follow-up query must show nothing changed.
@@ -27,7 +27,7 @@ from lima_lod.store import EmbeddedStore
 from lima_lod.web.server import running
 
 ROOT = Path(__file__).resolve().parent.parent
-SUITE = ROOT.parent / "shared" / "external" / "w3c-sparql11"
+SUITE = ROOT / "tests" / "w3c"
 MF = Namespace("http://www.w3.org/2001/sw/DataAccess/tests/test-manifest#")
 HT = Namespace("http://www.w3.org/2011/http#")
 CNT = Namespace("http://www.w3.org/2011/content#")

@@ -10,13 +10,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from rdflib import RDF, XSD, Dataset, Graph, URIRef
+from rdflib import RDF, XSD, URIRef
 
 from .build_report import add_reports
-from .errors import DataError, DataErrors, Location
-from .graphs import Built, Writer, document_iri, typed
+from .errors import DataError, DataErrors
+from .graphs import Built, Writer, dated, document_iri, typed
 from .iris import DCTERMS, FOAF, ORG, PROV, QB, SCHEMA, SKOS, Iris
 from .load import Corpus, Item, load_corpus
+from .rdfio import new_dataset, read_rdf_folder
 
 #: Class of an organisation, by the ``kind`` its data file gives.
 KIND_CLASSES: dict[str, tuple[str, ...]] = {
@@ -34,17 +35,6 @@ KIND_CLASSES: dict[str, tuple[str, ...]] = {
 DIMENSIONS = ("country", "period", "commitment", "criterion")
 
 
-def read_rdf_folder(folder: Path, iris: Iris, into: Graph) -> None:
-    """Parse every Turtle file of a folder into a graph, rebased to the deployment's base."""
-    for path in sorted(folder.glob("*.ttl")):
-        try:
-            into.parse(data=iris.rebase_text(path.read_text(encoding="utf-8")), format="turtle",
-                       publicID=iris.base)
-        except Exception as exc:  # noqa: BLE001 - rdflib parsers raise many types; all are bad data
-            raise DataError(Location(str(path)), "(turtle)", str(exc).splitlines()[0][:200],
-                            "well-formed Turtle") from None
-
-
 def build(root: Path, iris: Iris | None = None, corpus: Corpus | None = None) -> Built:
     """Build the whole dataset from a project root.
 
@@ -55,10 +45,7 @@ def build(root: Path, iris: Iris | None = None, corpus: Corpus | None = None) ->
     """
     iris = iris or Iris()
     corpus = corpus if corpus is not None else load_corpus(root / "data")
-    dataset = Dataset()
-    for prefix, namespace in iris.prefixes().items():
-        dataset.bind(prefix, namespace)
-    built = Built(dataset, iris, corpus=corpus)
+    built = Built(new_dataset(iris), iris, corpus=corpus)
     read_rdf_folder(root / "ontology", iris, built.graph("vocabulary"))
     codes = Writer(built.graph("code-lists"), iris.vocab, built.locations)
     _agreements(codes, corpus, iris)
@@ -96,7 +83,7 @@ def _agreements(w: Writer, corpus: Corpus, iris: Iris) -> None:
         w.add(subject, cfu.commitmentCount, typed(a["commitment_count"], XSD.nonNegativeInteger))
         w.add(subject, DCTERMS.description, a.get("description"), "en")
         if a.get("signed"):
-            w.add(subject, DCTERMS.date, typed(a["signed"], _date_type(str(a["signed"]))))
+            w.add(subject, DCTERMS.date, dated(str(a["signed"])))
         if a.get("event"):
             event = w.thing(iris.mint("event", a["id"]), PROV.Activity, a["event"], a.where())
             w.add(event, SCHEMA.location, a.get("place"))
@@ -242,8 +229,4 @@ def _organizations(w: Writer, corpus: Corpus, iris: Iris) -> None:
         for url in o.get("exact_match", []):
             w.add(subject, SKOS.exactMatch, URIRef(url))
         w.sourced(subject, document_iri(iris, o), o["source"])
-
-
-def _date_type(value: str) -> URIRef:
-    return {4: XSD.gYear, 7: XSD.gYearMonth}.get(len(value), XSD.date)
 

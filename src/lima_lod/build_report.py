@@ -7,7 +7,9 @@ Part of the build stage; :func:`lima_lod.build.build` calls :func:`add_reports`.
 from __future__ import annotations
 
 from rdflib import RDF, XSD, URIRef
+from rdflib.namespace import DC
 
+from .build_context import add_figures, add_footnotes, add_glossary, add_laws, add_projects
 from .graphs import Built, Writer, document_iri, slugify, typed
 from .iris import DCTERMS, FOAF, ORG, PROV, QB, SCHEMA, SKOS, Iris
 from .load import Corpus, Item
@@ -49,7 +51,7 @@ class _ReportBuilder:
         return [i for i in self.corpus.section(section) if i.context.get("report") == self.key]
 
     def run(self) -> None:
-        self.describe_report()
+        self.report_resource()
         self.ratings()
         self.quoted_figures()
         for section, kind, label, cls in STATEMENTS:
@@ -57,6 +59,13 @@ class _ReportBuilder:
         self.references()
         self.people()
         self.context_figures()
+        add_projects(self.w, self.iris, self.items("projects"))
+        add_laws(self.w, self.iris, self.subject, self.items("laws"))
+        glossary = add_glossary(self.w, self.iris, self.key, self.items("acronyms"))
+        if glossary is not None:
+            self.w.add(glossary, DCTERMS.isPartOf, self.subject)
+        add_figures(self.w, self.iris, self.key, self.items("figures"), self.own)
+        add_footnotes(self.w, self.iris, self.key, self.title, self.items("footnotes"), self.own)
 
     def own(self, subject: URIRef, item: Item, position: int | None = None) -> None:
         """Say that a resource is part of this report and where in the source it comes from."""
@@ -64,7 +73,7 @@ class _ReportBuilder:
         self.w.add(subject, SCHEMA.position, position)
         self.w.sourced(subject, document_iri(self.iris, item), item.get("source"))
 
-    def describe_report(self) -> None:
+    def report_resource(self) -> None:
         r, w, cfu, iris = self.report, self.w, self.cfu, self.iris
         s = w.thing(self.subject, (cfu.FollowUpReport, FOAF.Document), r["title"], r.where())
         w.add(s, DCTERMS.title, r["title"], "en")
@@ -82,6 +91,8 @@ class _ReportBuilder:
         w.add(s, cfu.fundingStatement, r.get("funding"), "en")
         w.add(s, DCTERMS.rights, r.get("statement"), "en")
         w.add(s, SKOS.note, r.get("note"), "en")
+        if r.get("project"):
+            w.add(s, cfu.project, iris.mint("project", r["project"]))
         w.add(s, PROV.wasGeneratedBy, self.assessment)
         w.sourced(s, document_iri(iris, r), r["source"])
         a = w.thing(self.assessment, cfu.Assessment, f"Follow-up assessment, {self.title}")
@@ -153,7 +164,7 @@ class _ReportBuilder:
             s = w.thing(iris.in_report("reference", self.key, ref["id"]),
                         DCTERMS.BibliographicResource, ref["title"], ref.where())
             w.add(s, DCTERMS.title, ref["title"])
-            w.add(s, URIRef("http://purl.org/dc/elements/1.1/creator"), ref.get("author"))
+            w.add(s, DC.creator, ref.get("author"))
             if ref.get("year"):
                 w.add(s, DCTERMS.date, typed(ref["year"], XSD.gYear))
             if ref.get("url"):

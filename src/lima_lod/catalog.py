@@ -27,9 +27,7 @@ from .iris import (
     DCTERMS,
     FOAF,
     QB,
-    SD,
     SDG,
-    SKOS,
     SPDX,
     UN_SDG,
     VOID,
@@ -39,6 +37,8 @@ from .iris import (
     media_type_iri,
     public_url,
 )
+from .layout import RELEASES, part_of
+from .rdfio import bind
 
 TITLE = {"en": "Citizen follow-up of the Lima Commitment (lima-lod)",
          "es": "Seguimiento ciudadano del Compromiso de Lima (lima-lod)"}
@@ -100,16 +100,16 @@ class _Describer:
         self.dataset = iris.release_dataset()
 
     def url(self, path: str) -> URIRef:
-        return public_url(self.info.public, "releases", self.info.version, *path.split("/"))
+        return public_url(self.info.public, RELEASES, self.info.version, *path.split("/"))
 
     def dataset_of(self, path: str) -> URIRef:
         """The dataset a file is a distribution of: the data, the vocabulary or the shapes."""
-        top = path.split("/", 1)[0]
-        if top == "vocabulary":
+        part = part_of(path)
+        if part == "vocabulary":
             return self.iris.ontology
-        if top == "shapes":
+        if part == "shapes":
             return self.iris.shapes
-        if path.startswith("validation-report"):
+        if part == "validation":
             return self.iris.mint("dataset", "lima-lod", "validation-report")
         return self.dataset
 
@@ -289,8 +289,8 @@ def examples(data: Graph, iris: Iris) -> list[URIRef]:
     return found
 
 
-def describe_release(iris: Iris, info: ReleaseInfo, data: Graph, files: Iterable[FileInfo | str],
-                     dumps: list[str], publisher: URIRef) -> Description:
+def catalog_graphs(iris: Iris, info: ReleaseInfo, data: Graph, files: Iterable[FileInfo | str],
+                   dumps: list[str], publisher: URIRef) -> Description:
     """Describe a release: DCAT (catalogue, datasets, distributions) and VoID.
 
     Args:
@@ -306,9 +306,5 @@ def describe_release(iris: Iris, info: ReleaseInfo, data: Graph, files: Iterable
     dcat = describer.dcat(files)
     void = describer.void(dumps, examples(data, iris))
     for graph in (dcat, void):
-        for prefix, namespace in iris.prefixes().items():
-            graph.bind(prefix, namespace)
-        graph.bind("spdx", SPDX)
-        graph.bind("sd", SD)
-        graph.bind("skos", SKOS)
+        bind(graph, iris)
     return Description(dcat, void)

@@ -14,60 +14,30 @@ import json
 from pathlib import Path
 
 from rdflib import Dataset, Graph, Literal
-from rdflib.namespace import DC, OWL, RDF, RDFS, XSD
 
 from .files import write_file
 from .formats import BY_NAME, Family, Format
 from .iris import Iris
+from .layout import dump_file
+from .rdfio import new_graph, prefixes, union
 
-#: The stem of every dump file: ``lima-lod.ttl``, ``lima-lod.nq``...
-DUMP_STEM = "lima-lod"
-#: The dump the SPARQL server loads; keep the name, the server looks for it.
-SERVER_DUMP = f"{DUMP_STEM}{BY_NAME['nquads'].suffix}"
 #: Formats of the whole dataset: the union graph in triple formats, named graphs in quad formats.
 DUMP_FORMATS = ("turtle", "ntriples", "jsonld", "rdfxml", "trig", "nquads")
 #: Dumps also shipped gzipped.
 GZIPPED = ("ntriples",)
 #: Formats the vocabulary and the shapes are shipped in.
 TERM_FORMATS = ("turtle", "jsonld", "rdfxml")
-#: Prefixes bound beside the deployment's own (:meth:`Iris.prefixes`).
-CORE_PREFIXES = {"rdf": RDF, "rdfs": RDFS, "owl": OWL, "xsd": XSD, "dc": DC}
-
-
-def _bind(graph: Graph, iris: Iris) -> None:
-    for prefix, namespace in {**CORE_PREFIXES, **iris.prefixes()}.items():
-        graph.bind(prefix, namespace, override=True, replace=True)
-
-
-def new_graph(iris: Iris) -> Graph:
-    """An empty graph with our prefixes bound (and none of rdflib's defaults)."""
-    graph = Graph(bind_namespaces="none")
-    _bind(graph, iris)
-    return graph
-
-
-def new_dataset(iris: Iris) -> Dataset:
-    """An empty dataset with our prefixes bound."""
-    dataset = Dataset()
-    _bind(dataset, iris)
-    return dataset
-
-
 def union_graph(dataset: Dataset, iris: Iris) -> Graph:
     """Every triple of every graph of a dataset, once, in one graph."""
-    graph = new_graph(iris)
-    for s, p, o, _ in dataset.quads((None, None, None, None)):
-        graph.add((s, p, o))
-    return graph
+    return union(dataset, new_graph(iris))
 
 
 def jsonld_context(graph: Graph, iris: Iris) -> dict[str, str]:
     """The embedded JSON-LD context: our prefixes (only those the graph's IRIs use)."""
     used = {str(term) for triple in graph for term in triple}
-    prefixes = {**{k: str(v) for k, v in CORE_PREFIXES.items()}, **iris.prefixes()}
     # a literal's datatype IRI counts as used as well
     used |= {str(o.datatype) for o in graph.objects() if isinstance(o, Literal) and o.datatype}
-    return {prefix: ns for prefix, ns in sorted(prefixes.items())
+    return {prefix: ns for prefix, ns in sorted(prefixes(iris).items())
             if any(term.startswith(ns) for term in used)}
 
 
@@ -103,9 +73,9 @@ def dump_names() -> list[str]:
     """The file names of the dumps, in table order."""
     names = []
     for name in DUMP_FORMATS:
-        names.append(DUMP_STEM + BY_NAME[name].suffix)
+        names.append(dump_file(BY_NAME[name]))
         if name in GZIPPED:
-            names.append(DUMP_STEM + BY_NAME[name].suffix + BY_NAME["gzip"].suffix)
+            names.append(dump_file(BY_NAME[name], BY_NAME["gzip"]))
     return names
 
 
@@ -124,12 +94,13 @@ def write_dumps(folder: Path, dataset: Dataset, iris: Iris,
     for name in DUMP_FORMATS:
         fmt = BY_NAME[name]
         data = serialise(dataset if fmt.family is Family.DATASET else union, fmt, iris)
-        path = DUMP_STEM + fmt.suffix
+        path = dump_file(fmt)
         write_file(folder / path, data)
         written.append(path)
         if name in GZIPPED:
-            write_file(folder / (path + BY_NAME["gzip"].suffix), gzipped(data))
-            written.append(path + BY_NAME["gzip"].suffix)
+            packed = dump_file(fmt, BY_NAME["gzip"])
+            write_file(folder / packed, gzipped(data))
+            written.append(packed)
     return written
 
 

@@ -10,6 +10,7 @@
         ├── BadRequest           400: malformed query or protocol misuse
         │   └── MalformedQuery   400: the query does not parse (the parser's message)
         ├── Forbidden            403: an update on the read-only endpoint
+        ├── NotFound             404: nothing is known about the IRI or file asked for
         ├── NotAcceptable        406: no acceptable result format
         ├── UnsupportedMediaType 415: wrong or missing Content-Type on POST
         ├── PayloadTooLarge      413: request body over the limit
@@ -107,6 +108,12 @@ class Forbidden(QueryError):
     """An update sent to the read-only endpoint."""
 
     status = 403
+
+
+class NotFound(QueryError):
+    """Nothing is known about the IRI (or release file, or vocabulary version) asked for."""
+
+    status = 404
 
 
 class NotAcceptable(QueryError):

@@ -1,6 +1,6 @@
-"""Write the files of a release durably, and describe them: size and SHA-256 checksum.
+"""Write the files of a release durably, and measure them: size and SHA-256 checksum.
 
-Used by the publishing stage (:mod:`lima_lod.dumps`, :mod:`lima_lod.csvw`, :mod:`lima_lod.docs`,
+Used by the publishing stage (:mod:`lima_lod.dumps`, :mod:`lima_lod.csvw`, :mod:`lima_lod.vocabulary_docs`,
 :mod:`lima_lod.catalog`, :mod:`lima_lod.release`); imports nothing of lima-lod.
 """
 
@@ -41,7 +41,7 @@ def fsync_dir(path: Path) -> None:
         os.close(fd)
 
 
-def describe(folder: Path, relative: str) -> FileInfo:
+def measure_file(folder: Path, relative: str) -> FileInfo:
     """Measure one file of a release folder: size in bytes and SHA-256 of its content."""
     digest = hashlib.sha256()
     path = folder / relative

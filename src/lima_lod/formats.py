@@ -9,6 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import Enum
 
+from .iris import MEDIA_FORMATS
+
 
 class Family(str, Enum):
     """What a format can carry."""
@@ -53,7 +55,7 @@ class Format:
         return media_type == self.media_type or media_type in self.aliases
 
 
-W3C_FORMATS = "http://www.w3.org/ns/formats/"
+W3C_FORMATS = str(MEDIA_FORMATS)
 
 
 FORMATS: tuple[Format, ...] = (

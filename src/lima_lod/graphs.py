@@ -45,6 +45,11 @@ def typed(value: str | int, datatype: URIRef) -> Literal:
     return Literal(str(value), datatype=datatype)
 
 
+def dated(value: str) -> Literal:
+    """A date as printed: a year (xsd:gYear), a month (xsd:gYearMonth) or a day (xsd:date)."""
+    return typed(value, {4: XSD.gYear, 7: XSD.gYearMonth}.get(len(value), XSD.date))
+
+
 @dataclass
 class Writer:
     """Adds triples to one graph and remembers the source location of each subject it describes."""

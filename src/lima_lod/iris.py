@@ -38,6 +38,11 @@ ADMS = Namespace("http://www.w3.org/ns/adms#")
 WD = Namespace("http://www.wikidata.org/entity/")
 SDG = Namespace("http://metadata.un.org/sdg/")
 M49 = Namespace("http://metadata.un.org/sdg/codes/geoArea/")
+#: W3C's IRIs of media types (``formats:Turtle``...), and of entailment regimes.
+MEDIA_FORMATS = Namespace("http://www.w3.org/ns/formats/")
+ENTAILMENT = Namespace("http://www.w3.org/ns/entailment/")
+#: The SPARQL query results vocabulary (the XML results format's namespace).
+SPARQL_RESULTS = Namespace("http://www.w3.org/2005/sparql-results#")
 
 CC_BY_4 = URIRef("https://creativecommons.org/licenses/by/4.0/")
 IANA_MEDIA_TYPES = "https://www.iana.org/assignments/media-types/"
@@ -68,6 +73,12 @@ PREFIXES: dict[str, Namespace] = {
 
 _SLUG = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
 _ID_PATH = re.compile(r"^id/(?P<kind>[a-z-]+)/(?P<rest>.+)$")
+#: A resource key as it stands in a minted IRI (``country/MX``, percent-encoded): ASCII IRI path
+#: characters only, so the IRI can be written into a query between ``<`` and ``>`` as it is.
+_KEY = re.compile(r"^[A-Za-z0-9._~!$&'()*+,;=:@%/-]+$")
+#: Where the server answers for a thing (303) and serves the documents about it.
+THING_PATH = "/id/"
+DOCUMENT_PATH = "/doc/"
 
 
 def media_type_iri(media_type: str) -> URIRef:
@@ -78,6 +89,16 @@ def media_type_iri(media_type: str) -> URIRef:
 def public_url(public: str, *segments: str) -> URIRef:
     """A URL on the public server: ``{public}/{segment}/...``, each segment percent-encoded."""
     return URIRef(public.rstrip("/") + "".join("/" + quote(s, safe="") for s in segments))
+
+
+def is_key(value: str) -> bool:
+    """Say whether a resource key (``kind/key...``) can stand in an IRI as it is."""
+    return bool(_KEY.match(value))
+
+
+def document_path(key: str, suffix: str = "") -> str:
+    """The server path of the document about a resource (``/doc/{key}{suffix}``)."""
+    return f"{DOCUMENT_PATH}{key}{suffix}"
 
 
 def is_slug(value: str) -> bool:
@@ -228,6 +249,26 @@ class Iris:
             return None
         keys = tuple(unquote(part) for part in match["rest"].split("/"))
         return match["kind"], keys
+
+    def resource_from_key(self, key: str) -> URIRef:
+        """The IRI of a resource from its key as it stands in the IRI (``{base}id/{key}``).
+
+        Raises ValueError for a key with characters an IRI path does not hold as they are.
+        """
+        if not is_key(key):
+            raise ValueError(f"not a resource key: {key!r}")
+        return URIRef(f"{self.resource_prefix}{key}")
+
+    def key_of(self, iri: str) -> str | None:
+        """The key of one of our resource IRIs, as it stands in the IRI; None for others."""
+        if not iri.startswith(self.resource_prefix):
+            return None
+        key = iri[len(self.resource_prefix):]
+        return key if is_key(key) else None
+
+    def local_path(self, iri: str) -> str | None:
+        """Where one of our IRIs is served on this server (its path); None for others."""
+        return "/" + iri[len(self.base):] if self.is_ours(iri) else None
 
     def is_ours(self, iri: str) -> bool:
         """Say whether an IRI lies under this deployment's base."""

@@ -16,7 +16,8 @@ from .errors import DataError, Location, ValidationFailed
 from .graphs import Built
 from .iris import Iris
 from .load import data_files, load_corpus
-from .validate import Report, load_shapes, read_rdf_files, union, validate
+from .rdfio import read_rdf_files, union
+from .validate import Report, load_shapes, validate
 
 YAML_SUFFIXES = (".yaml", ".yml")
 

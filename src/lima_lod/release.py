@@ -1,9 +1,8 @@
 """Write a release folder atomically: every file built aside, then moved into place in one rename.
 
-Last publishing step, after validation; the CLI's ``build`` calls :func:`write_release`. Layout::
-
-    dist/releases/<version>/   one folder per release, side by side
-    dist/latest -> releases/<version>
+Last publishing step, after validation; the CLI's ``build`` calls :func:`write_release`. The
+folders and file names are :mod:`lima_lod.layout`'s (``dist/releases/<version>/``,
+``dist/latest -> releases/<version>``).
 
 A release is written into a hidden sibling folder (``releases/.<version>.building-<pid>-<n>``),
 each file fsynced, then renamed to ``releases/<version>``; ``latest`` is swapped by renaming a
@@ -27,24 +26,36 @@ from typing import Protocol
 from rdflib import Dataset, Graph, URIRef
 from rdflib.namespace import OWL
 
-from . import catalog, csvw, docs, dumps
+from . import catalog, csvw, dumps, vocabulary_docs
 from .errors import ReleaseError, ValidationFailed
-from .files import FileInfo, ReleaseInfo, describe, fsync_dir, write_file
+from .files import FileInfo, ReleaseInfo, fsync_dir, measure_file, write_file
 from .formats import BY_NAME, of_file
 from .graphs import Built
-from .iris import CC_BY_4, DCTERMS, SH, is_slug
+from .iris import CC_BY_4, DCTERMS, is_slug
+from .layout import (
+    CATALOG_FILE,
+    CHECKSUMS,
+    LATEST,
+    RELEASE_JSON,
+    SERVER_DUMP,
+    SHAPES_FOLDER,
+    SHAPES_STEM,
+    VALIDATION_REPORT,
+    VOCABULARY_FOLDER,
+    VOID_FILE,
+    in_folder,
+    latest_link,
+    latest_target,
+    read_summary,
+    release_folder,
+    releases_folder,
+    summaries,
+    vocabulary_file,
+    vocabulary_stem,
+)
+from .rdfio import new_dataset, new_graph
 from .settings import Settings
 
-RELEASES = "releases"
-LATEST = "latest"
-VOCABULARY_FOLDER = "vocabulary"
-SHAPES_FOLDER = "shapes"
-SHAPES_STEM = "lima-lod-shapes"
-VALIDATION_REPORT = "validation-report.ttl"
-CATALOG_FILE = "catalog.ttl"
-VOID_FILE = "void.ttl"
-RELEASE_JSON = "release.json"
-CHECKSUMS = "SHA256SUMS"
 METADATA_GRAPH = "metadata"
 _BUILDING = re.compile(r"^\.(?P<version>.+)\.(building|replaced)-(?P<pid>\d+)-[0-9a-f]+$")
 
@@ -57,11 +68,6 @@ class Validation(Protocol):
 
     @property
     def graph(self) -> Graph: ...
-
-
-def vocabulary_file(version: str) -> str:
-    """The versioned vocabulary file (Turtle) that ``owl:versionIRI`` names, in a release."""
-    return f"{VOCABULARY_FOLDER}/cfu-{version}{BY_NAME['turtle'].suffix}"
 
 
 def write_release(built: Built, report: Validation, settings: Settings, *, shapes: Graph,
@@ -83,12 +89,12 @@ def write_release(built: Built, report: Validation, settings: Settings, *, shape
     if not is_slug(version):
         raise ReleaseError(f"data_version {version!r} cannot name a release folder; expected "
                            "letters, digits, '.', '_', '-'")
-    releases = settings.dist / RELEASES
-    target = releases / version
+    releases = releases_folder(settings.dist)
+    target = release_folder(settings.dist, version)
     if target.exists() and not force:
         raise ReleaseError(f"{target}: release {version} exists; bump data_version or pass "
                            "--force to replace it")
-    _check_latest(settings.dist / LATEST)
+    _check_latest(latest_link(settings.dist))
     info = _info(built, settings, releases, now)
     try:
         releases.mkdir(parents=True, exist_ok=True)
@@ -136,7 +142,7 @@ def _info(built: Built, settings: Settings, releases: Path, now: datetime | None
 def _earlier_builds(releases: Path) -> list[datetime]:
     """When each release already in the folder was built (for ``dcterms:issued``)."""
     found = []
-    for path in releases.glob(f"*/{RELEASE_JSON}"):
+    for path in summaries(releases):
         try:
             found.append(datetime.fromisoformat(json.loads(path.read_text())["built"]))
         except (OSError, ValueError, KeyError, TypeError):
@@ -151,30 +157,29 @@ def _write_files(folder: Path, built: Built, report: Validation, shapes: Graph,
     vocabulary = built.graph("vocabulary")
     publisher = vocabulary.value(iris.ontology, DCTERMS.publisher)
     written = csvw.write_tables(folder, data, iris, str(CC_BY_4), info.data_version)
-    stem = Path(vocabulary_file(info.vocabulary_version)).stem
-    vocab_files = [f"{VOCABULARY_FOLDER}/{name}" for name in
+    stem = vocabulary_stem(info.vocabulary_version)
+    vocab_files = [in_folder(VOCABULARY_FOLDER, name) for name in
                    dumps.write_graph(folder / VOCABULARY_FOLDER, stem, vocabulary, iris)]
-    shape_files = [f"{SHAPES_FOLDER}/{name}" for name in
+    shape_files = [in_folder(SHAPES_FOLDER, name) for name in
                    dumps.write_graph(folder / SHAPES_FOLDER, SHAPES_STEM, shapes, iris)]
     written += vocab_files + shape_files
-    report_graph = dumps.new_graph(iris)
-    report_graph.bind("sh", SH)
+    report_graph = new_graph(iris)
     report_graph += report.graph
     write_file(folder / VALIDATION_REPORT,
                dumps.serialise(report_graph, BY_NAME["turtle"], iris))
     written.append(VALIDATION_REPORT)
-    written += docs.write_docs(folder, docs.DocsInput(
+    written += vocabulary_docs.write_docs(folder, vocabulary_docs.DocsInput(
         vocabulary=vocabulary, data=data, iris=iris, info=info,
         serialisations=vocab_files, shapes=shape_files, dumps=dumps.dump_names(),
         catalog=[CATALOG_FILE, VOID_FILE], previous=_previous_vocabulary(folder.parent, info),
-        changes=docs.read_changes(root / "ontology" / docs.CHANGES_FILE)))
-    infos = [describe(folder, path) for path in written]
+        changes=vocabulary_docs.read_changes(root / "ontology" / vocabulary_docs.CHANGES_FILE)))
+    infos = [measure_file(folder, path) for path in written]
 
     # The dumps carry the metadata graph, which cannot hold the dumps' own checksums.
     who = publisher if isinstance(publisher, URIRef) else iris.organization("lima-lod")
-    inside = catalog.describe_release(iris, info, data, [*infos, *dumps.dump_names()],
+    inside = catalog.catalog_graphs(iris, info, data, [*infos, *dumps.dump_names()],
                                       dumps.dump_names(), who)
-    dataset = dumps.new_dataset(iris)
+    dataset = new_dataset(iris)
     for graph in built.dataset.graphs():
         if len(graph):
             dataset.graph(graph.identifier).__iadd__(graph)
@@ -186,15 +191,15 @@ def _write_files(folder: Path, built: Built, report: Validation, shapes: Graph,
             metadata.add((s, p, o))
     union = dumps.union_graph(dataset, iris)
     dump_files = dumps.write_dumps(folder, dataset, iris, union)
-    infos += [describe(folder, path) for path in dump_files]
+    infos += [measure_file(folder, path) for path in dump_files]
 
-    final = catalog.describe_release(iris, info, data, infos, dump_files, who)
+    final = catalog.catalog_graphs(iris, info, data, infos, dump_files, who)
     for name, graph in ((CATALOG_FILE, final.dcat), (VOID_FILE, final.void)):
         write_file(folder / name, dumps.serialise(graph, BY_NAME["turtle"], iris))
-        infos.append(describe(folder, name))
+        infos.append(measure_file(folder, name))
     summary = _summary(info, built, report, dataset, union, data, infos)
     write_file(folder / RELEASE_JSON, json.dumps(summary, indent=1, ensure_ascii=False) + "\n")
-    infos.append(describe(folder, RELEASE_JSON))
+    infos.append(measure_file(folder, RELEASE_JSON))
     write_file(folder / CHECKSUMS, "".join(f"{i.sha256}  {i.path}\n"
                                            for i in sorted(infos, key=lambda i: i.path)))
 
@@ -217,7 +222,7 @@ def _summary(info: ReleaseInfo, built: Built, report: Validation, dataset: Datas
         "quads": sum(len(g) for g in dataset.graphs()),
         "graphs": {str(g.identifier): len(g) for g in sorted(
             dataset.graphs(), key=lambda g: str(g.identifier)) if len(g)},
-        "server_dump": dumps.SERVER_DUMP,
+        "server_dump": SERVER_DUMP,
         "license": str(CC_BY_4),
         "validation": {"conforms": report.conforms, "file": VALIDATION_REPORT,
                        **{severity.lower() + "s": sum(1 for r in results
@@ -229,10 +234,11 @@ def _summary(info: ReleaseInfo, built: Built, report: Validation, dataset: Datas
     }
 
 
-def _previous_vocabulary(releases: Path, info: ReleaseInfo) -> docs.PreviousVocabulary | None:
+def _previous_vocabulary(releases: Path,
+                         info: ReleaseInfo) -> vocabulary_docs.PreviousVocabulary | None:
     """The vocabulary of the latest other release, to list what changed since."""
     candidates = []
-    for path in releases.glob(f"*/{RELEASE_JSON}"):
+    for path in summaries(releases):
         try:
             summary = json.loads(path.read_text())
             older = str(summary["vocabulary_version"])
@@ -249,7 +255,7 @@ def _previous_vocabulary(releases: Path, info: ReleaseInfo) -> docs.PreviousVoca
         graph.parse(file, format="turtle")
     except (OSError, ValueError, SyntaxError):  # costs only the automatic changelog
         return None
-    return docs.PreviousVocabulary(older, graph)
+    return vocabulary_docs.PreviousVocabulary(older, graph)
 
 
 def _fsync_tree(folder: Path) -> None:
@@ -299,10 +305,10 @@ def _exchange(a: Path, b: Path) -> bool:
 
 def _point_latest(dist: Path, version: str) -> None:
     """Swap ``dist/latest`` to the new release in one rename."""
-    link = dist / LATEST
+    link = latest_link(dist)
     _check_latest(link)
     temporary = dist / f".{LATEST}-{os.getpid()}-{secrets.token_hex(4)}"
-    os.symlink(Path(RELEASES) / version, temporary)
+    os.symlink(latest_target(version), temporary)
     try:
         os.replace(temporary, link)
     except OSError:
@@ -347,13 +353,6 @@ def _alive(pid: int) -> bool:
     return True
 
 
-def read_release(folder: Path) -> dict[str, object]:
-    """Read a release's ``release.json``."""
-    try:
-        summary = json.loads((folder / RELEASE_JSON).read_text(encoding="utf-8"))
-    except (OSError, ValueError) as exc:
-        raise ReleaseError(f"{folder / RELEASE_JSON}: cannot read the release ({exc})") from None
-    if not isinstance(summary, dict):
-        raise ReleaseError(f"{folder / RELEASE_JSON}: expected a JSON object")
-    return summary
-
+#: Read a release's ``release.json`` as a JSON object (see :class:`lima_lod.layout.Release` for
+#: the release as an object).
+read_release = read_summary

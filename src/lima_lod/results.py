@@ -24,13 +24,15 @@ from typing import Any
 from xml.sax.saxutils import escape, quoteattr
 
 import pyoxigraph as ox
+from rdflib.namespace import RDF, XSD
 
 from .errors import NotAcceptable
 from .formats import BY_NAME, Format
+from .iris import SPARQL_RESULTS
 
-XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
-RDF_LANG_STRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
-SRX_NS = "http://www.w3.org/2005/sparql-results#"
+XSD_STRING = str(XSD.string)
+RDF_LANG_STRING = str(RDF.langString)
+SRX_NS = str(SPARQL_RESULTS)
 
 
 class Kind(str, Enum):

@@ -97,8 +97,36 @@ SECTIONS: tuple[Section, ...] = (
         _f("year", "year", True), _f("agreement", "ref:agreement", True),
         _f("methodology", "ref:methodology", True), _f("observatory", "ref:organization"),
         _f("local_partner", "ref:organization", True), _f("funding", "text"),
-        _f("acknowledgement", "text"), _f("statement", "text"), _f("note", "text"), SOURCE,
+        _f("acknowledgement", "text"), _f("statement", "text"), _f("project", "ref:project"),
+        _f("note", "text"), SOURCE,
     ), many=False, defines="report"),
+    Section("projects", (
+        _f("id", "slug", True), _f("title", "text", True), _f("alt_titles", "list:text"),
+        _f("acronym", "text"), _f("acronym_note", "text"), _f("alt_acronyms", "list:text"),
+        _f("purpose", "text"), _f("description", "text"),
+        _f("partners", "list:ref:organization"), _f("supports", "list:ref:project"),
+        _f("note", "text"), SOURCE,
+    ), defines="project", needs="report"),
+    Section("laws", (
+        _f("id", "slug", True), _f("kind", "text", True, "law, amendment, package or bill"),
+        _f("title", "text"), _f("spanish_title", "text"), _f("date", "date"),
+        _f("country", "ref:country"), _f("amends", "list:ref:law"),
+        _f("includes", "list:ref:law"), _f("establishes", "list:ref:organization"),
+        _f("statement", "text", True), _f("note", "text"), SOURCE,
+    ), defines="law", needs="report"),
+    Section("figures", (
+        _f("id", "slug", True), _f("kind", "text", True, "graph or table"),
+        _f("number", "int", True), _f("caption", "text", True), _f("axis", "ref:axis"),
+        _f("credit", "text"), _f("note", "text"), SOURCE,
+    ), defines="figure", scope="report", needs="report"),
+    Section("footnotes", (
+        _f("number", "int", True, "the footnote's number as printed"), _f("text", "text", True),
+        _f("institutions", "list:ref:organization"), _f("note", "text"), SOURCE,
+    ), defines="footnote", key="number", scope="report", needs="report"),
+    Section("acronyms", (
+        _f("acronym", "text", True), _f("expansion", "text", True), _f("acronym_note", "text"),
+        _f("project", "ref:project"), _f("note", "text"), SOURCE,
+    ), defines="acronym", key="acronym", scope="report", needs="report"),
     Section("working_group", (
         _f("organization", "ref:organization", True), _f("name", "text"),
         _f("members", "list:item:members", True), _f("source", "text"),
@@ -160,6 +188,8 @@ CHOICES: dict[tuple[str, str], frozenset[str]] = {
         {"civil-society", "public-institution", "international", "academic", "media", "network",
          "system", "observatory"}),
     ("conclusions", "kind"): frozenset({"progress", "weakness", "general"}),
+    ("laws", "kind"): frozenset({"law", "amendment", "package", "bill"}),
+    ("figures", "kind"): frozenset({"graph", "table"}),
 }
 #: Where the id a ``ref:<kind>`` field names must be defined.
 REF_SCOPE: dict[str, str] = {"commitment": "agreement", "rating": "report",

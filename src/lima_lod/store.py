@@ -1,9 +1,9 @@
 """Where SPARQL queries are answered: a release in an embedded store, or a remote engine.
 
-Comes after the release in the flow and before ``web``. :class:`EmbeddedStore` builds a pyoxigraph
-database from a release's ``lima-lod.nq`` once (under ``settings.store_path``) and opens it
-read-only; it is picklable, so worker processes reopen the same database (see
-``web/workers.py``). :class:`RemoteStore` forwards queries to an existing engine
+Comes after the release in the flow and before ``web``. :class:`EmbeddedStore` loads a small
+release's N-Quads dump into memory, or builds a pyoxigraph database from a big one once (under
+``settings.store_path``) and opens it read-only; it is picklable, so worker processes load the
+same release or reopen the same database (see ``web/workers.py``). :class:`RemoteStore` forwards queries to an existing engine
 (``settings.endpoint``) and re-writes its answers with the same result cap.
 
 Both answer a :class:`Job`, a query already checked by ``web/guard.py``; neither fetches anything
@@ -13,8 +13,6 @@ a query names.
 from __future__ import annotations
 
 import gzip
-import hashlib
-import json
 import multiprocessing
 import os
 import shutil
@@ -23,71 +21,25 @@ import urllib.parse
 import urllib.request
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import IO, Protocol, cast
 
 import pyoxigraph as ox
 
 from .errors import BadRequest, EngineError, MalformedQuery, ReleaseError
+from .layout import Release, find_release
 from .results import Answer, Choice, write
 from .settings import Settings
 
-NQUADS = "lima-lod.nq"
 #: A release whose N-Quads dump is at most this big is served from memory, in each worker (a
 #: million triples, ~200 MB of N-Quads, stays on disk to keep memory low).
 IN_MEMORY_BYTES = 16 * 1024 * 1024
 
 
 @dataclass(frozen=True)
-class Release:
-    """One published release: its folder, version and build time."""
-
-    path: Path
-    version: str
-    built: datetime
-
-    @property
-    def nquads(self) -> Path:
-        """The release's whole dataset as N-Quads (plain or gzipped)."""
-        plain = self.path / NQUADS
-        return plain if plain.exists() else self.path / f"{NQUADS}.gz"
-
-    @property
-    def fingerprint(self) -> str:
-        """Changes whenever the release's data changes, even under the same version."""
-        stat = self.nquads.stat()
-        seed = f"{self.version}|{self.built.isoformat()}|{stat.st_size}|{stat.st_mtime_ns}"
-        return hashlib.sha256(seed.encode()).hexdigest()[:16]
-
-
-def find_release(dist: Path) -> Release:
-    """Read the newest release: ``<dist>/latest`` (a link, or a file naming the version)."""
-    latest = dist / "latest"
-    if latest.is_file():
-        folder = dist / "releases" / latest.read_text(encoding="utf-8").strip()
-    else:
-        folder = latest
-    meta_file = folder / "release.json"
-    try:
-        meta = json.loads(meta_file.read_text(encoding="utf-8"))
-        built = datetime.fromisoformat(str(meta["built"]))
-        version = str(meta["version"])
-    except FileNotFoundError:
-        raise ReleaseError(f"{meta_file}: no release here; run 'lima-lod build' first") from None
-    except (ValueError, KeyError, TypeError) as exc:
-        raise ReleaseError(f"{meta_file}: 'version' and 'built' (ISO datetime) needed: {exc}") \
-            from None
-    release = Release(folder.resolve(), version, built if built.tzinfo else
-                      built.replace(tzinfo=UTC))
-    if not release.nquads.exists():
-        raise ReleaseError(f"{folder / NQUADS}: the release has no N-Quads dump")
-    return release
-
-
-@dataclass(frozen=True)
-class Dataset:
-    """The RDF dataset a query runs over, when the protocol or FROM clauses give one."""
+class GraphSelection:
+    """The graphs a query runs over, when the protocol or FROM clauses choose them: those merged
+    into its default graph and those it may name with GRAPH (its RDF dataset, in SPARQL's words)."""
 
     default: tuple[str, ...] = ()
     named: tuple[str, ...] = ()
@@ -104,7 +56,7 @@ class Job:
     query: str
     choice: Choice
     limit: int
-    dataset: Dataset | None = None
+    dataset: GraphSelection | None = None
     base_iri: str | None = None
 
 
@@ -132,40 +84,47 @@ STATISTICS_QUERY = "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } G
 
 
 class EmbeddedStore:
-    """A release loaded read-only into pyoxigraph (on disk, shared by the worker processes)."""
+    """A release loaded read-only into pyoxigraph: in memory when it is small, else a database on
+    disk shared by the worker processes (``database`` is None for a release served from memory)."""
 
     isolated = True
 
-    def __init__(self, release: Release, database: Path, prefixes: dict[str, str]) -> None:
+    def __init__(self, release: Release, database: Path | None, prefixes: dict[str, str]) -> None:
         self.release: Release | None = release
         self.database = database
         self.prefixes = prefixes
         self._handle: ox.Store | None = None
 
-    def __reduce__(self) -> tuple[type[EmbeddedStore], tuple[Release, Path, dict[str, str]]]:
-        # A worker process gets the paths and opens the database itself.
+    def __reduce__(self) -> tuple[type[EmbeddedStore], tuple[Release, Path | None, dict[str, str]]]:
+        # A worker process gets the paths and opens the database (or loads the release) itself.
         assert self.release is not None
         return (EmbeddedStore, (self.release, self.database, self.prefixes))
 
     @classmethod
     def open(cls, settings: Settings, release: Release | None = None) -> EmbeddedStore:
-        """Open the latest release (or the one given), building its database if needed.
+        """Open the latest release (or the one given): a small release is loaded into memory
+        (queries then run about 3x faster than on disk), a big one into a database on disk,
+        built once under ``store_path``.
 
         Args:
             settings: gives ``dist`` (where releases are), ``store_path`` and the IRI base.
             release: serve this release instead of ``<dist>/latest``.
         """
         release = release or find_release(settings.dist)
-        database = prepare_database(release, settings.store_path)
-        return cls(release, database, settings.iris.prefixes())
+        if in_memory(release):
+            store = cls(release, None, settings.iris.prefixes())
+            store.handle  # noqa: B018 - loads now, so a bad dump fails at start, not on a query
+            return store
+        return cls(release, prepare_database(release, settings.store_path),
+                   settings.iris.prefixes())
 
     @property
     def handle(self) -> ox.Store:
-        """The pyoxigraph store, opened on first use in this process: the release in memory when
-        it is small (queries then run about 3x faster than on disk), else the on-disk database,
-        read-only. Either way nothing is ever written to it."""
+        """The pyoxigraph store, opened on first use in this process: the release in memory, or
+        the on-disk database read-only. Either way nothing is ever written to it."""
         if self._handle is None:
-            if self.release is not None and self.release.nquads.stat().st_size <= IN_MEMORY_BYTES:
+            if self.database is None:
+                assert self.release is not None
                 store = ox.Store()
                 _bulk_load(store, self.release.nquads)
                 self._handle = store
@@ -216,6 +175,11 @@ def _graph_counts(result: ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples)
     return counts
 
 
+def in_memory(release: Release) -> bool:
+    """Say whether a release is small enough to be served from memory."""
+    return release.nquads.stat().st_size <= IN_MEMORY_BYTES
+
+
 def prepare_database(release: Release, store_path: Path) -> Path:
     """Build the release's pyoxigraph database under ``store_path`` unless it is already there.
 
@@ -232,11 +196,14 @@ def prepare_database(release: Release, store_path: Path) -> Path:
 
 def _bulk_load(store: ox.Store, nquads: Path) -> None:
     """Load an N-Quads file (plain or gzipped) into a store."""
-    if nquads.suffix == ".gz":
-        with gzip.open(nquads, "rb") as source:
-            store.bulk_load(input=cast(IO[bytes], source), format=ox.RdfFormat.N_QUADS)
-    else:
-        store.bulk_load(path=str(nquads), format=ox.RdfFormat.N_QUADS)
+    try:
+        if nquads.suffix == ".gz":
+            with gzip.open(nquads, "rb") as source:
+                store.bulk_load(input=cast(IO[bytes], source), format=ox.RdfFormat.N_QUADS)
+        else:
+            store.bulk_load(path=str(nquads), format=ox.RdfFormat.N_QUADS)
+    except SyntaxError as exc:
+        raise ReleaseError(f"{nquads}: not valid N-Quads: {exc}") from None
 
 
 def _build_database(release: Release, target: Path) -> None:
@@ -252,8 +219,6 @@ def _build_database(release: Release, target: Path) -> None:
         if not (target / "COMPLETE").exists():
             shutil.rmtree(target, ignore_errors=True)
             work.rename(target)
-    except SyntaxError as exc:
-        raise ReleaseError(f"{release.nquads}: not valid N-Quads: {exc}") from None
     finally:
         shutil.rmtree(work, ignore_errors=True)
 
@@ -278,7 +243,7 @@ class RemoteStore:
             release = None
         return cls(settings.endpoint, settings.iris.prefixes(), release)
 
-    def _ask(self, query: str, dataset: Dataset | None, timeout: float) -> tuple[str, bytes]:
+    def _ask(self, query: str, dataset: GraphSelection | None, timeout: float) -> tuple[str, bytes]:
         params = [("query", query)]
         if dataset is not None:
             params += [("default-graph-uri", g) for g in dataset.default]

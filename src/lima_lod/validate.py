@@ -20,10 +20,9 @@ from rdflib.plugins.sparql.sparql import Query
 from rdflib.query import Result as QueryResult
 from rdflib.term import Node
 
-from .build import read_rdf_folder
-from .errors import DataError, Location
-from .formats import by_suffix
+from .errors import Location
 from .iris import SH, Iris
+from .rdfio import copy_prefixes, read_rdf_folder, union
 
 SEVERITIES = ("Violation", "Warning", "Info")
 
@@ -110,19 +109,6 @@ class ParsedOnce(Graph):
         return super().query(query_object, *args, **kwargs)
 
 
-def union(data: Graph | Dataset) -> Graph:
-    """All triples of a graph or of every graph of a dataset, as one new graph."""
-    out = ParsedOnce()
-    for prefix, ns in data.namespaces():
-        out.bind(prefix, ns)
-    if isinstance(data, Dataset):
-        for s, p, o, _ in data.quads((None, None, None, None)):
-            out.add((s, p, o))
-    else:
-        out += data
-    return out
-
-
 def validate(data: Graph | Dataset, shapes: Graph,
              locations: dict[URIRef, Location] | None = None) -> Report:
     """Validate data against shapes.
@@ -132,7 +118,8 @@ def validate(data: Graph | Dataset, shapes: Graph,
         shapes: the shapes graph.
         locations: source file and line of subjects, to point results back to the data files.
     """
-    graph = union(data)  # a copy of ours, so pyshacl may work in place (no rules, no inference)
+    # a copy of ours, so pyshacl may work in place (no rules, no inference)
+    graph = union(data, copy_prefixes(data, ParsedOnce()))
     _, report_graph, _ = pyshacl.validate(graph, shacl_graph=shapes, inference="none",
                                           advanced=True, allow_warnings=True, inplace=True)
     if not isinstance(report_graph, Graph):
@@ -176,25 +163,3 @@ def _results(g: Graph, shapes: Graph, locations: dict[URIRef, Location]) -> Iter
             value=g.value(node, SH.value), messages=messages, shape=g.value(node, SH.sourceShape),
             component=g.value(node, SH.sourceConstraintComponent),
             location=locations.get(focus) if isinstance(focus, URIRef) else None)
-
-
-def read_rdf_files(paths: Iterable[Path]) -> Graph:
-    """Parse RDF files of any format in the format table into one graph."""
-    graph = Graph()
-    for path in paths:
-        fmt = by_suffix(path.name)
-        if fmt is None or fmt.rdflib is None:
-            raise DataError(Location(str(path)), "(file)", path.suffix,
-                            "a YAML file or an RDF file (.ttl, .nt, .nq, .trig, .rdf, .jsonld)")
-        try:
-            if fmt.quads:
-                ds = Dataset()
-                ds.parse(path, format=fmt.rdflib)
-                graph += union(ds)
-            else:
-                graph.parse(path, format=fmt.rdflib)
-        except Exception as exc:  # noqa: BLE001 - rdflib parsers raise many types; all are bad data
-            raise DataError(Location(str(path)), f"({fmt.label})",
-                            str(exc).splitlines()[0][:200] if str(exc) else type(exc).__name__,
-                            f"well-formed {fmt.label}") from None
-    return graph

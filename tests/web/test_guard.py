@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from lima_lod.errors import BadRequest, Forbidden, MalformedQuery
-from lima_lod.store import Dataset
+from lima_lod.store import GraphSelection
 from lima_lod.web.guard import check, is_update, may_reach_out
 
 HELD = frozenset({"http://g/1", "http://g/2"})
@@ -25,7 +25,7 @@ def test_service_is_refused(query: str) -> None:
 
 def test_from_of_held_graphs_gives_the_dataset() -> None:
     query = "PREFIX g: <http://g/> SELECT * FROM g:1 FROM NAMED <http://g/2> { ?s ?p ?o }"
-    assert check(query, HELD) == Dataset(("http://g/1",), ("http://g/2",))
+    assert check(query, HELD) == GraphSelection(("http://g/1",), ("http://g/2",))
 
 
 @pytest.mark.parametrize("query", [

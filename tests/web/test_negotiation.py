@@ -12,10 +12,12 @@ from lima_lod.web.negotiation import (
     DESCRIPTION,
     MediaRange,
     choose,
-    describe,
+    description_format,
     negotiate,
     parse_accept,
+    pick,
     store_choice,
+    wants_html,
 )
 
 SELECT = CANDIDATES[Kind.SOLUTIONS]
@@ -102,11 +104,31 @@ def test_pages_are_written_as_data_first() -> None:
 
 
 def test_service_description_formats() -> None:
-    assert describe(None, None).name == "turtle"
-    assert describe("application/ld+json", None).name == "jsonld"
-    assert describe("application/rdf+xml", None).name == "rdfxml"
-    assert describe("text/html", None).name == "html"
-    assert describe("*/*", "jsonld").name == "jsonld"
+    assert description_format(None, None).name == "turtle"
+    assert description_format("application/ld+json", None).name == "jsonld"
+    assert description_format("application/rdf+xml", None).name == "rdfxml"
+    assert description_format("text/html", None).name == "html"
+    assert description_format("*/*", "jsonld").name == "jsonld"
     with pytest.raises(NotAcceptable):
-        describe("application/sparql-results+json", None)
+        description_format("application/sparql-results+json", None)
     assert all(f.rdflib or f.name == "html" for f in DESCRIPTION)
+
+
+def test_pick_takes_the_format_parameter_then_accept_and_lists_what_is_available() -> None:
+    candidates = (BY_NAME["html"], BY_NAME["turtle"], BY_NAME["jsonld"])
+    assert pick(None, None, candidates).name == "html"
+    assert pick("text/turtle", None, candidates).name == "turtle"
+    assert pick("text/turtle", "application/ld+json", candidates).name == "jsonld"
+    with pytest.raises(NotAcceptable) as info:
+        pick("image/png", None, candidates, "the vocabulary")
+    assert info.value.status == 406
+    assert str(info.value) == ("the vocabulary is available as text/html, text/turtle, "
+                               "application/ld+json")
+    with pytest.raises(NotAcceptable, match="^available as text/html"):
+        pick(None, "csv", candidates)
+
+
+def test_wants_html_only_when_a_browser_puts_html_first() -> None:
+    assert wants_html("text/html,application/xhtml+xml,*/*;q=0.8")
+    assert not wants_html(None) and not wants_html("*/*")
+    assert not wants_html("application/sparql-results+json")

@@ -7,7 +7,7 @@ from urllib.parse import quote, urlencode
 import pytest
 
 from lima_lod.errors import BadRequest, Forbidden, UnsupportedMediaType
-from lima_lod.store import Dataset
+from lima_lod.store import GraphSelection
 from lima_lod.web.protocol import FORM, QUERY, UPDATE, read
 
 QUERY_TEXT = "SELECT * WHERE { <http://x/a%2Fb> ?p ?o }"
@@ -34,7 +34,7 @@ def test_dataset_parameters_repeat_and_mix_url_and_body() -> None:
     operation = read(
         "POST", "default-graph-uri=http%3A%2F%2Fg%2F1&named-graph-uri=http%3A%2F%2Fg%2F3", FORM,
         b"query=ASK%7B%7D&default-graph-uri=http%3A%2F%2Fg%2F2")
-    assert operation.dataset == Dataset(("http://g/1", "http://g/2"), ("http://g/3",))
+    assert operation.dataset == GraphSelection(("http://g/1", "http://g/2"), ("http://g/3",))
 
 
 def test_no_dataset_parameters_means_the_store_dataset() -> None:

@@ -12,8 +12,9 @@ from webkit import GRAPHS, SLASHED, make_settings, quads, write_release
 
 from lima_lod import store as store_module
 from lima_lod.errors import BadRequest, EngineError, MalformedQuery, ReleaseError
+from lima_lod.layout import find_release
 from lima_lod.results import Choice
-from lima_lod.store import Dataset, EmbeddedStore, Job, RemoteStore, find_release
+from lima_lod.store import EmbeddedStore, GraphSelection, Job, RemoteStore
 from lima_lod.web.server import running
 
 JSON = Choice("json", "json", "ntriples")
@@ -46,11 +47,13 @@ def test_graphs_and_statistics(store: EmbeddedStore) -> None:
 
 def test_the_database_is_read_only_and_reused(store: EmbeddedStore, settings,
                                               monkeypatch: pytest.MonkeyPatch) -> None:
-    again = EmbeddedStore.open(settings)
-    assert again.database == store.database
-    # A release too big for memory is served from the database on disk, opened read-only.
+    # A release too big for memory is served from the database on disk, opened read-only,
+    # built once and reused.
     monkeypatch.setattr(store_module, "IN_MEMORY_BYTES", 0)
     on_disk = EmbeddedStore.open(settings)
+    again = EmbeddedStore.open(settings)
+    assert on_disk.database is not None and again.database == on_disk.database
+    assert (on_disk.database / "COMPLETE").is_file()
     with pytest.raises(RuntimeError, match="read-write"):
         on_disk.handle.update(f"INSERT DATA {{ <{SLASHED}> <http://x/p> 1 }}")
     # The one way in, run(), evaluates queries only: an update does not even parse there.
@@ -65,9 +68,19 @@ def test_a_store_pickles_to_its_paths(store: EmbeddedStore) -> None:
     assert copy.database == store.database and copy.graphs() == store.graphs()
 
 
+def test_a_release_served_from_memory_builds_no_database(tmp_path: Path) -> None:
+    write_release(tmp_path, quads())
+    settings = make_settings(tmp_path)
+    small = EmbeddedStore.open(settings)
+    assert small.database is None and small.graphs() == frozenset(GRAPHS.values())
+    assert not settings.store_path.exists()
+    copy = pickle.loads(pickle.dumps(small))
+    assert copy.database is None and copy.graphs() == small.graphs()
+
+
 def test_run_with_a_dataset_and_malformed_queries(store: EmbeddedStore) -> None:
     job = Job("SELECT (COUNT(*) AS ?n) { ?s ?p ?o }", JSON, 10,
-              Dataset((GRAPHS["vocabulary"],), ()))
+              GraphSelection((GRAPHS["vocabulary"],), ()))
     doc = json.loads(store.run(job, 0).body)
     assert doc["results"]["bindings"][0]["n"]["value"] == "3"
     with pytest.raises(MalformedQuery, match="malformed"):

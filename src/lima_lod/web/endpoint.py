@@ -21,11 +21,11 @@ from ..formats import W3C_FORMATS, Format
 from ..iris import DCTERMS, SD, VOID
 from ..results import Answer, Choice
 from ..settings import Settings
-from ..store import Dataset, Job, Statistics, Store
+from ..store import GraphSelection, Job, Statistics, Store
 from . import guard, negotiation, protocol
 from .cache import AnswerCache
 from .pages import Pages
-from .service_description import describe, endpoint_url, serialize
+from .service_description import endpoint_url, serialize, service_graph
 from .workers import Runner
 
 CACHE_CONTROL = "public, max-age=300"
@@ -34,9 +34,7 @@ ALLOW = "GET, HEAD, POST, OPTIONS"
 
 def wants_page(request: Request) -> bool:
     """Say whether a person's browser asked (its Accept puts HTML first)."""
-    accept = request.headers.get("accept")
-    chosen = negotiation.negotiate(accept, negotiation.DESCRIPTION) if accept else None
-    return chosen is not None and chosen.name == "html"
+    return negotiation.wants_html(request.headers.get("accept"))
 
 
 class Endpoint:
@@ -56,7 +54,7 @@ class Endpoint:
         self.modified = release.built.replace(microsecond=0) if release else None
         self.tag = release.fingerprint if release else hashlib.sha256(
             str(time.time()).encode()).hexdigest()[:16]
-        self.description = describe(settings.public, settings.iris, statistics, release)
+        self.description = service_graph(settings.public, settings.iris, statistics, release)
         self._descriptions: dict[str, bytes] = {}
         self.prefixes = {"sd": str(SD), "void": str(VOID), "dcterms": str(DCTERMS),
                          "formats": W3C_FORMATS}
@@ -112,7 +110,7 @@ class Endpoint:
                                   request.headers.get("content-type"), body)
         accept = request.headers.get("accept")
         if operation.query is None:
-            return self._describe(request, negotiation.describe(accept, operation.format))
+            return self._describe(request, negotiation.description_format(accept, operation.format))
         chosen = negotiation.choose(accept, operation.format)
         choice = negotiation.store_choice(chosen)
         key = (operation.query, operation.dataset, choice)
@@ -135,7 +133,7 @@ class Endpoint:
             return Response(page, headers=headers, media_type=fmt.content_type)
         return Response(answer.body, headers=headers, media_type=fmt.content_type)
 
-    async def _run(self, query: str, dataset: Dataset | None, choice: Choice) \
+    async def _run(self, query: str, dataset: GraphSelection | None, choice: Choice) \
             -> Answer:
         deadline = time.monotonic() + self.settings.query_timeout
         if guard.may_reach_out(query):  # parsing takes milliseconds

@@ -23,7 +23,7 @@ from rdflib.plugins.sparql.parser import parseQuery, parseUpdate
 from rdflib.plugins.sparql.parserutils import CompValue
 
 from ..errors import BadRequest, Forbidden, MalformedQuery
-from ..store import Dataset
+from ..store import GraphSelection
 
 #: Strings, IRIs and comments, scanned left to right as SPARQL's tokenizer would.
 _OPAQUE = re.compile("|".join((  # noqa: FLY002 - one alternative a line, commented
@@ -72,7 +72,7 @@ def _algebra(query: str) -> CompValue:
         raise BadRequest(f"cannot check the query: {exc}") from None
 
 
-def check(query: str, held: frozenset[str]) -> Dataset | None:
+def check(query: str, held: frozenset[str]) -> GraphSelection | None:
     """Refuse SERVICE and unknown FROM graphs; return the FROM dataset when the query has one.
 
     Args:
@@ -97,7 +97,7 @@ def check(query: str, held: frozenset[str]) -> Dataset | None:
                          + ", ".join(f"<{iri}>" for iri in unknown)
                          + "; it holds " + (", ".join(f"<{g}>" for g in sorted(held)) or "none"))
     if default or named:
-        return Dataset(tuple(default), tuple(named))
+        return GraphSelection(tuple(default), tuple(named))
     return None
 
 

@@ -1,9 +1,11 @@
 """Content negotiation: which row of the format table answers a request, as data.
 
-The query's kind decides the family (results for SELECT/ASK, RDF for CONSTRUCT/DESCRIBE), the
-``Accept`` header chooses within it (q-values, wildcards, ``q=0`` exclusions, the most specific
-range wins), and a ``format`` parameter overrides both. The first row of each table is the
-default for a request without ``Accept``.
+Every route picks its format with :func:`pick` from a tuple of candidates (data, not branches):
+the ``Accept`` header chooses among them (q-values, wildcards, ``q=0`` exclusions, the most
+specific range wins), a ``format`` parameter overrides it, and nothing acceptable is a 406 that
+lists what is available. The first candidate is the default for a request without ``Accept``.
+For a query, its kind decides the candidates (results for SELECT/ASK, RDF for
+CONSTRUCT/DESCRIBE): :func:`choose` picks one per kind before the kind is known.
 """
 
 from __future__ import annotations
@@ -110,12 +112,43 @@ def override(name: str, candidates: Sequence[Format]) -> Format | None:
     return None
 
 
+def pick(accept: str | None, format_param: str | None, candidates: Sequence[Format],
+         what: str = "") -> Format:
+    """The format a request gets, of the candidates: the one the ``format`` parameter names, else
+    the one ``Accept`` prefers; NotAcceptable (406) listing what is available if none fits.
+
+    Args:
+        accept: the request's ``Accept`` header, if any.
+        format_param: the request's ``format`` parameter, if any (a row name or a media type).
+        candidates: what the resource can be had in, the default first.
+        what: the resource, named in the 406 message.
+    """
+    fmt = override(format_param, candidates) if format_param else negotiate(accept, candidates)
+    if fmt is None:
+        listed = ", ".join(f.media_type for f in candidates)
+        raise NotAcceptable(f"{what} is available as {listed}" if what else
+                            f"available as {listed}")
+    return fmt
+
+
+def wants_html(accept: str | None) -> bool:
+    """Say whether a person's browser asked: its Accept puts HTML first (no Accept: a client)."""
+    if not accept:
+        return False
+    try:
+        return pick(accept, None, DESCRIPTION).name == "html"
+    except NotAcceptable:
+        return False
+
+
 def choose(accept: str | None, format_param: str | None) -> dict[Kind, Format | None]:
     """The format each kind of answer would be written in; NotAcceptable if none can be."""
-    if format_param:
-        chosen = {kind: override(format_param, fmts) for kind, fmts in CANDIDATES.items()}
-    else:
-        chosen = {kind: negotiate(accept, fmts) for kind, fmts in CANDIDATES.items()}
+    chosen: dict[Kind, Format | None] = {}
+    for kind, formats in CANDIDATES.items():
+        try:
+            chosen[kind] = pick(accept, format_param, formats)
+        except NotAcceptable:
+            chosen[kind] = None
     if not any(chosen.values()):
         wanted = f"format={format_param!r}" if format_param else f"Accept: {accept}"
         raise NotAcceptable(f"no SPARQL result format matches {wanted}; available: "
@@ -131,10 +164,6 @@ def store_choice(chosen: dict[Kind, Format | None]) -> Choice:
     return Choice(names[Kind.SOLUTIONS], names[Kind.BOOLEAN], names[Kind.GRAPH])
 
 
-def describe(accept: str | None, format_param: str | None) -> Format:
+def description_format(accept: str | None, format_param: str | None) -> Format:
     """The format of the service description; NotAcceptable if none fits."""
-    fmt = override(format_param, DESCRIPTION) if format_param else negotiate(accept, DESCRIPTION)
-    if fmt is None:
-        raise NotAcceptable("the service description is available as "
-                            + ", ".join(f.media_type for f in DESCRIPTION))
-    return fmt
+    return pick(accept, format_param, DESCRIPTION, "the service description")

@@ -11,10 +11,11 @@ from dataclasses import dataclass, field
 
 import pyoxigraph as ox
 from jinja2 import Environment, PackageLoader, select_autoescape
+from rdflib import namespace
 
 from ..results import Answer, Kind
 
-XSD = "http://www.w3.org/2001/XMLSchema#"
+XSD = str(namespace.XSD)
 DEFAULT_QUERY = "SELECT ?subject ?predicate ?object\nWHERE { ?subject ?predicate ?object }\nLIMIT 10"
 #: The formats offered for download from the form (row names of the format table).
 DOWNLOADS = ("json", "xml", "csv", "tsv", "turtle", "ntriples", "rdfxml", "jsonld")

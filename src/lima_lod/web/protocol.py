@@ -14,7 +14,7 @@ from urllib.parse import parse_qsl
 import pyoxigraph as ox
 
 from ..errors import BadRequest, Forbidden, UnsupportedMediaType
-from ..store import Dataset
+from ..store import GraphSelection
 
 FORM = "application/x-www-form-urlencoded"
 QUERY = "application/sparql-query"
@@ -27,7 +27,7 @@ class Operation:
     """A protocol request, read: a query (or None: describe the service) and its options."""
 
     query: str | None
-    dataset: Dataset | None = None  # given by default-graph-uri / named-graph-uri
+    dataset: GraphSelection | None = None  # given by default-graph-uri / named-graph-uri
     format: str | None = None  # the ``format`` (or ``output``) parameter
 
 
@@ -112,6 +112,6 @@ def read(method: str, query_string: str, content_type: str | None, body: bytes) 
         raise BadRequest("a POST to the endpoint needs a query")
     return Operation(
         query=queries[0] if queries else None,
-        dataset=Dataset(default, named) if default or named else None,
+        dataset=GraphSelection(default, named) if default or named else None,
         format=formats[-1] if formats else None,
     )

@@ -12,7 +12,6 @@ queries, so they are bounded by the same deadline and result cap.
 from __future__ import annotations
 
 import json
-import re
 import time
 from dataclasses import dataclass
 from typing import Any
@@ -24,13 +23,15 @@ from rdflib.term import Node
 from starlette.requests import Request
 from starlette.responses import FileResponse, RedirectResponse, Response
 
-from ..errors import NotAcceptable, QueryError
+from ..errors import NotAcceptable, NotFound
 from ..formats import BY_NAME, Format, of_file
-from ..iris import SKOS
+from ..iris import DOCUMENT_PATH, FOAF, SKOS, THING_PATH, document_path, is_key
+from ..layout import file_in
+from ..rdfio import bind, prefixes
 from ..results import Choice
 from ..settings import Settings
 from ..store import Job, Statistics, Store
-from .negotiation import negotiate, override
+from .negotiation import pick
 from .pages import Pages
 from .site import Site
 from .workers import Runner
@@ -41,11 +42,8 @@ DOCUMENT_FORMATS: tuple[Format, ...] = tuple(BY_NAME[n] for n in (
 #: What the vocabulary and the shapes are published in (see the release's files).
 TERM_FORMATS: tuple[Format, ...] = tuple(BY_NAME[n] for n in ("html", "turtle", "jsonld",
                                                                 "rdfxml"))
-LABELS = (RDFS.label, SKOS.prefLabel, URIRef("http://xmlns.com/foaf/0.1/name"))
+LABELS = (RDFS.label, SKOS.prefLabel, FOAF.name)
 CACHE_CONTROL = "public, max-age=3600"
-#: A key as it stands in a minted IRI: ASCII IRI path characters only, so it can be written into
-#: a query between ``<`` and ``>`` without escaping anything.
-KEY = re.compile(r"^[A-Za-z0-9._~!$&'()*+,;=:@%/-]+$")
 EXISTS = "ASK {{ {{ <{iri}> ?p ?o }} UNION {{ ?s ?p <{iri}> }} }}"
 DESCRIBE = """
 CONSTRUCT {{ <{iri}> ?p ?o . ?o ?label ?ol . ?s ?ip <{iri}> . ?s ?label ?sl }}
@@ -56,12 +54,6 @@ WHERE {{
   {{ ?s ?ip <{iri}>
      OPTIONAL {{ VALUES ?label {{ <{l0}> <{l1}> }} ?s ?label ?sl }} }}
 }}"""
-
-
-class NotFound(QueryError):
-    """Nothing is known about the IRI asked for."""
-
-    status = 404
 
 
 @dataclass(frozen=True)
@@ -84,24 +76,21 @@ class Resources:
         self.runner = runner
         self.pages = pages
         self.iris = settings.iris
-        self.release = store.release.path if store.release else None
+        self.release = store.release
         self.site: Site | None = None  # set by the app: renders the HTML documents
-        self.meta: dict[str, Any] = {}
+        self.meta: dict[str, Any] = self.release.summary if self.release else {}
         self.vocabulary = Graph()
-        if self.release is not None:
-            self.meta = json.loads((self.release / "release.json").read_text(encoding="utf-8"))
-            vocab_file = self.release / str(self.meta.get("vocabulary_file", ""))
-            if vocab_file.is_file():
-                self.vocabulary.parse(vocab_file)
-        self.prefixes = {"rdf": str(RDF), "rdfs": str(RDFS),
-                         "xsd": "http://www.w3.org/2001/XMLSchema#",
-                         "owl": "http://www.w3.org/2002/07/owl#", **self.iris.prefixes()}
+        vocab_file = self.release.vocabulary_file() if self.release else None
+        if vocab_file is not None:
+            self.vocabulary.parse(vocab_file)
+        self.prefixes = prefixes(self.iris)
 
     # -- links ------------------------------------------------------------------------------
     def local(self, iri: str) -> str | None:
         """Where an IRI can be followed: our own IRIs on this server, others as they are."""
-        if iri.startswith(self.iris.base):
-            return "/" + iri[len(self.iris.base):]
+        local = self.iris.local_path(iri)
+        if local is not None:
+            return local
         return iri if iri.startswith(("http://", "https://")) else None
 
     def qname(self, iri: str) -> str:
@@ -132,7 +121,7 @@ class Resources:
         """The resource key of a request, as percent-encoded in the IRI (the raw path)."""
         raw = request.scope.get("raw_path") or request.url.path.encode()
         key = raw.decode("ascii", "replace").split("?", 1)[0][len(prefix):]
-        if not KEY.match(key):
+        if not is_key(key):
             raise NotFound(f"no resource {request.url.path}")
         return key
 
@@ -141,14 +130,12 @@ class Resources:
         answer = await anyio.to_thread.run_sync(self.runner.run, job, deadline)
         return answer.body
 
-    async def describe(self, iri: str) -> Graph:
+    async def resource_graph(self, iri: str) -> Graph:
         """What the store knows of a resource: its triples, the triples pointing to it, labels."""
         query = DESCRIBE.format(iri=iri, l0=LABELS[0], l1=LABELS[1])
         body = await self.run(Job(query, Choice(None, None, "ntriples"),
                                   self.settings.max_results))
-        graph = Graph()
-        for prefix, namespace in self.prefixes.items():
-            graph.bind(prefix, namespace, replace=True)
+        graph = bind(Graph(), self.iris)
         graph.parse(data=body, format="nt")
         if not len(graph):
             raise NotFound(f"nothing is known about <{iri}>")
@@ -156,20 +143,20 @@ class Resources:
 
     async def thing(self, request: Request) -> Response:
         """``/id/{key}``: 303 See Other to the document in the negotiated format."""
-        key = self.key(request, "/id/")
+        key = self.key(request, THING_PATH)
         fmt = self.negotiate(request, DOCUMENT_FORMATS)
-        body = await self.run(Job(EXISTS.format(iri=self.iris.base + "id/" + key),
-                                  Choice(None, "json", None), 1))
+        iri = self.iris.resource_from_key(key)
+        body = await self.run(Job(EXISTS.format(iri=iri), Choice(None, "json", None), 1))
         if not json.loads(body).get("boolean"):
-            raise NotFound(f"nothing is known about <{self.iris.base}id/{key}>")
-        location = f"/doc/{key}{fmt.suffix}"
+            raise NotFound(f"nothing is known about <{iri}>")
+        location = document_path(key, fmt.suffix)
         if request.query_params.get("lang"):  # the language switch's choice follows the link
             location += "?" + urlencode({"lang": request.query_params["lang"]})
         return RedirectResponse(location, status_code=303, headers={"Vary": "Accept"})
 
     async def document(self, request: Request) -> Response:
         """``/doc/{key}[.ext]``: the document about one resource."""
-        key = self.key(request, "/doc/")
+        key = self.key(request, DOCUMENT_PATH)
         fmt = None
         for candidate in DOCUMENT_FORMATS:
             if key.endswith(candidate.suffix):
@@ -179,13 +166,13 @@ class Resources:
         if fmt is None:
             fmt = self.negotiate(request, DOCUMENT_FORMATS)
             headers["Vary"] = "Accept"
-            headers["Content-Location"] = f"/doc/{key}{fmt.suffix}"
-        iri = self.iris.base + "id/" + key
-        graph = await self.describe(iri)
+            headers["Content-Location"] = document_path(key, fmt.suffix)
+        iri = self.iris.resource_from_key(key)
+        graph = await self.resource_graph(iri)
         if fmt.name == "html" and self.site is not None:  # pages by kind (web/site.py)
-            return await self.site.document(request, graph, URIRef(iri), key, headers)
+            return await self.site.document(request, graph, iri, key, headers)
         if fmt.name == "html":
-            body = self.page(graph, URIRef(iri), key)
+            body = self.page(graph, iri, key)
         elif fmt.name == "jsonld":
             body = graph.serialize(format="json-ld", context=self.prefixes,
                                    auto_compact=True).encode()
@@ -214,11 +201,9 @@ class Resources:
     # -- vocabulary, shapes, release files --------------------------------------------------
     def release_file(self, request: Request) -> Response:
         """``/releases/{version}/{path}``: a file of a published release, never outside it."""
-        dist = self.settings.dist.resolve()
         version, path = request.path_params["version"], request.path_params["path"]
-        target = (dist / "releases" / version / path).resolve()
-        root = (dist / "releases").resolve()
-        if not target.is_relative_to(root) or not target.is_file():
+        target = file_in(self.settings.dist, version, path)
+        if target is None:
             raise NotFound(f"no release file {version}/{path}")
         fmt, compression = of_file(path)  # a .nt.gz file is served as the gzip it is
         return FileResponse(target, media_type=(compression or fmt).content_type,
@@ -230,17 +215,16 @@ class Resources:
             raise NotFound("no release is served here")
         name = request.path_params.get("name", "cfu")
         fmt = self.negotiate(request, TERM_FORMATS[1:] if name == "shapes" else TERM_FORMATS)
-        version = request.path_params.get("version", str(self.meta.get("vocabulary_version")))
+        version = request.path_params.get("version", str(self.release.vocabulary_version))
         if name == "shapes":
-            folder, stem = self.release / "shapes", "lima-lod-shapes"
+            target = self.release.shapes_file(fmt)
         elif name != "cfu":
             raise NotFound(f"no vocabulary {name}")
-        elif version == self.meta.get("vocabulary_version"):
-            folder, stem = self.release / "vocabulary", f"cfu-{version}"
+        elif version == self.release.vocabulary_version:
+            target = self.release.vocabulary_file(fmt)
         else:
             raise NotFound(f"no vocabulary version {version} in the served release")
-        target = folder / ("index.html" if fmt.name == "html" else f"{stem}{fmt.suffix}")
-        if not target.is_file():
+        if target is None:
             raise NotAcceptable(f"{request.url.path} is not available as {fmt.media_type}")
         return FileResponse(target, media_type=fmt.content_type,
                             headers={"Vary": "Accept", "Cache-Control": CACHE_CONTROL})
@@ -259,10 +243,6 @@ class Resources:
                         headers={"Cache-Control": CACHE_CONTROL})
 
     def negotiate(self, request: Request, candidates: tuple[Format, ...]) -> Format:
-        wanted = request.query_params.get("format")
-        fmt = override(wanted, candidates) if wanted else negotiate(
-            request.headers.get("accept"), candidates)
-        if fmt is None:
-            raise NotAcceptable("available as " + ", ".join(f.media_type for f in candidates))
-        return fmt
+        return pick(request.headers.get("accept"), request.query_params.get("format"),
+                    candidates)
 

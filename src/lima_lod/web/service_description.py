@@ -12,11 +12,13 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import RDF, XSD
 
 from ..formats import Format
-from ..iris import DCTERMS, SD, VOID, Iris
-from ..store import Release, Statistics
+from ..iris import DCTERMS, ENTAILMENT, MEDIA_FORMATS, SD, VOID, Iris
+from ..layout import Release
+from ..rdfio import bind
+from ..store import Statistics
 from .negotiation import CANDIDATES
 
-ENTAILMENT_SIMPLE = URIRef("http://www.w3.org/ns/entailment/Simple")
+ENTAILMENT_SIMPLE = ENTAILMENT.Simple
 
 
 def endpoint_url(public: str) -> str:
@@ -34,7 +36,7 @@ def result_formats() -> list[Format]:
     return list(seen.values())
 
 
-def describe(public: str, iris: Iris, statistics: Statistics,
+def service_graph(public: str, iris: Iris, statistics: Statistics,
              release: Release | None) -> Graph:
     """Build the service description graph.
 
@@ -44,10 +46,7 @@ def describe(public: str, iris: Iris, statistics: Statistics,
         statistics: triples in all and per named graph.
         release: the served release (version, build time), if known.
     """
-    graph = Graph()
-    for prefix, namespace in iris.prefixes().items():
-        graph.bind(prefix, namespace)
-    graph.bind("formats", "http://www.w3.org/ns/formats/")
+    graph = bind(Graph(), iris, {"formats": str(MEDIA_FORMATS)})
     service = URIRef(endpoint_url(public))
     graph.add((service, RDF.type, SD.Service))
     graph.add((service, SD.endpoint, service))

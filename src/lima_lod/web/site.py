@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
 
@@ -22,8 +21,9 @@ from rdflib.term import Node
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
-from ..errors import QueryError
+from ..errors import NotFound
 from ..formats import BY_NAME, Format
+from ..layout import VALIDATION_REPORT, Release
 from ..settings import Settings
 from . import search as searching
 from .favicon import ico
@@ -38,12 +38,6 @@ DCTERMS = "http://purl.org/dc/terms/"
 #: How many values of one incoming property a page shows at a time.
 INCOMING_PAGE = 10
 CC_BY = "https://creativecommons.org/licenses/by/4.0/"
-
-
-class NotFound(QueryError):
-    """No page here (a chart of an unknown report or axis)."""
-
-    status = 404
 
 
 @dataclass(frozen=True)
@@ -128,7 +122,7 @@ class Site:
     """The pages for people of one app."""
 
     def __init__(self, settings: Settings, runner: Runner, pages: Pages,
-                 release: Path | None, prefixes: dict[str, str]) -> None:
+                 release: Release | None, prefixes: dict[str, str]) -> None:
         self.settings = settings
         self.iris = settings.iris
         self.pages = pages
@@ -152,7 +146,7 @@ class Site:
         """The release's validation report (its warnings are shown as notes), read once."""
         if self._warnings is None:
             graph = Graph()
-            path = self.release / "validation-report.ttl" if self.release else None
+            path = self.release.path / VALIDATION_REPORT if self.release else None
             if path is not None and path.is_file():
                 graph.parse(path)
             self._warnings = graph

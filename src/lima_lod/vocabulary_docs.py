@@ -19,11 +19,11 @@ from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescap
 from rdflib import OWL, RDF, RDFS, Graph, Literal, URIRef
 from rdflib.term import Node
 
-from .dumps import CORE_PREFIXES
 from .files import ReleaseInfo, write_file
 from .iris import DCTERMS, FOAF, QB, SKOS, VANN, Iris
+from .layout import VOCABULARY_DOCS
+from .rdfio import new_graph, prefixes
 
-DOCS_FILE = "vocabulary/index.html"
 CHANGES_FILE = "CHANGES.md"
 TEMPLATE = "vocabulary.html"
 #: Sections of properties, in page order: title and the rdf:type that puts a property there.
@@ -34,7 +34,6 @@ PROPERTY_SECTIONS = (
     ("datatype-properties", "Datatype properties", "Propiedades de datos",
      (OWL.DatatypeProperty,)),
 )
-_CORE_PREFIXES = {prefix: str(ns) for prefix, ns in CORE_PREFIXES.items()}
 _HEADING = re.compile(r"^##\s+(?P<version>\S+)(?:\s+[-–]\s+(?P<date>.+))?\s*$")
 #: Properties whose changes the automatic changelog reports.
 _COMPARED = (RDFS.label, SKOS.definition, RDFS.domain, RDFS.range, RDFS.subClassOf,
@@ -176,11 +175,7 @@ class _Page:
 
     def snippet(self, triples: Iterable[tuple[Node, Node, Node]]) -> str:
         """Turtle for a few triples, without the prefix lines (the page lists the prefixes)."""
-        graph = Graph(bind_namespaces="none")
-        for prefix, namespace in self.src.iris.prefixes().items():
-            graph.bind(prefix, namespace)
-        for prefix, namespace in _CORE_PREFIXES.items():
-            graph.bind(prefix, namespace)
+        graph = new_graph(self.src.iris)
         for triple in triples:
             graph.add(triple)
         text = graph.serialize(format="turtle")
@@ -277,7 +272,7 @@ def render(src: DocsInput) -> str:
                       undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True)
     page = _Page(src)
     up = "../"  # the page sits in vocabulary/: links to other release files go up one folder
-    prefixes = {**src.iris.prefixes(), **_CORE_PREFIXES}
+    bound = prefixes(src.iris)
     return env.get_template(TEMPLATE).render(
         meta=page.metadata(), info=src.info, classes=page.classes(),
         property_sections=page.property_sections(),
@@ -285,10 +280,10 @@ def render(src: DocsInput) -> str:
         shapes=[(name.rsplit("/", 1)[-1], up + name) for name in src.shapes],
         dumps=[(name, up + name) for name in src.dumps],
         catalog=[(name, up + name) for name in src.catalog],
-        prefixes=sorted(prefixes.items()), changes=src.changes, comparison=page.compare())
+        prefixes=sorted(bound.items()), changes=src.changes, comparison=page.compare())
 
 
 def write_docs(folder: Path, src: DocsInput) -> list[str]:
     """Write the documentation page into a release folder; return its path in the release."""
-    write_file(folder / DOCS_FILE, render(src))
-    return [DOCS_FILE]
+    write_file(folder / VOCABULARY_DOCS, render(src))
+    return [VOCABULARY_DOCS]
