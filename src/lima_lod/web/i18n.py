@@ -174,6 +174,9 @@ TEXTS: dict[str, dict[str, str]] = {
     "kind:Membership": {"en": "Membership", "es": "Membresía"},
     "kind:Role": {"en": "Role", "es": "Función"},
     "kind:Document": {"en": "Document", "es": "Documento"},
+    "kind:Class": {"en": "Vocabulary class", "es": "Clase del vocabulario"},
+    "kind:ObjectProperty": {"en": "Vocabulary property", "es": "Propiedad del vocabulario"},
+    "kind:DatatypeProperty": {"en": "Vocabulary property", "es": "Propiedad del vocabulario"},
     "kind:Dataset": {"en": "Dataset", "es": "Conjunto de datos"},
     "kind:Distribution": {"en": "Distribution", "es": "Distribución"},
 }

@@ -234,9 +234,9 @@ class Site:
                 or request.query_params.get("format") == "json":
             return JSONResponse({"query": text, "hits": [
                 {"iri": h.iri, "label": h.label, "lang": h.lang, "kind": h.kind,
-                 "kind_iri": h.kind_iri, "matched": h.matched, "href": self.local(h.iri)}
+                 "kind_iri": h.kind_iri, "matched": h.matched, "href": frame.link(h.iri).href}
                 for h in hits]}, headers={"Vary": "Accept, Accept-Language, Cookie"})
-        rows = [(h, frame.href(self.local(h.iri) or h.iri)) for h in hits]
+        rows = [(h, frame.link(h.iri).href or h.iri) for h in hits]
         return frame.respond(frame.render("search.html", hits=rows, text=text,
                                           title=Link(frame.t("search_results"))))
 
