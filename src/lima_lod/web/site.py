@@ -24,6 +24,7 @@ from starlette.responses import JSONResponse, Response
 from ..errors import NotFound
 from ..formats import BY_NAME, Format
 from ..layout import VALIDATION_REPORT, Release
+from ..rdfio import new_graph
 from ..settings import Settings
 from . import search as searching
 from .favicon import ico
@@ -177,9 +178,7 @@ class Site:
     def common(self, frame: Frame, graph: Graph, iri: URIRef, key: str) -> dict[str, Any]:
         """What every resource page shows: name, types, properties, incoming links, provenance."""
         title = frame.link(str(iri))
-        own = Graph()
-        for prefix, namespace in self.prefixes.items():
-            own.bind(prefix, namespace, replace=True)
+        own = new_graph(self.iris)
         for p, o in graph.predicate_objects(iri):
             own.add((iri, p, o))
         jsonld = own.serialize(format="json-ld", context=self.prefixes, auto_compact=True)
