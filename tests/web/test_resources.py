@@ -153,7 +153,8 @@ def test_pages_escape_what_they_render(tmp_path: Path) -> None:
     with TestClient(create_app(settings, EmbeddedStore.open(settings))) as client:
         body = client.get("/doc/axis/Z.html").text
     page = BeautifulSoup(body, "html.parser")
-    assert page.find("script") is None
+    # the only script is the resource's JSON-LD, a data block the browser does not run
+    assert [s.get("type") for s in page.find_all("script")] == ["application/ld+json"]
     assert page.find(id="title").get_text() == hostile
     assert not [a for a in page.find_all("a") if a["href"].startswith("javascript:")]
 

@@ -27,6 +27,7 @@ from .pages import YASGUI, yasgui_installed
 from .queries import register as register_queries
 from .resources import Resources
 from .security import SecurityHeaders
+from .site import Site
 from .workers import RETRY_AFTER, runner_for
 
 log = logging.getLogger(__name__)
@@ -97,13 +98,18 @@ def create_app(settings: Settings, store: Store) -> FastAPI:
 
     app.add_route("/sparql", sparql, methods=["GET", "HEAD", "POST", "OPTIONS"])
     resources = Resources(settings, store, runner, endpoint.pages, statistics)
+    resources.site = site = Site(settings, runner, endpoint.pages, resources.release,
+                                 resources.prefixes)
     for path, handler in (
             ("/", resources.home), ("/id/{key:path}", resources.thing),
             ("/doc/{key:path}", resources.document),
             ("/def/{name:str}", resources.vocabulary_document),
             ("/def/{name:str}/{version:str}", resources.vocabulary_document),
             ("/def/cfu/{version:str}/context.jsonld", resources.vocabulary_document),
-            ("/releases/{version:str}/{path:path}", resources.release_file)):
+            ("/releases/{version:str}/{path:path}", resources.release_file),
+            ("/search", site.search), ("/favicon.ico", site.favicon),
+            ("/charts/{path:path}", site.chart),
+            ("/term/{name:str}", site.term)):
         app.add_route(path, guarded(handler), methods=["GET", "HEAD"])
     register_queries(app, endpoint, guarded)
     if yasgui_installed():  # npm's build of YASGUI, served here: never from a CDN

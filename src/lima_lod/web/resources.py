@@ -15,6 +15,7 @@ import json
 import time
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import urlencode
 
 from rdflib import OWL, RDF, RDFS, Graph, Literal, URIRef
 from rdflib.term import Node
@@ -32,6 +33,7 @@ from ..settings import Settings
 from ..store import Job, Statistics, Store
 from .negotiation import pick
 from .pages import Pages
+from .site import Site
 from .workers import Runner
 
 #: What a document about a resource can be had in, the default first.
@@ -75,6 +77,7 @@ class Resources:
         self.pages = pages
         self.iris = settings.iris
         self.release = store.release
+        self.site: Site | None = None  # set by the app: renders the HTML documents
         self.meta: dict[str, Any] = self.release.summary if self.release else {}
         self.vocabulary = Graph()
         vocab_file = self.release.vocabulary_file() if self.release else None
@@ -154,6 +157,8 @@ class Resources:
         if not json.loads(body).get("boolean"):
             raise NotFound(f"nothing is known about <{iri}>")
         location = document_path(key, fmt.suffix)
+        if request.query_params.get("lang"):  # the language switch's choice follows the link
+            location += "?" + urlencode({"lang": request.query_params["lang"]})
         return RedirectResponse(location, status_code=303, headers={"Vary": "Accept"})
 
     async def document(self, request: Request) -> Response:
@@ -171,6 +176,8 @@ class Resources:
             headers["Content-Location"] = document_path(key, fmt.suffix)
         iri = self.iris.resource_from_key(key)
         graph = await self.resource_graph(iri)
+        if fmt.name == "html" and self.site is not None:  # pages by kind (web/site.py)
+            return await self.site.document(request, graph, iri, key, headers)
         if fmt.name == "html":
             body = self.page(graph, iri, key)
         elif fmt.name == "jsonld":
@@ -249,6 +256,9 @@ class Resources:
 
     def home(self, request: Request) -> Response:
         """``/``: what is served here, with links to the endpoint, the data and the documents."""
+        if self.site is not None:  # in the reader's language, with the site's frame
+            return self.site.home(request, self.meta, self.statistics.triples,
+                                  sorted(self.statistics.graphs.items()))
         template = self.pages.environment.get_template("home.html")
         files = [f for f in self.meta.get("files", []) if isinstance(f, dict)]
         body = template.render(meta=self.meta, files=files, triples=self.statistics.triples,
