@@ -35,11 +35,15 @@ _OPAQUE = re.compile("|".join((  # noqa: FLY002 - one alternative a line, commen
     r"#[^\n\r]*",  # comments
 )), re.DOTALL)
 #: SERVICE or FROM as a keyword: not part of a prefixed name, a variable or a longer word.
-_KEYWORD = re.compile(r"(?<![\w:?$.-])(?:service|from)(?![\w:-])", re.IGNORECASE)
+#: Update keywords are scanned for too: none is a keyword of a query, and a remote engine
+#: (Virtuoso reads updates in the ``query`` parameter) must never be sent an update.
+_KEYWORD = re.compile(r"(?<![\w:?$.-])(?:service|from|insert|delete|load|clear|drop|create|add"
+                      r"|move|copy|with)(?![\w:-])", re.IGNORECASE)
 
 
 def may_reach_out(query: str) -> bool:
-    """Say whether a query could hold SERVICE or FROM, so that it must be parsed and checked."""
+    """Say whether a query could hold SERVICE, FROM or an update, so that it must be parsed and
+    checked."""
     return "\\u" in query.lower() or bool(_KEYWORD.search(_OPAQUE.sub(" ", query)))
 
 
