@@ -18,6 +18,7 @@ import http.client
 import json
 import multiprocessing
 import os
+import re
 import shutil
 import time
 import urllib.error
@@ -269,7 +270,22 @@ ENGINE_TIMEOUTS: tuple[tuple[str, str, int], ...] = (
 )
 #: Virtuoso stops a query at its timeout and answers what it found so far ("anytime" queries),
 #: saying so only in these headers: such an answer is refused, never served as complete.
-PARTIAL_ANSWER_HEADERS = ("x-sql-state", "x-exec-milliseconds-partial")
+PARTIAL_ANSWER_HEADERS = ("x-sql-state",)
+#: What a remote engine is asked for, by query form. Each form gets only the types that carry it:
+#: Virtuoso writes a CONSTRUCT as JSON "solutions" when JSON comes first, and a SELECT as RDF
+#: when an RDF type does.
+ACCEPT = {"graph": "application/n-triples, text/plain;q=0.9",
+          "other": "application/sparql-results+json"}
+#: Strings, IRIs and comments (blanked out), then the first query-form keyword.
+_OPAQUE = re.compile(r"""'{3}.*?'{3}|"{3}.*?"{3}|'(?:[^'\\\n\r]|\\.)*'|"(?:[^"\\\n\r]|\\.)*"|"""
+                     r"""<[^<>"{}|^`\\\x00-\x20]*>|#[^\n\r]*""", re.DOTALL)
+_FORM = re.compile(r"(?<![\w:?$.-])(select|ask|construct|describe)(?![\w:-])", re.IGNORECASE)
+
+
+def query_form(query: str) -> str:
+    """``graph`` for CONSTRUCT and DESCRIBE, ``other`` for SELECT and ASK (or no form)."""
+    found = _FORM.search(_OPAQUE.sub(" ", query))
+    return "graph" if found and found.group(1).lower() in ("construct", "describe") else "other"
 
 
 class RemoteStore:
@@ -283,7 +299,6 @@ class RemoteStore:
     """
 
     isolated = False
-    accept = "application/sparql-results+json, application/n-triples;q=0.9"
 
     def __init__(self, endpoint: str, prefixes: dict[str, str], release: Release | None,
                  release_graphs: tuple[str, ...] = (), timeout_parameter: tuple[str, int] |
@@ -331,7 +346,7 @@ class RemoteStore:
             params.append((name, str(max(1, int(timeout * 0.9 * units)))))
         request = urllib.request.Request(
             self.endpoint, data=urllib.parse.urlencode(params).encode(), method="POST",
-            headers={"Accept": self.accept,
+            headers={"Accept": ACCEPT[query_form(query)],
                      "Content-Type": "application/x-www-form-urlencoded"})
         deadline = time.monotonic() + timeout
         try:
