@@ -17,6 +17,7 @@ keyed by the path of the Graph Store endpoint given as ``--store``. Credentials 
 
 from __future__ import annotations
 
+import base64
 import json
 import secrets
 import sys
@@ -113,16 +114,51 @@ class StoreClient:
                  timeout: float = REQUEST_TIMEOUT) -> None:
         self.where = where
         self.timeout = timeout
-        handlers: list[urllib.request.BaseHandler] = []
+        self.credentials = credentials
+        passwords = urllib.request.HTTPPasswordMgrWithDefaultRealm()
         if credentials is not None:
-            passwords = urllib.request.HTTPPasswordMgrWithDefaultRealm()
             for url in (where.store, where.query, where.update):
                 passwords.add_password(None, url, credentials.user, credentials.password)
-            handlers += [urllib.request.HTTPDigestAuthHandler(passwords),
-                         urllib.request.HTTPBasicAuthHandler(passwords)]
-        self.opener = urllib.request.build_opener(*handlers)
+        self.digest = urllib.request.HTTPDigestAuthHandler(passwords)
+        self.opener = urllib.request.build_opener(
+            self.digest, urllib.request.HTTPBasicAuthHandler(passwords))
+        self.challenge: dict[str, str] | None = None
+
+    def _authorize(self, request: urllib.request.Request) -> None:
+        """Sign a request before it is sent, so a graph's body is not sent twice (once refused
+        with 401, then again signed) - Virtuoso may close the connection on the first."""
+        if self.credentials is None:
+            return
+        if self.challenge is None:
+            self.challenge = self._ask_challenge()
+        if self.challenge.get("scheme") == "digest":
+            header = self.digest.get_authorization(request, self.challenge)
+            if header:
+                request.add_unredirected_header("Authorization", f"Digest {header}")
+        elif self.challenge.get("scheme") == "basic":
+            pair = f"{self.credentials.user}:{self.credentials.password}".encode()
+            request.add_unredirected_header(
+                "Authorization", "Basic " + base64.b64encode(pair).decode("ascii"))
+
+    def _ask_challenge(self) -> dict[str, str]:
+        """The store's authentication challenge, from a request without a body."""
+        ask = urllib.parse.urlencode({"query": "ASK {}"})
+        probe = urllib.request.Request(f"{self.where.query}?{ask}",
+                                       headers={"Accept": RESULTS_JSON})
+        try:
+            with urllib.request.urlopen(probe, timeout=self.timeout):
+                return {"scheme": "none"}  # open for queries; the handlers answer a 401
+        except urllib.error.HTTPError as exc:
+            offered = exc.headers.get("www-authenticate", "")
+        except (urllib.error.URLError, OSError) as exc:
+            reason = getattr(exc, "reason", exc)
+            raise StoreError(f"the store at {self.where.store} failed: {reason}") from None
+        scheme, _, rest = offered.partition(" ")
+        challenge = urllib.request.parse_keqv_list(urllib.request.parse_http_list(rest))
+        return {**challenge, "scheme": scheme.lower()}
 
     def _send(self, request: urllib.request.Request, what: str) -> bytes:
+        self._authorize(request)
         try:
             with self.opener.open(request, timeout=self.timeout) as response:
                 body: bytes = response.read()

@@ -60,7 +60,7 @@ class Settings:
         "(default: <dist>/store).", "LIMA_LOD_STORE_DIR"))
 
     store_user: str = field(default="", metadata=_meta(
-        "User for a triple store that needs one (lima-lod load; serve --endpoint).",
+        "User lima-lod load writes into a triple store as (HTTP Basic or Digest).",
         "LIMA_LOD_STORE_USER"))
     store_password: str = field(default="", repr=False, metadata=_meta(
         "Password of --store-user; never printed. Prefer the environment variable: an option "

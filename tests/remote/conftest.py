@@ -5,39 +5,21 @@ backend - the embedded store, or ``lima-lod serve --endpoint`` over an engine af
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from engines import Engine, Unavailable, start_oxigraph, start_virtuoso
+from engines import Engine, engine_fixture, remote_settings, store_url
 from fastapi.testclient import TestClient
 from webkit import make_settings
 
-from lima_lod.publish import endpoints
-from lima_lod.settings import Settings, load_settings
-from lima_lod.store import EmbeddedStore, RemoteStore
+from lima_lod.publish import Credentials, StoreClient, endpoints, load_release
+from lima_lod.settings import load_settings
+from lima_lod.store import EmbeddedStore, RemoteStore, find_release
 from lima_lod.web.app import create_app
 
 ROOT = Path(__file__).resolve().parents[2]
 BACKENDS = ("embedded", "oxigraph", "virtuoso")
-STARTERS: dict[str, Callable[[Path], Engine]] = {
-    "oxigraph": start_oxigraph, "virtuoso": start_virtuoso}
-#: The Graph Store endpoint of each engine, as ``lima-lod load --store`` is given it.
-GSP_PATHS = {"oxigraph": "/store", "virtuoso": "/sparql-graph-crud-auth"}
-
-
-def store_url(engine: Engine) -> str:
-    return engine.store_url + GSP_PATHS[engine.name]
-
-
-def engine_fixture(name: str, request: pytest.FixtureRequest,
-                   factory: pytest.TempPathFactory) -> Iterator[Engine]:
-    try:
-        engine = STARTERS[name](factory.mktemp(name))
-    except Unavailable as exc:
-        pytest.skip(str(exc))
-    request.addfinalizer(engine.stop)
-    yield engine
 
 
 @pytest.fixture(scope="session")
@@ -57,30 +39,39 @@ def engine(request: pytest.FixtureRequest,
     yield from engine_fixture(request.param, request, tmp_path_factory)
 
 
-def _backend_settings(name: str, dist: Path, request: pytest.FixtureRequest,
-                      factory: pytest.TempPathFactory) -> Iterator[Settings]:
-    if name == "embedded":
-        yield make_settings(dist)
-        return
+def _loaded(name: str, dist: Path, request: pytest.FixtureRequest,
+            factory: pytest.TempPathFactory) -> Iterator[Engine]:
     for engine in engine_fixture(name, request, factory):
-        from lima_lod.publish import Credentials, StoreClient, load_release
-        from lima_lod.store import find_release
-
         credentials = Credentials(engine.user, engine.password) if engine.user else None
-        load_release(StoreClient(endpoints(store_url(engine)), credentials),
-                     find_release(dist))
-        # Virtuoso takes seconds on some example queries over an explicit dataset (docs/deploy.md)
-        yield make_settings(dist, endpoint=engine.query_url, query_timeout=60.0)
+        load_release(StoreClient(endpoints(store_url(engine)), credentials), find_release(dist))
+        yield engine
+
+
+@pytest.fixture(scope="session")
+def oxigraph(release_dist: Path, request: pytest.FixtureRequest,
+             tmp_path_factory: pytest.TempPathFactory) -> Iterator[Engine]:
+    """The Oxigraph server, holding the real release (loaded with ``lima-lod load``)."""
+    yield from _loaded("oxigraph", release_dist, request, tmp_path_factory)
+
+
+@pytest.fixture(scope="session")
+def virtuoso(release_dist: Path, request: pytest.FixtureRequest,
+             tmp_path_factory: pytest.TempPathFactory) -> Iterator[Engine]:
+    """Virtuoso, holding the real release (loaded with ``lima-lod load``)."""
+    yield from _loaded("virtuoso", release_dist, request, tmp_path_factory)
 
 
 @pytest.fixture(scope="session", params=BACKENDS)
-def backend(request: pytest.FixtureRequest, release_dist: Path,
-            tmp_path_factory: pytest.TempPathFactory) -> Iterator[TestClient]:
+def backend(request: pytest.FixtureRequest, release_dist: Path) -> Iterator[TestClient]:
     """A client of our app over one backend, serving the real release."""
-    for settings in _backend_settings(request.param, release_dist, request, tmp_path_factory):
-        store = RemoteStore.open(settings) if settings.endpoint else EmbeddedStore.open(settings)
-        with TestClient(create_app(settings, store)) as client:
-            yield client
+    if request.param == "embedded":
+        settings = make_settings(release_dist)
+        store: EmbeddedStore | RemoteStore = EmbeddedStore.open(settings)
+    else:
+        settings = remote_settings(request.getfixturevalue(request.param), release_dist)
+        store = RemoteStore.open(settings)
+    with TestClient(create_app(settings, store)) as client:
+        yield client
 
 
 @pytest.fixture(scope="session")

@@ -15,8 +15,14 @@ import sys
 import time
 import urllib.error
 import urllib.request
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+
+import pytest
+from webkit import make_settings
+
+from lima_lod.settings import Settings
 
 STARTUP = 120.0  # seconds an engine may take to answer its first request
 #: Virtuoso's administrator in a fresh database (its documented default).
@@ -197,3 +203,32 @@ def start_virtuoso(folder: Path) -> Engine:
     _wait_http(f"{base}/sparql?query=ASK%7B%7D", process, log)
     return Engine("virtuoso", f"{base}/sparql", base, process, log,
                   VIRTUOSO_USER, VIRTUOSO_PASSWORD)
+
+
+STARTERS: dict[str, Callable[[Path], Engine]] = {
+    "oxigraph": start_oxigraph, "virtuoso": start_virtuoso}
+#: The Graph Store endpoint of each engine, as ``lima-lod load --store`` is given it.
+GSP_PATHS = {"oxigraph": "/store", "virtuoso": "/sparql-graph-crud-auth"}
+
+
+def store_url(engine: Engine) -> str:
+    """The engine's Graph Store endpoint."""
+    return engine.store_url + GSP_PATHS[engine.name]
+
+
+def engine_fixture(name: str, request: pytest.FixtureRequest,
+                   factory: pytest.TempPathFactory) -> Iterator[Engine]:
+    """Start an engine for a fixture (skip, saying why, where it cannot run); stop it after."""
+    try:
+        engine = STARTERS[name](factory.mktemp(name))
+    except Unavailable as exc:
+        pytest.skip(str(exc))
+    request.addfinalizer(engine.stop)
+    yield engine
+
+
+def remote_settings(engine: Engine, dist: Path, **overrides: object) -> Settings:
+    """Settings of ``lima-lod serve --endpoint`` over an engine."""
+    # Virtuoso takes seconds on some example queries over an explicit dataset (docs/deploy.md).
+    values: dict[str, object] = {"endpoint": engine.query_url, "query_timeout": 60.0}
+    return make_settings(dist, **{**values, **overrides})

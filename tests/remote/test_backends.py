@@ -15,10 +15,14 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
 import pytest
+from engines import Engine, remote_settings
 from fastapi.testclient import TestClient
 from lxml import etree
 from rdflib import Graph
 from rdflib.compare import to_isomorphic
+
+from lima_lod.store import RemoteStore
+from lima_lod.web.app import create_app
 
 ROOT = Path(__file__).resolve().parents[2]
 QUERIES = sorted((ROOT / "queries").glob("*.rq"))
@@ -184,3 +188,24 @@ def test_the_home_page_answers(backend: TestClient) -> None:
     from bs4 import BeautifulSoup
 
     assert BeautifulSoup(response.text, "html.parser").find("a", href="/sparql") is not None
+
+
+def test_each_engine_gets_its_own_timeout(oxigraph: Engine, virtuoso: Engine,
+                                          release_dist: Path) -> None:
+    # Virtuoso takes a per-query timeout (ms); the Oxigraph server only its --timeout-s.
+    assert RemoteStore.open(remote_settings(virtuoso, release_dist)).timeout_parameter == (
+        "timeout", 1000)
+    assert RemoteStore.open(remote_settings(oxigraph, release_dist)).timeout_parameter is None
+
+
+def test_a_query_past_the_deadline_on_virtuoso_is_504_not_a_partial_answer(
+        virtuoso: Engine, release_dist: Path) -> None:
+    # axis-averages takes Virtuoso seconds over the release's five graphs: with a one-second
+    # deadline Virtuoso stops it ("anytime" query: a partial answer, flagged only in headers)
+    # or our deadline on the HTTP call does; either way the client gets 504, never rows.
+    settings = remote_settings(virtuoso, release_dist, query_timeout=1.0)
+    with TestClient(create_app(settings, RemoteStore.open(settings))) as client:
+        response = client.get("/sparql", params={
+            "query": (ROOT / "queries" / "axis-averages.rq").read_text()},
+            headers={"Accept": "application/sparql-results+json"})
+    assert response.status_code == 504, response.text

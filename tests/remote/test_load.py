@@ -12,8 +12,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from conftest import engine_fixture, store_url
-from engines import Engine
+from engines import Engine, engine_fixture, store_url
 from fastapi.testclient import TestClient
 from webkit import GRAPHS, make_settings, quads, write_release
 
@@ -114,11 +113,11 @@ def test_a_load_replaces_every_graph_and_a_cut_load_changes_nothing(
     proxy = CuttingProxy((host, int(port)), release.nquads.stat().st_size // 2)
     try:
         cut_url = store_url(fresh).replace(f":{port}/", f":{proxy.port}/")
-        with pytest.raises(StoreError):
+        with pytest.raises(StoreError) as failure:
             load_release(client_of(fresh, cut_url), release)
     finally:
         proxy.close()
-    assert proxy.cut
+    assert proxy.cut, failure.value
     assert contents(store) == before
 
     # The next load drops what the cut one left, and replaces every graph.
