@@ -246,6 +246,8 @@ def read_graphs(dump: Path) -> ox.Store:
     if next(iter(dataset.quads_for_pattern(None, None, None, ox.DefaultGraph())), None):
         raise ReleaseError(f"{dump}: triples outside a named graph; a release's parts are "
                            "named graphs")
+    if next(iter(dataset.named_graphs()), None) is None:
+        raise ReleaseError(f"{dump}: no named graph; nothing to load")
     return dataset
 
 
