@@ -3,6 +3,7 @@
     lima-lod build [--force]          load, build, validate and write a release to dist/
     lima-lod validate [PATH ...]      validate our data, or other YAML/RDF files, against shapes/
     lima-lod serve                    serve the latest release (SPARQL endpoint and pages)
+    lima-lod load --store URL         publish the latest release into a SPARQL store
 
 Every setting of :mod:`lima_lod.settings` is also an option (``--query-timeout 5``) and an
 environment variable (``LIMA_LOD_QUERY_TIMEOUT=5``).
@@ -39,6 +40,16 @@ def _parser() -> argparse.ArgumentParser:
     check.add_argument("--lang", choices=("en", "es"), default="en",
                        help="Language of the messages.")
     commands.add_parser("serve", parents=[common], help="Serve the latest release.")
+    load = commands.add_parser("load", parents=[common],
+                               help="Publish the latest release into a SPARQL store.")
+    load.add_argument("--store", required=True, metavar="URL",
+                      help="The store's Graph Store endpoint, e.g. http://host:7878/store "
+                           "(Oxigraph) or http://host:8890/sparql-graph-crud-auth (Virtuoso).")
+    # Short forms of --store-user / --store-password for this command.
+    load.add_argument("--user", dest="store_user", default=None, metavar="USER",
+                      help="Same as --store-user.")
+    load.add_argument("--password", dest="store_password", default=None, metavar="PASSWORD",
+                      help="Same as --store-password (LIMA_LOD_STORE_PASSWORD is safer).")
     return parser
 
 
@@ -75,6 +86,12 @@ def main(argv: Sequence[str] | None = None) -> int:
             text, conforms = run_validate(settings, args.paths, args.lang)
             print(text)
             return 0 if conforms else 3
+        elif args.command == "load":
+            from .publish import publish
+
+            loaded = publish(args.store, settings.dist, settings.store_user,
+                             settings.store_password)
+            print(loaded.summary())
         else:
             from .web.server import serve
 

@@ -6,6 +6,7 @@
     ├── ValidationFailed         exit 3: the data does not conform to the shapes
     ├── ReleaseError             exit 4: a release could not be written or read
     ├── ConfigError              exit 5: a bad setting
+    ├── StoreError               exit 6: a triple store refused or failed a load
     └── QueryError               HTTP 4xx/5xx: a SPARQL request was refused or failed
         ├── BadRequest           400: malformed query or protocol misuse
         │   └── MalformedQuery   400: the query does not parse (the parser's message)
@@ -17,6 +18,7 @@
         ├── URITooLong           414: query string over the limit
         ├── QueryTimeout         503: the query ran past its deadline or memory bound
         └── EngineError          502: the remote SPARQL engine failed or answered nonsense
+            └── EngineTimeout    504: the remote SPARQL engine did not answer in time
 """
 
 from __future__ import annotations
@@ -88,6 +90,12 @@ class ConfigError(LimaLodError):
     exit_code = 5
 
 
+class StoreError(LimaLodError):
+    """A triple store refused or failed a load (lima-lod load)."""
+
+    exit_code = 6
+
+
 class QueryError(LimaLodError):
     """A SPARQL request was refused or failed."""
 
@@ -150,3 +158,9 @@ class EngineError(QueryError):
     """The remote SPARQL engine behind the endpoint failed or could not be understood."""
 
     status = 502
+
+
+class EngineTimeout(EngineError):
+    """The remote SPARQL engine did not answer before the deadline."""
+
+    status = 504

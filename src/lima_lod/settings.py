@@ -59,6 +59,13 @@ class Settings:
         "Folder for the embedded store's database, built from a release on first start "
         "(default: <dist>/store).", "LIMA_LOD_STORE_DIR"))
 
+    store_user: str = field(default="", metadata=_meta(
+        "User lima-lod load writes into a triple store as (HTTP Basic or Digest).",
+        "LIMA_LOD_STORE_USER"))
+    store_password: str = field(default="", repr=False, metadata=_meta(
+        "Password of --store-user; never printed. Prefer the environment variable: an option "
+        "shows in the process list.", "LIMA_LOD_STORE_PASSWORD"))
+
     @property
     def iris(self) -> Iris:
         """The IRI minter of this deployment."""

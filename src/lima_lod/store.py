@@ -13,9 +13,12 @@ a query names.
 from __future__ import annotations
 
 import gzip
+import http.client
 import multiprocessing
 import os
+import re
 import shutil
+import time
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -26,7 +29,7 @@ from typing import IO, Protocol, cast
 
 import pyoxigraph as ox
 
-from .errors import BadRequest, EngineError, MalformedQuery, ReleaseError
+from .errors import BadRequest, EngineError, EngineTimeout, MalformedQuery, QueryError, ReleaseError
 from .layout import Release, find_release
 from .results import Answer, Choice, write
 from .settings import Settings
@@ -223,49 +226,126 @@ def _build_database(release: Release, target: Path) -> None:
         shutil.rmtree(work, ignore_errors=True)
 
 
+#: Engines that take a per-query timeout, recognised by their ``Server`` header: the parameter
+#: and how many of its units make a second. The Oxigraph server has only a server-wide
+#: ``--timeout-s``; GraphDB and QLever take theirs from their own configuration.
+ENGINE_TIMEOUTS: tuple[tuple[str, str, int], ...] = (
+    ("virtuoso", "timeout", 1000),  # milliseconds
+    ("apache jena fuseki", "timeout", 1),  # seconds
+)
+#: Virtuoso stops a query at its timeout and answers what it found so far ("anytime" queries),
+#: saying so only in these headers: such an answer is refused, never served as complete.
+PARTIAL_ANSWER_HEADERS = ("x-sql-state",)
+#: What a remote engine is asked for, by query form. Each form gets only the types that carry it:
+#: Virtuoso writes a CONSTRUCT as JSON "solutions" when JSON comes first, and a SELECT as RDF
+#: when an RDF type does.
+ACCEPT = {"graph": "application/n-triples, text/plain;q=0.9",
+          "other": "application/sparql-results+json"}
+#: Strings, IRIs and comments (blanked out), then the first query-form keyword.
+_OPAQUE = re.compile(r"""'{3}.*?'{3}|"{3}.*?"{3}|'(?:[^'\\\n\r]|\\.)*'|"(?:[^"\\\n\r]|\\.)*"|"""
+                     r"""<[^<>"{}|^`\\\x00-\x20]*>|#[^\n\r]*""", re.DOTALL)
+_FORM = re.compile(r"(?<![\w:?$.-])(select|ask|construct|describe)(?![\w:-])", re.IGNORECASE)
+
+
+def query_form(query: str) -> str:
+    """``graph`` for CONSTRUCT and DESCRIBE, ``other`` for SELECT and ASK (or no form)."""
+    found = _FORM.search(_OPAQUE.sub(" ", query))
+    return "graph" if found and found.group(1).lower() in ("construct", "describe") else "other"
+
+
 class RemoteStore:
-    """An existing SPARQL engine, asked over HTTP; its answers are re-written with our cap."""
+    """An existing SPARQL engine, asked over HTTP; its answers are re-written with our cap.
+
+    Every query is sent with its dataset set explicitly: when the client gave none, the default
+    graph and the named graphs are the release's graphs (``default-graph-uri`` and
+    ``named-graph-uri`` for each), so the default graph is their union on every engine, whatever
+    the engine's own default (Oxigraph: the empty default graph; Virtuoso: every graph, its
+    system graphs included).
+    """
 
     isolated = False
-    accept = "application/sparql-results+json, application/n-triples;q=0.9"
 
-    def __init__(self, endpoint: str, prefixes: dict[str, str], release: Release | None) -> None:
+    def __init__(self, endpoint: str, prefixes: dict[str, str], release: Release | None,
+                 release_graphs: tuple[str, ...] = (), timeout_parameter: tuple[str, int] |
+                 None = None) -> None:
         self.endpoint = endpoint
         self.prefixes = prefixes
         self.release = release
+        self.release_graphs = release_graphs
+        self.timeout_parameter = timeout_parameter
 
     @classmethod
     def open(cls, settings: Settings) -> RemoteStore:
-        """Forward to ``settings.endpoint``; the release (for ETags) is read when there is one."""
+        """Forward to ``settings.endpoint``; the release (its graphs, for the dataset of every
+        query, and its ETags) is read when there is one."""
         try:
             release: Release | None = find_release(settings.dist)
         except ReleaseError:
             release = None
-        return cls(settings.endpoint, settings.iris.prefixes(), release)
+        store = cls(settings.endpoint, settings.iris.prefixes(), release,
+                    _release_graphs(release) if release else ())
+        store.timeout_parameter = store._engine_timeout()
+        return store
 
-    def _ask(self, query: str, dataset: GraphSelection | None, timeout: float) -> tuple[str, bytes]:
+    def _engine_timeout(self) -> tuple[str, int] | None:
+        """The engine's own per-query timeout parameter, from its ``Server`` header."""
+        try:
+            server = self._ask("ASK {}", GraphSelection(), 30.0)[2].lower()
+        except QueryError:  # down or odd now: served without the engine's own timeout
+            return None
+        return next(((name, units) for prefix, name, units in ENGINE_TIMEOUTS
+                     if server.startswith(prefix)), None)
+
+    def _ask(self, query: str, dataset: GraphSelection | None, timeout: float) \
+            -> tuple[str, bytes, str]:
+        """POST a query as a form (Virtuoso hangs on ``application/sparql-query`` bodies and
+        answers HTML without an Accept); the media type, body and ``Server`` header."""
+        if dataset is None and self.release_graphs:
+            dataset = GraphSelection(self.release_graphs, self.release_graphs)
         params = [("query", query)]
         if dataset is not None:
             params += [("default-graph-uri", g) for g in dataset.default]
             params += [("named-graph-uri", g) for g in dataset.named]
+        if self.timeout_parameter is not None:  # the engine stops first, and says why
+            name, units = self.timeout_parameter
+            params.append((name, str(max(1, int(timeout * 0.9 * units)))))
         request = urllib.request.Request(
             self.endpoint, data=urllib.parse.urlencode(params).encode(), method="POST",
-            headers={"Accept": self.accept,
+            headers={"Accept": ACCEPT[query_form(query)],
                      "Content-Type": "application/x-www-form-urlencoded"})
+        deadline = time.monotonic() + timeout
         try:
+            # The socket timeout bounds each wait; the loop bounds the whole answer.
             with urllib.request.urlopen(request, timeout=timeout) as response:
-                return response.headers.get_content_type(), response.read()
+                chunks = []
+                while chunk := response.read(65536):
+                    chunks.append(chunk)
+                    if time.monotonic() > deadline:
+                        raise TimeoutError
+                if any(h in response.headers for h in PARTIAL_ANSWER_HEADERS):
+                    raise EngineTimeout(
+                        "the SPARQL engine stopped the query at its time limit "
+                        f"({response.headers.get('x-sql-message', 'partial answer')})")
+                return (response.headers.get_content_type(), b"".join(chunks),
+                        response.headers.get("server", ""))
         except urllib.error.HTTPError as exc:
             detail = exc.read().decode("utf-8", "replace")[:500]
             if 400 <= exc.code < 500:
                 raise BadRequest(f"the SPARQL engine refused the query: {detail}") from None
             raise EngineError(f"the SPARQL engine failed ({exc.code}): {detail}") from None
-        except (urllib.error.URLError, OSError) as exc:
-            raise EngineError(f"the SPARQL engine at {self.endpoint} is unreachable: {exc}") \
+        except TimeoutError:
+            raise EngineTimeout(f"the SPARQL engine did not answer within {timeout:.0f} s") \
                 from None
+        except urllib.error.URLError as exc:
+            if isinstance(exc.reason, TimeoutError):
+                raise EngineTimeout(f"the SPARQL engine did not answer within {timeout:.0f} s") \
+                    from None
+            raise EngineError(f"the SPARQL engine is unreachable: {exc.reason}") from None
+        except (OSError, http.client.HTTPException) as exc:
+            raise EngineError(f"the SPARQL engine's answer is not HTTP: {exc!r}") from None
 
     def run(self, job: Job, timeout: float) -> Answer:
-        media_type, body = self._ask(job.query, job.dataset, timeout)
+        media_type, body, _ = self._ask(job.query, job.dataset, timeout)
         try:
             if media_type == "application/sparql-results+json":
                 result = ox.parse_query_results(body, format=ox.QueryResultsFormat.JSON)
@@ -273,12 +353,14 @@ class RemoteStore:
             if media_type in ("application/n-triples", "text/plain"):
                 triples = (quad.triple for quad in ox.parse(body, format=ox.RdfFormat.N_TRIPLES))
                 return write(triples, job.choice, job.limit, self.prefixes)
-        except SyntaxError as exc:
+        except (SyntaxError, ValueError) as exc:
             raise EngineError(f"the SPARQL engine's answer is not valid {media_type}: {exc}") \
                 from None
         raise EngineError(f"the SPARQL engine answered {media_type!r}, which we cannot read")
 
     def graphs(self) -> frozenset[str]:
+        if self.release_graphs:
+            return frozenset(self.release_graphs)
         answer = self._ask("SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }", None, 30)[1]
         rows = ox.parse_query_results(answer, format=ox.QueryResultsFormat.JSON)
         assert isinstance(rows, ox.QuerySolutions)
@@ -291,6 +373,11 @@ class RemoteStore:
 
     def close(self) -> None:
         return None
+
+
+def _release_graphs(release: Release) -> tuple[str, ...]:
+    """The named graphs of a release, as its ``release.json`` lists them."""
+    return tuple(sorted(release.graphs))
 
 
 def open_store(settings: Settings) -> EmbeddedStore | RemoteStore:

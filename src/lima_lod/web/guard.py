@@ -62,7 +62,10 @@ _TOKEN = re.compile("|".join((  # one terminal a line, in the order tried
 )), re.DOTALL)
 #: Tokens that may end an operand: a "<" after one of them may be "less than", not an IRI.
 _OPERANDS = {"var", "string", "iri", "pname", "number", "close"}
-_TRIGGERS = {"service", "from"}
+#: Words that send a query to the full check: SERVICE and FROM, and the update keywords (none is
+#: a keyword of a query; a remote engine such as Virtuoso runs an update sent as ``query=``).
+_TRIGGERS = {"service", "from", "insert", "delete", "load", "clear", "drop", "create", "add",
+             "move", "copy", "with"}
 
 
 @dataclass(frozen=True)
