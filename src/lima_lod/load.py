@@ -157,7 +157,9 @@ class _Checker:
         if f.name not in data or data[f.name] is None:
             if f.required:
                 why = f" ({f.expected})" if f.expected else ""
-                self.fail(data.where(), f.name, None, f"a value for required key{why}")
+                # an empty key is pointed at itself (an empty cell, a `key:` line to fill in)
+                self.fail(data.where(f.name) if f.name in data else data.where(), f.name, None,
+                          f"a value for required key{why}")
             data.pop(f.name, None)
             return
         checked = self.value(f.type, data[f.name], data.where(f.name), f.name, context)
@@ -209,6 +211,14 @@ def _sections(tree: Mapping, checker: _Checker) -> Iterator[tuple[Section, Any, 
 def _read_file(path: Path, shown: str, corpus: Corpus, checker: _Checker) -> None:
     tree = read_sheet(path, shown) if is_sheet(path) else read_yaml(path, shown)
     context = _context(tree)
+    if "document" in tree:  # the source document every item of the file comes from
+        if tree["document"] is None:
+            checker.errors.append(DataError(
+                tree.where("document"), "document", None, "the id of a source in data/sources.yaml",
+                code="missing", params={"expected": "the id of a source in data/sources.yaml"}))
+        else:
+            checker.value("ref:source", tree["document"], tree.where("document"), "document",
+                          context)
     if "report" in context and not isinstance(tree.get("report"), Mapping):
         # The file's items belong to a report defined elsewhere: that report must exist.
         checker.value("ref:report", tree["report"], tree.where("report"), "report", context)
@@ -260,6 +270,8 @@ def _define(section: Section, item: Item, corpus: Corpus, checker: _Checker) -> 
 def _resolve(corpus: Corpus, checker: _Checker) -> None:
     reports = corpus.ids.get("report", {})
     for ref in checker.refs:
+        if ref.kind == "source" and "source" not in corpus.ids:
+            continue  # a partial read without sources.yaml: documents cannot be checked
         scope_kind = REF_SCOPE.get(ref.kind)
         scope = ref.context.get(scope_kind, "") if scope_kind else ""
         if scope_kind == "agreement" and not scope and "report" in ref.context:

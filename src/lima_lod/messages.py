@@ -20,8 +20,8 @@ LANGS = ("en", "es")
 #: the error's parameters fill the templates.
 MESSAGES: dict[str, dict[str, tuple[str, str]]] = {
     "missing": {
-        "en": ("'{key}' is empty", "fill this in: {expected}"),
-        "es": ("'{key}' está vacío", "rellene este dato: {expected}"),
+        "en": ("'{key}' is empty", "fill this in{expected}"),
+        "es": ("'{key}' está vacío", "rellene este dato{expected}"),
     },
     "decimal-comma": {
         "en": ("'{key}' is {value}: a decimal comma",
@@ -208,7 +208,7 @@ def key_of(error: DataError) -> tuple[str, dict[str, object]]:
                 return "out-of-scale", {}
             return "bad-value", {"expected": error.expected}
         if kind == "missing":
-            params["expected"] = params.pop("why", "a value")
+            params["expected"] = params.pop("why", "")
         if kind == "unknown-id" and params.get("kind") == "a commitment":
             return "unknown-commitment", {"known": params.get("known", "")}
         return kind, params
@@ -250,6 +250,8 @@ def render(error: DataError, lang: str = "en") -> Problem:
     if kind == "unknown-id":
         known = values.get("known", "")
         values["known"] = (f" ({'p. ej.' if lang == 'es' else 'e.g.'} {known})" if known else "")
+    if kind == "missing":
+        values["expected"] = f": {values['expected']}" if values.get("expected") else ""
     values.setdefault("expected", _es(error.expected) if lang == "es" else error.expected)
     values.setdefault("known", "")
     values.setdefault("number", _shown(error.value))

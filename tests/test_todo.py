@@ -1,0 +1,71 @@
+"""``lima-lod validate`` on someone else's files: a summary by kind of problem first, then each
+problem with its place, what is wrong and what to write instead, in English or Spanish; the whole
+list as CSV or JSON, to hand over as a to-do list."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from pathlib import Path
+
+import pytest
+
+from lima_lod.cli import main
+from lima_lod.scaffold import new_report
+
+
+@pytest.fixture
+def scaffold(project: Path) -> Path:
+    new_report(project, "MX", "2025")
+    return project / "data" / "reports" / "mx-2025"
+
+
+def test_text_summary_first_in_spanish(project: Path, scaffold: Path,
+                                       capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["validate", "--root", str(project), "--lang", "es", str(scaffold)]) == 2
+    out = capsys.readouterr()
+    lines = out.out.splitlines()
+    assert lines[0].startswith("Problemas por tipo (")
+    assert "error: Datos por rellenar" in lines[1]
+    assert "    -> escriba en su lugar: rellene este dato" in lines
+    # stderr keeps one line per problem, with its place
+    assert all(line.startswith("error: ") for line in out.err.splitlines())
+
+
+def test_csv_to_do_list(project: Path, scaffold: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["validate", "--root", str(project), "--format", "csv", str(scaffold)]) == 2
+    rows = list(csv.DictReader(io.StringIO(capsys.readouterr().out)))
+    ratings = [r for r in rows if r["file"].endswith("mx-2025/ratings.yaml")]
+    assert len(ratings) == 19 * 5 + 1  # four scores and a source per row, and the document
+    first = next(r for r in ratings if r["key"] == "relevance")
+    assert first["line"] and first["problem"] == "'relevance' is empty"
+    assert first["fix"] == "fill this in" and first["kind"] == "Values to fill in"
+
+
+def test_json_lists_shape_results_with_their_source(root: Path,
+                                                    capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["validate", "--root", str(root), "--format", "json", "--lang", "es"]) == 0
+    found = json.loads(capsys.readouterr().out)
+    assert found["problems"] and all(p["severity"] == "warning" for p in found["problems"])
+    assert sum(s["count"] for s in found["summary"]) == len(found["problems"])
+    assert all(p["file"].startswith("data/") and p["line"] for p in found["problems"])
+    assert all(p["fix"] for p in found["problems"])
+
+
+def test_extra_shapes_are_picked_up(root: Path, tmp_path: Path,
+                                    capsys: pytest.CaptureFixture[str]) -> None:
+    extra = tmp_path / "extra.ttl"
+    extra.write_text("""
+        @prefix sh: <http://www.w3.org/ns/shacl#> .
+        @prefix cfu: <https://w3id.org/lima-lod/def/cfu#> .
+        @prefix ex: <https://example.org/observatory/shapes#> .
+        ex:NeedsANote a sh:NodeShape ; sh:targetClass cfu:FollowUpReport ;
+            sh:name "report note"@en , "nota del informe"@es ;
+            sh:property [ sh:path cfu:reviewer ; sh:minCount 1 ;
+                          sh:message "A report names its reviewer."@en ,
+                                     "Un informe nombra a su revisor."@es ] .
+    """, encoding="utf-8")
+    assert main(["validate", "--root", str(root), "--shapes", str(extra), "--lang", "es"]) == 3
+    out = capsys.readouterr().out
+    assert "error: nota del informe" in out and "Un informe nombra a su revisor." in out
