@@ -29,8 +29,9 @@ def test_text_summary_first_in_spanish(project: Path, scaffold: Path,
     assert lines[0].startswith("Problemas por tipo (")
     assert "error: Datos por rellenar" in lines[1]
     assert "    -> escriba en su lugar: rellene este dato" in lines
-    # stderr keeps one line per problem, with its place
-    assert all(line.startswith("error: ") for line in out.err.splitlines())
+    # stderr keeps the programmer's form: file:line: 'key' is value; expected ...
+    assert out.err.startswith("error: ") and "data/reports/mx-2025/" in out.err
+    assert "'title' is None; expected a value for required key" in out.err
 
 
 def test_csv_to_do_list(project: Path, scaffold: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -117,6 +117,9 @@ EXPECTED_ES: dict[str, str] = {
     "a date (YYYY, YYYY-MM or YYYY-MM-DD)": "una fecha (AAAA, AAAA-MM o AAAA-MM-DD)",
     "true or false": "true o false",
     "a value for required key": "un valor (obligatorio)",
+    "the id of a source in data/sources.yaml": "el identificador de una fuente de data/sources.yaml",
+    "a ratings row for every prioritised commitment":
+        "una fila de puntuaciones por cada compromiso priorizado",
     "a text key": "una clave de texto",
     "each key once in a mapping": "cada clave una sola vez",
     "a mapping of sections": "un conjunto de secciones (clave: valor)",

@@ -154,7 +154,8 @@ def write(problems: list[Problem], fmt: str = "text", lang: str = "en") -> str:
 
 
 def check(root: Path, iris: Iris, paths: list[Path], lang: str = "en",
-          extra_shapes: list[Path] | None = None) -> tuple[list[Problem], Report | None, Graph]:
+          extra_shapes: list[Path] | None = None, raise_errors: bool = False,
+          ) -> tuple[list[Problem], Report | None, Graph]:
     """Validate files (or the project's data) and return every problem found.
 
     Args:
@@ -163,6 +164,7 @@ def check(root: Path, iris: Iris, paths: list[Path], lang: str = "en",
         paths: YAML, spreadsheet or RDF files and folders (none: the project's data).
         lang: the language of the messages.
         extra_shapes: more SHACL files to validate with, besides ``shapes/``.
+        raise_errors: raise the loader's DataError instead of returning its problems.
 
     Returns:
         the problems; the SHACL report (None when the files could not be loaded); the data graph.
@@ -176,6 +178,8 @@ def check(root: Path, iris: Iris, paths: list[Path], lang: str = "en",
             shapes += read_rdf_files(extra_shapes)  # an observatory's own shapes, beside ours
         report, graph = check_paths(root, iris, paths, shapes)
     except DataError as exc:
+        if raise_errors:
+            raise
         return from_error(exc, lang), None, Graph()
     return from_report(report, shapes, graph, lang), report, graph
 
@@ -186,10 +190,12 @@ def validate_command(settings: Settings, paths: list[Path], lang: str, fmt: str,
 
     Loader errors exit 2 (the files could not be read into data), violations 3, else 0.
     """
-    problems, report, graph = check(settings.root, settings.iris, paths, lang, extra_shapes)
-    if report is None:
-        errors = "\n".join(f"error: {p.where()}: {p.problem}" for p in problems)
-        return write(problems, fmt, lang), errors, 2
+    try:
+        problems, report, graph = check(settings.root, settings.iris, paths, lang, extra_shapes,
+                                        raise_errors=True)
+    except DataError as exc:  # the files could not be read into data: the to-do list is theirs
+        return write(from_error(exc, lang), fmt, lang), f"error: {exc}", exc.exit_code
+    assert report is not None
     status = 0 if report.conforms else 3
     if fmt != "text":
         return write(problems, fmt, lang), "", status
