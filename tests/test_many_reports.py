@@ -21,7 +21,7 @@ from releasekit import settings_for
 
 from lima_lod.build import build
 from lima_lod.graphs import Built
-from lima_lod.iris import DCTERMS, QB, VOID, Iris
+from lima_lod.iris import DCTERMS, PROV, QB, VOID, Iris
 from lima_lod.load import load_corpus
 from lima_lod.validate import load_shapes, validate
 
@@ -208,3 +208,19 @@ def test_another_agreement_uses_our_vocabulary_and_shapes(tmp_path: Path) -> Non
               if union.value(o, CFU.criterion) == URIRef(IRIS.criterion("overall"))}
     assert {(n, Decimal(str(v))) for n, v in scores} == {
         ("1", Decimal("2.00")), ("2", Decimal("1.00")), ("3", Decimal("0.50"))}
+
+
+def test_a_round_is_a_resource_with_its_period_methodology_criteria_and_scale(
+        many: Built) -> None:
+    codes = many.graph("code-lists")
+    rounds = set(codes.subjects(RDF.type, CFU.Round))
+    assert rounds == {IRIS.mint("round", "cco-follow-up", y) for y in ("2021", "2023")}
+    for round_ in rounds:
+        year = str(codes.value(round_, CFU.period))
+        used = set(codes.objects(round_, PROV.used))
+        assert used == {IRIS.mint("methodology", "cco-follow-up"), IRIS.scheme("criteria"),
+                        IRIS.scheme("scale")}
+        members = {s for g in many.dataset.graphs() for s in g.subjects(CFU.round, round_)}
+        expected = {IRIS.report(f"{c.lower()}-{y}") for (c, y, _) in printed_ratings(
+            ROOT / "data" / "reports", FICTIONAL / "reports") if str(y) == year}
+        assert members == expected

@@ -17,6 +17,7 @@ from .errors import DataError, DataErrors, Location
 from .graphs import Built, Writer, document_iri, typed
 from .iris import DCTERMS, FOAF, ORG, PROV, QB, SCHEMA, SKOS, Iris
 from .load import Corpus, Item, load_corpus
+from .rounds import add_rounds
 
 #: Class of an organisation, by the ``kind`` its data file gives.
 KIND_CLASSES: dict[str, tuple[str, ...]] = {
@@ -68,6 +69,7 @@ def build(root: Path, iris: Iris | None = None, corpus: Corpus | None = None) ->
     orgs = Writer(built.graph("organizations"), iris.vocab, built.locations)
     _organizations(orgs, corpus, iris)
     add_reports(built, corpus)
+    add_rounds(built, corpus)
     return built
 
 
