@@ -20,7 +20,7 @@ from .errors import DataError
 from .iris import SH, Iris
 from .messages import KINDS, Problem, errors_of, render
 from .settings import Settings
-from .validate import Report, Result
+from .validate import Report, Result, node_name
 
 FORMATS = ("text", "csv", "json")
 COLUMNS = ("severity", "kind", "where", "file", "line", "sheet", "row", "column", "key", "value",
@@ -73,14 +73,9 @@ def _shape_name(shapes: Graph, shape: Node | None, lang: str) -> str:
 def from_result(result: Result, shapes: Graph, graph: Graph | None, lang: str = "en") -> Problem:
     """One SHACL result as a problem."""
     def name(node: Node | None) -> str:
-        if node is None:
-            return ""
-        if graph is not None and isinstance(node, URIRef):
-            try:
-                return str(graph.namespace_manager.normalizeUri(node))
-            except ValueError:
-                return str(node)
-        return str(node)
+        if isinstance(node, URIRef):
+            return node_name(node, graph).strip("<>")
+        return "" if node is None else str(node)
 
     fix = FIXES.get(_local(result.component), DEFAULT_FIX)
     title = _shape_name(shapes, result.shape, lang)
