@@ -28,7 +28,11 @@ def test_text_summary_first_in_spanish(project: Path, scaffold: Path,
     lines = out.out.splitlines()
     assert lines[0].startswith("Problemas por tipo (")
     assert "error: Datos por rellenar" in lines[1]
-    assert "    -> escriba en su lugar: rellene este dato" in lines
+    assert "    -> qué hacer: rellene este dato" in lines
+    # problems in reading order: by file, then by line
+    places = [line.split("  [")[0] for line in lines if line.endswith("[error]")]
+    report = [int(p.rsplit(":", 1)[1]) for p in places if "/report.yaml:" in p]
+    assert report == sorted(report) and len(report) >= 3
     # stderr keeps the programmer's form: file:line: 'key' is value; expected ...
     assert out.err.startswith("error: ") and "data/reports/mx-2025/" in out.err
     assert "'title' is None; expected a value for required key" in out.err

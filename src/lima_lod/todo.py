@@ -16,7 +16,7 @@ from pathlib import Path
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.term import Node
 
-from .errors import DataError
+from .errors import CellLocation, DataError
 from .iris import SH, Iris
 from .messages import KINDS, Problem, errors_of, render
 from .settings import Settings
@@ -43,9 +43,9 @@ DEFAULT_FIX = {"en": "correct the value in the data file",
 SEVERITY = {"Violation": "error", "Warning": "warning", "Info": "info"}
 LABELS = {
     "en": {"summary": "Problems by kind", "none": "No problems found.", "error": "error",
-           "warning": "warning", "info": "note", "fix": "write instead", "total": "in all"},
+           "warning": "warning", "info": "note", "fix": "to do", "total": "in all"},
     "es": {"summary": "Problemas por tipo", "none": "No se encontraron problemas.",
-           "error": "error", "warning": "aviso", "info": "nota", "fix": "escriba en su lugar",
+           "error": "error", "warning": "aviso", "info": "nota", "fix": "qué hacer",
            "total": "en total"},
 }
 
@@ -97,8 +97,17 @@ def _title(kind: str, lang: str) -> str:
 
 
 def _sorted(problems: list[Problem]) -> list[Problem]:
+    """Errors first, then by file and by line (or row and column) in reading order."""
     order = {"error": 0, "warning": 1, "info": 2}
-    return sorted(problems, key=lambda p: (order.get(p.severity, 3), p.where(), p.kind))
+
+    def key(p: Problem) -> tuple[int, str, int, int, str, str]:
+        loc = p.location
+        cell = loc if isinstance(loc, CellLocation) else None
+        return (order.get(p.severity, 3), loc.file if loc else "", loc.line if loc else 0,
+                cell.row if cell else 0, f"{len(cell.column):02d}{cell.column}" if cell else "",
+                p.kind)
+
+    return sorted(problems, key=key)
 
 
 def summary(problems: list[Problem], lang: str = "en") -> list[tuple[str, str, int]]:
