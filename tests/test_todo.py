@@ -74,3 +74,18 @@ def test_extra_shapes_are_picked_up(root: Path, tmp_path: Path,
     assert main(["validate", "--root", str(root), "--shapes", str(extra), "--lang", "es"]) == 3
     out = capsys.readouterr().out
     assert "error: nota del informe" in out and "Un informe nombra a su revisor." in out
+
+
+def test_json_points_at_spreadsheet_cells(project: Path,
+                                          capsys: pytest.CaptureFixture[str]) -> None:
+    new_report(project, "MX", "2025", ratings="xlsx")
+    sheet = project / "data" / "reports" / "mx-2025" / "ratings.xlsx"
+    assert main(["validate", "--root", str(project), "--format", "json", "--lang", "es",
+                 str(sheet.parent)]) == 2
+    found = json.loads(capsys.readouterr().out)
+    cells = [p for p in found["problems"] if p["sheet"]]
+    assert len(cells) == 19 * 4  # the four empty scores of each row (the source has a default)
+    first = cells[0]
+    assert (first["sheet"], first["row"], first["column"]) == ("Annex 1", "2", "B")
+    assert first["where"].endswith("ratings.xlsx, hoja Annex 1, fila 2, columna B (relevance)")
+    assert first["problem"] == "'relevance' está vacío"
