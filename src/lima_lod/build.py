@@ -18,6 +18,7 @@ from .graphs import Built, Writer, dated, document_iri, typed
 from .iris import DCTERMS, FOAF, ORG, PROV, QB, SCHEMA, SKOS, Iris
 from .load import Corpus, Item, load_corpus
 from .rdfio import new_dataset, read_rdf_folder
+from .rounds import add_rounds
 
 #: Class of an organisation, by the ``kind`` its data file gives.
 KIND_CLASSES: dict[str, tuple[str, ...]] = {
@@ -55,6 +56,7 @@ def build(root: Path, iris: Iris | None = None, corpus: Corpus | None = None) ->
     orgs = Writer(built.graph("organizations"), iris.vocab, built.locations)
     _organizations(orgs, corpus, iris)
     add_reports(built, corpus)
+    add_rounds(built, corpus)
     return built
 
 

@@ -4,6 +4,7 @@
     lima-lod validate [PATH ...]      validate our data, or other YAML/RDF files, against shapes/
     lima-lod serve                    serve the latest release (SPARQL endpoint and pages)
     lima-lod load --store URL         publish the latest release into a SPARQL store
+    lima-lod new-report CC YEAR       scaffold a report folder for an observatory to fill in
 
 Every setting of :mod:`lima_lod.settings` is also an option (``--query-timeout 5``) and an
 environment variable (``LIMA_LOD_QUERY_TIMEOUT=5``).
@@ -39,6 +40,18 @@ def _parser() -> argparse.ArgumentParser:
                        help="YAML or RDF files or folders (default: the project's data).")
     check.add_argument("--lang", choices=("en", "es"), default="en",
                        help="Language of the messages.")
+    check.add_argument("--format", choices=("text", "csv", "json"), default="text",
+                       dest="output", help="text (summary first), or the whole list as csv/json.")
+    check.add_argument("--shapes", type=Path, action="append", default=[], metavar="FILE",
+                       help="More SHACL shapes to validate with (e.g. an observatory's own).")
+    scaffold = commands.add_parser("new-report", parents=[common],
+                                   help="Scaffold a report folder from the code lists.")
+    scaffold.add_argument("country", metavar="COUNTRY", help="ISO 3166-1 alpha-2 code, e.g. PE.")
+    scaffold.add_argument("year", metavar="YEAR", help="The report's year, e.g. 2025.")
+    scaffold.add_argument("--out", type=Path, default=None,
+                          help="The folder to write (default data/reports/<cc>-<year>).")
+    scaffold.add_argument("--ratings", choices=("yaml", "csv", "xlsx"), default="yaml",
+                          help="Write the ratings as YAML, or as a spreadsheet to fill in.")
     commands.add_parser("serve", parents=[common], help="Serve the latest release.")
     load = commands.add_parser("load", parents=[common],
                                help="Publish the latest release into a SPARQL store.")
@@ -66,14 +79,6 @@ def run_build(settings: Settings, force: bool) -> str:
             f"{warnings} warning(s) in its validation report)")
 
 
-def run_validate(settings: Settings, paths: list[Path], lang: str) -> tuple[str, bool]:
-    """Validate; return the readable report and whether the data conforms."""
-    from .pipeline import check_paths
-
-    report, graph = check_paths(settings.root, settings.iris, paths)
-    return report.text(graph, lang), report.conforms
-
-
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; return the exit status."""
     args = _parser().parse_args(argv)
@@ -83,15 +88,24 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "build":
             print(run_build(settings, args.force))
         elif args.command == "validate":
-            text, conforms = run_validate(settings, args.paths, args.lang)
-            print(text)
-            return 0 if conforms else 3
+            from .todo import validate_command
+
+            out, err, status = validate_command(settings, args.paths, args.lang, args.output,
+                                                args.shapes)
+            print(out)
+            if err:
+                print(err, file=sys.stderr)
+            return status
         elif args.command == "load":
             from .publish import publish
 
             loaded = publish(args.store, settings.dist, settings.store_user,
                              settings.store_password)
             print(loaded.summary())
+        elif args.command == "new-report":
+            from .scaffold import new_report
+
+            print(new_report(settings.root, args.country, args.year, args.out, args.ratings))
         else:
             from .web.server import serve
 

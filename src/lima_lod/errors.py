@@ -45,17 +45,38 @@ class Location:
         return f"{self.file}:{self.line}" if self.line else self.file
 
 
+@dataclass(frozen=True)
+class CellLocation(Location):
+    """A cell of a spreadsheet: file, sheet, 1-based row and column letter (with its header)."""
+
+    sheet: str = ""
+    row: int = 0
+    column: str = ""
+    header: str = ""
+
+    def __str__(self) -> str:
+        parts = [self.file, f"sheet {self.sheet}" if self.sheet else "",
+                 f"row {self.row}" if self.row else "",
+                 f"column {self.column} ({self.header})" if self.column else ""]
+        return ", ".join(p for p in parts if p)
+
+
 class DataError(LimaLodError):
     """Bad input data: says where, which key, the bad value and what was expected."""
 
     exit_code = 2
     status = 400
 
-    def __init__(self, location: Location | str, key: str, value: object, expected: str) -> None:
+    def __init__(self, location: Location | str, key: str, value: object, expected: str, *,
+                 code: str = "", params: dict[str, object] | None = None) -> None:
         self.location = location
         self.key = key
         self.value = value
         self.expected = expected
+        # A message key and its parameters, so each interface can say it in its own language
+        # (lima_lod.messages); empty when the key is inferred from `expected`.
+        self.code = code
+        self.params = params or {}
         shown = str(value) if isinstance(value, Decimal) else repr(value)
         super().__init__(f"{location}: {key!r} is {shown}; expected {expected}")
 

@@ -10,14 +10,15 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from .errors import DataError, DataErrors, Location
+from .errors import CellLocation, DataError, DataErrors, Location
 from .iris import is_slug
 from .schema import BY_NAME, CHOICES, CONTEXT_KEYS, NESTED, REF_SCOPE, Field, Section
+from .spreadsheet import is_sheet, read_sheet
 from .yamlfile import Mapping, Sequence, read_yaml
 
 _MONTH = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
@@ -156,7 +157,9 @@ class _Checker:
         if f.name not in data or data[f.name] is None:
             if f.required:
                 why = f" ({f.expected})" if f.expected else ""
-                self.fail(data.where(), f.name, None, f"a value for required key{why}")
+                # an empty key is pointed at itself (an empty cell, a `key:` line to fill in)
+                self.fail(data.where(f.name) if f.name in data else data.where(), f.name, None,
+                          f"a value for required key{why}")
             data.pop(f.name, None)
             return
         checked = self.value(f.type, data[f.name], data.where(f.name), f.name, context)
@@ -174,7 +177,8 @@ def _article(kind: str) -> str:
 
 def data_files(data_dir: Path) -> list[Path]:
     """The YAML files of a data folder, in a stable order."""
-    return sorted([*data_dir.rglob("*.yaml"), *data_dir.rglob("*.yml")])
+    return sorted([*data_dir.rglob("*.yaml"), *data_dir.rglob("*.yml"),
+                   *data_dir.rglob("ratings*.csv"), *data_dir.rglob("ratings*.xlsx")])
 
 
 def _context(tree: Mapping) -> dict[str, str]:
@@ -205,8 +209,16 @@ def _sections(tree: Mapping, checker: _Checker) -> Iterator[tuple[Section, Any, 
 
 
 def _read_file(path: Path, shown: str, corpus: Corpus, checker: _Checker) -> None:
-    tree = read_yaml(path, shown)
+    tree = read_sheet(path, shown) if is_sheet(path) else read_yaml(path, shown)
     context = _context(tree)
+    if "document" in tree:  # the source document every item of the file comes from
+        if tree["document"] is None:
+            checker.errors.append(DataError(
+                tree.where("document"), "document", None, "the id of a source in data/sources.yaml",
+                code="missing", params={"expected": "the id of a source in data/sources.yaml"}))
+        else:
+            checker.value("ref:source", tree["document"], tree.where("document"), "document",
+                          context)
     if "report" in context and not isinstance(tree.get("report"), Mapping):
         # The file's items belong to a report defined elsewhere: that report must exist.
         checker.value("ref:report", tree["report"], tree.where("report"), "report", context)
@@ -258,6 +270,8 @@ def _define(section: Section, item: Item, corpus: Corpus, checker: _Checker) -> 
 def _resolve(corpus: Corpus, checker: _Checker) -> None:
     reports = corpus.ids.get("report", {})
     for ref in checker.refs:
+        if ref.kind == "source" and "source" not in corpus.ids:
+            continue  # a partial read without sources.yaml: documents cannot be checked
         scope_kind = REF_SCOPE.get(ref.kind)
         scope = ref.context.get(scope_kind, "") if scope_kind else ""
         if scope_kind == "agreement" and not scope and "report" in ref.context:
@@ -266,8 +280,9 @@ def _resolve(corpus: Corpus, checker: _Checker) -> None:
                 continue  # the unknown report is the error, reported once for its file
             scope = str(report.get("agreement", ""))
         if corpus.get(ref.kind, ref.value, scope) is None:
-            known = sorted(k for (s, k) in corpus.ids.get(ref.kind, {}) if s == scope)
-            hint = f"; known: {', '.join(known[:12])}{'...' if len(known) > 12 else ''}"
+            known = sorted((k for (s, k) in corpus.ids.get(ref.kind, {}) if s == scope),
+                           key=lambda k: (0, int(k), "") if k.isdigit() else (1, 0, k))
+            hint = f"; known: {', '.join(known[:20])}{'...' if len(known) > 20 else ''}"
             checker.fail(ref.location, ref.key, ref.value,
                          f"the id of {_article(ref.kind)} defined in data/"
                          f"{hint if known else ''}")
@@ -325,6 +340,27 @@ def _check_values(corpus: Corpus, checker: _Checker) -> None:
     for level in corpus.section("scale"):
         if isinstance(level.get("value"), int) and not 0 <= level["value"] <= 3:
             checker.fail(level.where("value"), "value", level["value"], "a scale value 0-3")
+    checker.errors.extend(_unrated(corpus))
+
+
+def _unrated(corpus: Corpus) -> list[DataError]:
+    """A ratings sheet has a row for every commitment the report's agreement prioritises (a
+    YAML ratings list is checked by the shapes, on what it holds)."""
+    errors = []
+    for report in corpus.section("report"):
+        rows = [r for r in corpus.section("ratings") if r.context.get("report") == str(report["id"])]
+        if not rows or not isinstance(rows[0].data.location, CellLocation):
+            continue
+        rated = {str(r.get("commitment")) for r in rows}
+        where = rows[0].data.location  # the sheet, or the first row of the ratings list
+        where = replace(where, row=0) if isinstance(where, CellLocation) else where
+        for c in corpus.section("commitments"):
+            if (c.context.get("agreement") == str(report.get("agreement"))
+                    and str(c.get("number")) not in rated):
+                errors.append(DataError(where, "commitment", c["number"],
+                                        "a ratings row for every prioritised commitment",
+                                        code="missing-row", params={"number": c["number"]}))
+    return errors
 
 
 def _unique(errors: list[DataError]) -> list[DataError]:

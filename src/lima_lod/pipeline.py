@@ -19,7 +19,7 @@ from .load import data_files, load_corpus
 from .rdfio import read_rdf_files, union
 from .validate import Report, load_shapes, validate
 
-YAML_SUFFIXES = (".yaml", ".yml")
+YAML_SUFFIXES = (".yaml", ".yml", ".csv", ".xlsx")  # data files (ratings sheets too), not RDF
 
 
 @dataclass
@@ -54,15 +54,17 @@ def reference_files(root: Path) -> list[Path]:
     return [p for p in data_files(root / "data") if not p.resolve().is_relative_to(reports)]
 
 
-def check_paths(root: Path, iris: Iris, paths: list[Path]) -> tuple[Report, Graph]:
+def check_paths(root: Path, iris: Iris, paths: list[Path],
+                shapes: Graph | None = None) -> tuple[Report, Graph]:
     """Validate our data (no paths), or other YAML / RDF files, against the shapes.
 
     YAML files are read together with the project's shared reference data; RDF files are
     validated together with the vocabulary and code lists, so that classes and codes resolve.
     """
+    shapes = shapes if shapes is not None else load_shapes(root, iris)
     if not paths:
-        checked = build_checked(root, iris, strict=False)
-        return checked.report, checked.built.dataset
+        built = build(root, iris)
+        return validate(built.dataset, shapes, built.locations), built.dataset
     missing = [p for p in paths if not p.exists()]
     if missing:
         raise DataError(Location(str(missing[0])), "(path)", str(missing[0]),
@@ -80,5 +82,5 @@ def check_paths(root: Path, iris: Iris, paths: list[Path]) -> tuple[Report, Grap
         reference = build(root, iris, corpus=load_corpus(reference_files(root)))
         for name in ("vocabulary", "code-lists", "organizations"):
             data += reference.graph(name)
-    report = validate(data, load_shapes(root, iris), locations)
+    report = validate(data, shapes, locations)
     return report, data

@@ -63,14 +63,7 @@ class Report:
     def text(self, graph: Graph | None = None, lang: str = "en") -> str:
         """A readable report grouped by severity: source, focus node, path, value, message."""
         def name(node: Node | None) -> str:
-            if node is None:
-                return "-"
-            if graph is not None and isinstance(node, URIRef):
-                try:
-                    return str(graph.namespace_manager.normalizeUri(node))
-                except ValueError:
-                    return f"<{node}>"
-            return node.n3()
+            return node_name(node, graph)
 
         lines = [f"{'Conforms' if self.conforms else 'Does not conform'}: "
                  + ", ".join(f"{len(self.by_severity(s))} {s.lower()}(s)" for s in SEVERITIES)]
@@ -85,6 +78,18 @@ class Report:
                 lines.append(f"- {where}{name(r.focus)}  path {name(r.path)}  "
                              f"value {name(r.value)}\n    {r.message(lang)}")
         return "\n".join(lines)
+
+
+def node_name(node: Node | None, graph: Graph | None = None) -> str:
+    """A node as a reader sees it: a prefixed name where the graph binds one, else N3."""
+    if node is None:
+        return "-"
+    if graph is not None and isinstance(node, URIRef):
+        try:
+            return str(graph.namespace_manager.normalizeUri(node))
+        except ValueError:
+            return f"<{node}>"
+    return node.n3()
 
 
 def load_shapes(root: Path, iris: Iris | None = None) -> Graph:
