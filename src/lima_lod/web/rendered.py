@@ -112,6 +112,8 @@ class Prerendered:
             await self._send(send, 303, [(b"location", location.encode()),
                                          (b"vary", b"Accept"), (b"content-length", b"0")], b"")
             return True
+        if path != "/" and not path.startswith(DOCUMENT_PATH):
+            return False  # /def/ and /releases/ are files of the release, served as they are
         extra: list[tuple[bytes, bytes]] = []
         if path.startswith(DOCUMENT_PATH) and path[len(DOCUMENT_PATH):] in self.keys:
             fmt = self._negotiate(accept)
