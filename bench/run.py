@@ -192,6 +192,8 @@ def main() -> None:
     parser.add_argument("--connections", type=int, default=8)
     parser.add_argument("--peers", nargs="+", default=list(PEERS), choices=list(PEERS))
     parser.add_argument("--skip-synthetic", action="store_true")
+    parser.add_argument("--skip-deref", action="store_true",
+                        help="no dereferencing rows (bench/deref.py)")
     parser.add_argument("--slow", type=float, default=5.0,
                         help="seconds one answer may take before a peer gets no load run")
     args = parser.parse_args()
@@ -201,6 +203,10 @@ def main() -> None:
         work = Path(tmp)
         dist = release_dist(args, work)
         run_dataset("release", dist, args.peers, args, work)
+        if not args.skip_deref:
+            import deref
+
+            deref.run(dist, work, "commitment/1", min(args.duration, 3), args.connections)
         if not args.skip_synthetic:
             synthetic = work / "synthetic"
             scale(dist / "latest", synthetic, args.triples)
