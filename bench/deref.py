@@ -148,27 +148,31 @@ http {{
         proc.wait(10)
 
 
-def copy_release(dist: Path, work: Path) -> Path:
-    """A dist of its own holding the release, so the pre-rendering never touches the original."""
+def copy_release(dist: Path, work: Path, site: bool = False) -> Path:
+    """A dist of its own holding the release, so the pre-rendering never touches the original
+    (with its pre-rendered site if asked and there is one)."""
+    from lima_lod.layout import SITE_FOLDER, SITE_MANIFEST
+
     release = (dist / "latest").resolve()
     copy = work / "deref-dist"
-    shutil.copytree(release, copy / "releases" / release.name,
-                    ignore=shutil.ignore_patterns("site", "site.json"))
+    shutil.copytree(release, copy / "releases" / release.name, copy_function=shutil.copy2,
+                    ignore=None if site else shutil.ignore_patterns(SITE_FOLDER, SITE_MANIFEST))
     (copy / "latest").symlink_to(Path("releases") / release.name)
     return copy
 
 
 def prerender(dist: Path) -> tuple[float, int, int]:
-    """Render the release's documents as ``lima-lod build --prerender`` does: (seconds, bytes,
-    documents)."""
+    """Render the release's documents as ``lima-lod build --prerender`` does (unless the release
+    was built so, then its manifest's figures): (seconds, bytes, documents)."""
     from lima_lod.layout import find_release
-    from lima_lod.prerender import render_site
+    from lima_lod.prerender import Site, render_site
     from lima_lod.settings import load_settings
 
-    settings = load_settings({"dist": str(dist), "workers": 1}, environ={})
-    started = time.perf_counter()
-    site = render_site(settings, find_release(dist))
-    return time.perf_counter() - started, site.size, len(site.documents)
+    settings = load_settings({"dist": str(dist)}, environ={})
+    site = Site.read(find_release(dist))
+    if site is None:
+        site = render_site(settings, find_release(dist))
+    return site.seconds, site.size, len(site.documents)
 
 
 def run(dist: Path, work: Path, key: str, duration: int, connections: int) -> None:
@@ -178,7 +182,7 @@ def run(dist: Path, work: Path, key: str, duration: int, connections: int) -> No
     from lima_lod.static_site import write_static
 
     plain = copy_release(dist, work / "plain")
-    rendered = copy_release(dist, work / "rendered")
+    rendered = copy_release(dist, work / "rendered", site=True)
     seconds, size, documents = prerender(rendered)
     release_size = sum(f.stat().st_size for f in (dist / "latest").resolve().rglob("*")
                        if f.is_file())

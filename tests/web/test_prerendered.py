@@ -148,3 +148,32 @@ def test_a_stale_site_is_never_served(rendered: tuple[Settings, Site],
     site_manifest(copy).write_text(json.dumps(manifest), encoding="utf-8")
     assert Site.read(find_release(settings.dist)) is not None
     assert Site.read(type(release).read(copy)) is None
+
+
+def test_html_in_every_interface_language(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) \
+        -> None:
+    """With two interface languages each HTML page is rendered twice (``?lang=``); the layer
+    answers the language asked by ``lang`` and leaves to the app what only it can tell."""
+    from lima_lod import prerender
+
+    monkeypatch.setattr(prerender, "interface_languages", lambda: ("en", "es"))
+    write_release(tmp_path, quads())
+    settings = make_settings(tmp_path)
+    site = render_site(settings, find_release(tmp_path))
+    assert site.languages == ("en", "es")
+    spanish = [d for d in site.documents if d.language == "es"]
+    assert {d.path for d in spanish} == {d.path for d in site.documents
+                                         if d.content_type.startswith("text/html")}
+    assert all(d.file.startswith("lang/es/") for d in spanish)
+    with TestClient(create_app(settings, EmbeddedStore.open(settings))) as client:
+        def etag(path: str, **headers: str) -> str | None:
+            response = client.get(path, headers=headers)
+            assert response.status_code == 200
+            return response.headers.get("etag")
+
+        english, es = etag("/doc/commitment/1.html"), etag("/doc/commitment/1.html?lang=es")
+        assert english and es and english != es
+        assert etag("/doc/commitment/1.html?lang=en") == english
+        assert etag("/doc/commitment/1.html", **{"accept-language": "es"}) is None  # the app's
+        assert etag("/doc/commitment/1.html?lang=xx") is None
+        assert etag("/doc/commitment/1.ttl", **{"accept-language": "es"}) is not None
