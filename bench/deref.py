@@ -177,15 +177,16 @@ def prerender(dist: Path) -> tuple[float, int, int]:
 
 def run(dist: Path, work: Path, key: str, duration: int, connections: int) -> None:
     from lima_lod.iris import DEFAULT_BASE
-    from lima_lod.layout import find_release
+    from lima_lod.layout import SITE_FOLDER, SITE_MANIFEST, find_release
     from lima_lod.settings import load_settings
     from lima_lod.static_site import write_static
 
     plain = copy_release(dist, work / "plain")
     rendered = copy_release(dist, work / "rendered", site=True)
     seconds, size, documents = prerender(rendered)
-    release_size = sum(f.stat().st_size for f in (dist / "latest").resolve().rglob("*")
-                       if f.is_file())
+    release = (dist / "latest").resolve()
+    release_size = sum(f.stat().st_size for f in release.rglob("*") if f.is_file()
+                       and not f.is_relative_to(release / SITE_FOLDER) and f.name != SITE_MANIFEST)
     site = work / "static"
     settings = load_settings({"dist": str(rendered)}, environ={})
     write_static(settings, site, find_release(rendered))
@@ -240,6 +241,7 @@ def main() -> None:
         sys.exit("the bench needs wrk: apt-get install wrk")
     dist = args.release or ROOT / "dist"
     with tempfile.TemporaryDirectory(prefix="lima-lod-deref-") as tmp:
+        Path(tmp).chmod(0o755)  # nginx's worker drops privileges and must read the site
         run(dist, Path(tmp), args.key, args.duration, args.connections)
 
 

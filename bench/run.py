@@ -201,6 +201,7 @@ def main() -> None:
         sys.exit("the bench needs wrk: apt-get install wrk")
     with tempfile.TemporaryDirectory(prefix="lima-lod-bench-") as tmp:
         work = Path(tmp)
+        work.chmod(0o755)  # nginx's worker (bench/deref.py) drops privileges and reads the site
         dist = release_dist(args, work)
         run_dataset("release", dist, args.peers, args, work)
         if not args.skip_deref:
