@@ -99,7 +99,7 @@ def nginx_server(cache_control: str) -> str:
     docs = tables["doc"]
     suffixes = "|".join(f.suffix.lstrip(".") for f in docs)
     textual = " ".join(sorted({f.media_type for f in docs if "charset" in f.content_type}))
-    media = f"types {{ {_types(docs)} }}\n        charset utf-8; charset_types {textual};"
+    media = f"types {{ {_types(docs)} }}\n    charset utf-8; charset_types {textual};"
     thing, document = THING_PATH, DOCUMENT_PATH
     return f"""# lima-lod: content negotiation for the static site (include in server {{}},
 # after nginx-http.conf in http {{}}). Written by 'lima-lod static'; do not edit.
@@ -112,11 +112,11 @@ location ~ "^{thing}(?<lima_key>.+)$" {{
     return 303 {document}$lima_key$lima_doc;
 }}
 location ~ "^{document}.+\\.({suffixes})$" {{
-        {media}
+    {media}
     add_header Cache-Control "{cache_control}";
 }}
 location ~ "^{document}(?<lima_doc_key>.+)$" {{
-        {media}
+    {media}
     add_header Vary Accept always;
     add_header Content-Location {document}$lima_doc_key$lima_doc;
     add_header Cache-Control "{cache_control}";
@@ -132,7 +132,7 @@ location ~ "^{document}(?<lima_doc_key>.+)$" {{
 
 def _nginx_term(match: str, stem: str, table: str, media: str, cache_control: str) -> str:
     return f"""location {match} {{
-        {media}
+    {media}
     add_header Vary Accept always;
     add_header Cache-Control "{cache_control}";
     if ($lima_{table} = "") {{ return 406; }}
