@@ -177,3 +177,40 @@ def test_html_in_every_interface_language(tmp_path: Path, monkeypatch: pytest.Mo
         assert etag("/doc/commitment/1.html", **{"accept-language": "es"}) is None  # the app's
         assert etag("/doc/commitment/1.html?lang=xx") is None
         assert etag("/doc/commitment/1.ttl", **{"accept-language": "es"}) is not None
+
+
+def test_a_big_site_is_read_from_disk_or_sent_by_the_server(
+        rendered: tuple[Settings, Site], monkeypatch: pytest.MonkeyPatch) -> None:
+    """Over the in-memory bound the bytes come from the files: the same answer, or the file's
+    path for a server that sends files itself (ASGI ``http.response.pathsend``)."""
+    import asyncio
+
+    from lima_lod.web import rendered as layer
+
+    settings, site = rendered
+    monkeypatch.setattr(layer, "IN_MEMORY_BYTES", 0)
+
+    async def app(scope: object, receive: object, send: object) -> None:
+        raise AssertionError("a pre-rendered document reached the app")
+
+    prerendered = layer.Prerendered(app, site, find_release(settings.dist).built)
+    assert all(entry.body is None for entry in prerendered.entries.values())
+
+    def call(extensions: dict[str, object]) -> list[dict[str, object]]:
+        sent: list[dict[str, object]] = []
+
+        async def send(message: dict[str, object]) -> None:
+            sent.append(message)
+
+        scope = {"type": "http", "method": "GET", "path": "/doc/commitment/1.ttl",
+                 "raw_path": b"/doc/commitment/1.ttl", "query_string": b"",
+                 "headers": [], "extensions": extensions}
+        asyncio.run(prerendered(scope, None, send))  # type: ignore[arg-type]
+        return sent
+
+    file = site.folder / "doc" / "commitment" / "1.ttl"
+    start, body = call({})
+    assert start["status"] == 200 and body["body"] == file.read_bytes()
+    start, path = call({"http.response.pathsend": {}})
+    assert path == {"type": "http.response.pathsend", "path": str(file)}
+    assert dict(start["headers"])[b"content-length"] == str(file.stat().st_size).encode()  # type: ignore[call-overload]

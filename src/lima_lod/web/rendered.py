@@ -2,7 +2,8 @@
 
 A pure ASGI layer in front of the document routes. For a release rendered by
 ``prerender.py`` it answers ``/doc/{key}[.ext]``, ``/id/{key}`` (303) and ``/`` from the rendered
-bytes (in memory for a small release, read from disk for a big one), with the same negotiation
+bytes (in memory for a small release; for a big one read from disk, or sent by the server itself
+where it offers the ASGI ``http.response.pathsend`` extension), with the same negotiation
 (:func:`negotiation.pick` over the same candidate tables) and the same headers as the routes,
 plus an ETag per release and document and 304s. Everything else passes through to the app:
 other paths, every request with a query string other than ``lang``, every 404 and 406 (the
@@ -132,9 +133,17 @@ class Prerendered:
         if self._not_modified(headers, entry.etag):
             await self._send(send, 304, common, b"")
             return True
+        start = [(b"content-type", entry.content_type.encode()), *common]
+        if entry.body is None and scope["method"] == "GET" and \
+                "http.response.pathsend" in scope.get("extensions", {}):
+            # A server that can send a file itself (sendfile) gets the path, not the bytes.
+            size = entry.file.stat().st_size
+            await send({"type": "http.response.start", "status": 200,
+                        "headers": [*start, (b"content-length", str(size).encode())]})
+            await send({"type": "http.response.pathsend", "path": str(entry.file)})
+            return True
         body = entry.read()
-        await self._send(send, 200, [(b"content-type", entry.content_type.encode()),
-                                     (b"content-length", str(len(body)).encode()), *common],
+        await self._send(send, 200, [*start, (b"content-length", str(len(body)).encode())],
                          b"" if scope["method"] == "HEAD" else body)
         return True
 
