@@ -19,7 +19,7 @@ import time
 from collections.abc import Iterator
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import unquote
 
 from .errors import ReleaseError
@@ -29,6 +29,9 @@ from .layout import HOME_PAGE, Release, site_folder, site_manifest
 from .results import Choice
 from .settings import Settings
 from .store import Job, Store
+
+if TYPE_CHECKING:
+    from fastapi.testclient import TestClient
 
 #: Bump when the manifest or the folder's layout changes: an older site is then rendered again.
 SITE_FORMAT = 1
@@ -170,28 +173,43 @@ def render_site(settings: Settings, release: Release, store: Store | None = None
     store = store or EmbeddedStore.open(settings, release)
     folder = site_folder(release.path)
     manifest = site_manifest(release.path)
-    manifest.unlink(missing_ok=True)
-    shutil.rmtree(folder, ignore_errors=True)
+    # Rendered beside the old site and swapped in at the end: a failed render leaves the old
+    # site (or none), never half a site.
+    partial = folder.with_name(f".{folder.name}.partial")
+    shutil.rmtree(partial, ignore_errors=True)
     keys = resource_keys(store, settings)
     languages = interface_languages()
-    documents: list[Document] = []
     # Rendering bypasses the pre-rendered layer: this is what it is made of.
     app = create_app(settings, store, prerendered=False)
-    with TestClient(app, base_url=settings.public) as client:
-        for path, headers, document in plan(keys, release, languages):
-            response = client.get(path, headers=headers, follow_redirects=False)
-            if response.status_code in (404, 406) and path.startswith("/def/"):
-                continue  # the release lacks the vocabulary or that format: not published
-            if response.status_code != 200:
-                raise ReleaseError(f"pre-rendering {path}: the app answered "
-                                   f"{response.status_code}: {response.text[:200]}")
-            target = folder / document.file
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_bytes(response.content)
-            documents.append(Document(document.path, document.file,
-                                      response.headers["content-type"], document.language))
+    try:
+        with TestClient(app, base_url=settings.public) as client:
+            documents = _render(client, plan(keys, release, languages), partial)
+    except BaseException:
+        shutil.rmtree(partial, ignore_errors=True)
+        raise
+    manifest.unlink(missing_ok=True)
+    shutil.rmtree(folder, ignore_errors=True)
+    partial.rename(folder)
     site = Site(folder, release.fingerprint, release.version, settings.base, languages,
                 frozenset(keys), documents, time.monotonic() - started)
     site.write_manifest(manifest)
     return site
 
+
+def _render(client: TestClient, todo: Iterator[tuple[str, dict[str, str], Document]],
+            folder: Path) -> list[Document]:
+    """Request each planned document and write its bytes into the folder."""
+    documents: list[Document] = []
+    for path, headers, document in todo:
+        response = client.get(path, headers=headers, follow_redirects=False)
+        if response.status_code in (404, 406) and path.startswith("/def/"):
+            continue  # the release lacks the vocabulary or that format: not published
+        if response.status_code != 200:
+            raise ReleaseError(f"pre-rendering {path}: the app answered "
+                               f"{response.status_code}: {response.text[:200]}")
+        target = folder / document.file
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(response.content)
+        documents.append(Document(document.path, document.file,
+                                  response.headers["content-type"], document.language))
+    return documents

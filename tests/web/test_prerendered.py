@@ -214,3 +214,23 @@ def test_a_big_site_is_read_from_disk_or_sent_by_the_server(
     start, path = call({"http.response.pathsend": {}})
     assert path == {"type": "http.response.pathsend", "path": str(file)}
     assert dict(start["headers"])[b"content-length"] == str(file.stat().st_size).encode()  # type: ignore[call-overload]
+
+
+def test_a_failed_render_keeps_the_site_it_had(rendered: tuple[Settings, Site],
+                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    from lima_lod import prerender
+    from lima_lod.errors import ReleaseError
+
+    settings, site = rendered
+    release = find_release(settings.dist)
+    before = sorted(p.relative_to(site.folder) for p in site.folder.rglob("*"))
+
+    def broken(*args: object) -> Iterator[tuple[str, dict[str, str], prerender.Document]]:
+        yield "/doc/commitment/999.ttl", {}, prerender.Document("/doc/x.ttl", "doc/x.ttl", "")
+
+    monkeypatch.setattr(prerender, "plan", broken)
+    with pytest.raises(ReleaseError, match="999"):
+        render_site(settings, release)
+    assert sorted(p.relative_to(site.folder) for p in site.folder.rglob("*")) == before
+    assert Site.read(release) is not None
+    assert [p.name for p in release.path.iterdir() if p.name.endswith(".partial")] == []
