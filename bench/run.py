@@ -199,6 +199,8 @@ def main() -> None:
     parser.add_argument("--skip-synthetic", action="store_true")
     parser.add_argument("--skip-attack", action="store_true",
                         help="no 'under attack' row (cheap p99 with runaways and a slow-loris)")
+    parser.add_argument("--skip-deref", action="store_true",
+                        help="no dereferencing rows (bench/deref.py)")
     parser.add_argument("--slow", type=float, default=5.0,
                         help="seconds one answer may take before a peer gets no load run")
     args = parser.parse_args()
@@ -206,8 +208,13 @@ def main() -> None:
         sys.exit("the bench needs wrk: apt-get install wrk")
     with tempfile.TemporaryDirectory(prefix="lima-lod-bench-") as tmp:
         work = Path(tmp)
+        work.chmod(0o755)  # nginx's worker (bench/deref.py) drops privileges and reads the site
         dist = release_dist(args, work)
         run_dataset("release", dist, args.peers, args, work)
+        if not args.skip_deref:
+            import deref
+
+            deref.run(dist, work, "commitment/1", min(args.duration, 3), args.connections)
         if not args.skip_synthetic:
             synthetic = work / "synthetic"
             scale(dist / "latest", synthetic, args.triples)

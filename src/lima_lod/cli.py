@@ -5,6 +5,7 @@
     lima-lod serve                    serve the latest release (SPARQL endpoint and pages)
     lima-lod load --store URL         publish the latest release into a SPARQL store
     lima-lod new-report CC YEAR       scaffold a report folder for an observatory to fill in
+    lima-lod static OUT_DIR           write the latest release's whole site as static files
 
 Every setting of :mod:`lima_lod.settings` is also an option (``--query-timeout 5``) and an
 environment variable (``LIMA_LOD_QUERY_TIMEOUT=5``).
@@ -34,6 +35,8 @@ def _parser() -> argparse.ArgumentParser:
                                 help="Load, build, validate and write a release.")
     build.add_argument("--force", action="store_true",
                        help="Replace a release of the same version.")
+    build.add_argument("--prerender", action="store_true",
+                       help="Also render every document of the release once (served from files).")
     check = commands.add_parser("validate", parents=[common],
                                 help="Validate our data or the given YAML/RDF files.")
     check.add_argument("paths", nargs="*", type=Path, metavar="PATH",
@@ -63,6 +66,10 @@ def _parser() -> argparse.ArgumentParser:
                       help="Same as --store-user.")
     load.add_argument("--password", dest="store_password", default=None, metavar="PASSWORD",
                       help="Same as --store-password (LIMA_LOD_STORE_PASSWORD is safer).")
+    static = commands.add_parser("static", parents=[common],
+                                 help="Write the latest release's site as files, with nginx and "
+                                      "Apache content-negotiation rules.")
+    static.add_argument("out", type=Path, metavar="OUT_DIR", help="Where to write the site.")
     return parser
 
 
@@ -79,6 +86,25 @@ def run_build(settings: Settings, force: bool) -> str:
             f"{warnings} warning(s) in its validation report)")
 
 
+def run_prerender(settings: Settings) -> str:
+    """Render every document of the latest release; return a summary."""
+    from .layout import find_release
+    from .prerender import render_site
+
+    site = render_site(settings, find_release(settings.dist))
+    return (f"pre-rendered {len(site.documents)} documents of {len(site.keys)} resources into "
+            f"{site.folder} ({site.size / 1e6:.1f} MB, {site.seconds:.1f} s)")
+
+
+def run_static(settings: Settings, out: Path) -> str:
+    """Write the latest release's site as files; return a summary."""
+    from .static_site import write_static
+
+    written = write_static(settings, out)
+    return (f"wrote {written.folder}: {written.documents} documents, "
+            f"{written.bytes / 1e6:.1f} MB in all, with nginx and Apache rules")
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; return the exit status."""
     args = _parser().parse_args(argv)
@@ -87,6 +113,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         settings = load_settings(overrides)
         if args.command == "build":
             print(run_build(settings, args.force))
+            if args.prerender:
+                print(run_prerender(settings))
         elif args.command == "validate":
             from .todo import validate_command
 
@@ -106,6 +134,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             from .scaffold import new_report
 
             print(new_report(settings.root, args.country, args.year, args.out, args.ratings))
+        elif args.command == "static":
+            print(run_static(settings, args.out))
         else:
             from .web.server import serve
 

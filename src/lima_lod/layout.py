@@ -12,6 +12,8 @@ read it through :class:`Release`, loaded once from ``release.json``::
         shapes/lima-lod-shapes.{ttl,jsonld,rdf}
         validation-report.ttl, catalog.ttl, void.ttl, SHA256SUMS
         csv/, csv-metadata.json             the CSVW tables (named in ``csvw.py``)
+        site/, site.json                    the pre-rendered documents and their manifest
+                                            (``lima-lod build --prerender``; ``prerender.py``)
       latest -> releases/<version>          a link, or a file naming the version
 """
 
@@ -48,6 +50,17 @@ CHECKSUMS = "SHA256SUMS"
 CONTEXT_FILE = "context.jsonld"
 #: The folder of the framed JSON views of the reports (``reports/<key>.jsonld``).
 REPORTS_FOLDER = "reports"
+#: The pre-rendered documents of a release, laid out as the URL paths they answer, and the
+#: manifest that lists them (outside the folder, so a copy of the folder is the site as served).
+SITE_FOLDER = "site"
+SITE_MANIFEST = "site.json"
+#: The home page of a site written as files (what a static server answers for ``/``).
+HOME_PAGE = "index.html"
+#: Where ``lima-lod static`` writes the web server rules, inside the site it writes.
+SERVER_RULES_FOLDER = "_server"
+NGINX_HTTP = "nginx-http.conf"
+NGINX_SERVER = "nginx-server.conf"
+HTACCESS = ".htaccess"
 
 
 def dump_file(fmt: Format, compression: Format | None = None) -> str:
@@ -103,6 +116,21 @@ def latest_link(dist: Path) -> Path:
 def latest_target(version: str) -> Path:
     """What ``latest`` links to (relative, so the ``dist`` folder can move)."""
     return Path(RELEASES) / version
+
+
+def site_folder(release: Path) -> Path:
+    """The pre-rendered documents of the release in a folder."""
+    return release / SITE_FOLDER
+
+
+def site_manifest(release: Path) -> Path:
+    """The manifest of a release's pre-rendered documents."""
+    return release / SITE_MANIFEST
+
+
+def site_release_path(version: str) -> str:
+    """Where a static site holds a release's files: the path the server serves them at."""
+    return f"{RELEASES}/{version}"
 
 
 def summaries(releases: Path) -> list[Path]:

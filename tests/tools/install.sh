@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Install the independent tools the test suite checks our output with, where they are missing:
-# raptor's rapper, Apache Jena and Virtuoso (Debian), and the jsonld / n3 / Comunica npm packages; for the
+# raptor's rapper, Apache Jena, Virtuoso, nginx and Apache httpd (Debian), and the jsonld / n3 / Comunica npm packages; for the
 # browser tests Debian's chromium with playwright-core and axe-core (npm); and the front-end
 # packages the server serves itself (YASGUI, src/lima_lod/web/assets).
 # Best effort: without root or a package registry the tests that need a tool skip and say why.
@@ -22,6 +22,8 @@ command -v chromium >/dev/null 2>&1 || need_apt+=(chromium)
 command -v node >/dev/null 2>&1 || need_apt+=(nodejs npm)
 # Virtuoso, one of the real triple stores tests/remote/ starts on 127.0.0.1 (its own temp dir).
 command -v virtuoso-t >/dev/null 2>&1 || need_apt+=(virtuoso-opensource)
+# Real web servers for the static site's content-negotiation rules (tests/web/test_static_site.py).
+command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ] || need_apt+=(nginx)
 if [ ${#need_apt[@]} -gt 0 ] && [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
   echo "tools: apt-get install ${need_apt[*]}"
   (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need_apt[@]}") >/dev/null 2>&1 \

@@ -120,7 +120,9 @@ def test_english_by_default_and_switch_keeps_the_page(client: TestClient) -> Non
     soup = page(client, "/doc/commitment/10")
     assert soup.html is not None and soup.html["lang"] == "en"
     switch = {a["hreflang"]: a["href"] for a in soup.select("#language a")}
-    assert switch == {"en": "/doc/commitment/10?lang=en", "es": "/doc/commitment/10?lang=es"}
+    # the page of a negotiated document links to the HTML document it is, in each language
+    assert switch == {"en": "/doc/commitment/10.html?lang=en",
+                      "es": "/doc/commitment/10.html?lang=es"}
     client.cookies.clear()
     response = client.get("/doc/commitment/10?lang=es", headers={"Accept": "text/html"})
     assert response.cookies.get("lang") == "es"

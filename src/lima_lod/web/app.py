@@ -25,6 +25,7 @@ from .cors import Cors, cors_headers
 from .endpoint import Endpoint
 from .pages import YASGUI, yasgui_installed
 from .queries import register as register_queries
+from .rendered import serve_prerendered
 from .resources import Resources
 from .security import SecurityHeaders
 from .site import Site
@@ -58,12 +59,13 @@ def guarded(handler: Callable[[Request], Awaitable[Response] | Response]) \
     return route
 
 
-def create_app(settings: Settings, store: Store) -> FastAPI:
+def create_app(settings: Settings, store: Store, prerendered: bool = True) -> FastAPI:
     """Build the web app serving one store.
 
     Args:
         settings: limits, deadline, workers, public URL and cache size.
         store: where queries are answered (embedded release or remote engine).
+        prerendered: answer documents from the release's pre-rendered site when it has one.
     """
     runner = runner_for(store, settings.workers, settings.query_memory_mb)
     statistics = store.statistics()  # the data is immutable per release: counted once
@@ -115,6 +117,8 @@ def create_app(settings: Settings, store: Store) -> FastAPI:
     if yasgui_installed():  # npm's build of YASGUI, served here: never from a CDN
         app.mount("/static/vendor/yasgui", StaticFiles(directory=YASGUI), name="yasgui")
     app.mount("/static", StaticFiles(packages=[("lima_lod.web", "static")]), name="static")
+    if prerendered:  # innermost: every other middleware wraps pre-rendered answers too
+        serve_prerendered(app, settings, store)
     app.add_exception_handler(HTTPException, http_error)
     app.add_exception_handler(Exception, internal_error)
     app.add_middleware(Cors)

@@ -23,6 +23,7 @@ from starlette.responses import JSONResponse, Response
 
 from ..errors import NotFound
 from ..formats import BY_NAME, Format
+from ..iris import DOCUMENT_PATH
 from ..layout import VALIDATION_REPORT, Release
 from ..rdfio import new_graph
 from ..settings import Settings
@@ -77,11 +78,17 @@ class Frame:
 
     def switch(self) -> list[tuple[str, str, bool]]:
         """The language switch: (code, link to this page in that language, is current)."""
+        # The path as sent (a percent-encoded key stays one segment); a negotiated document's
+        # page links to its HTML document, the page it is (as a pre-rendered site holds it).
+        raw = self.request.scope.get("raw_path") or self.request.url.path.encode()
+        path = raw.decode("ascii", "replace").split("?", 1)[0]
+        if path.startswith(DOCUMENT_PATH) and not path.endswith(".html"):
+            path += ".html"
         out = []
         for code in LANGUAGES:
             params = {k: v for k, v in self.request.query_params.items() if k != "lang"}
             params["lang"] = code
-            out.append((code, f"{self.request.url.path}?{urlencode(params)}", code == self.lang))
+            out.append((code, f"{path}?{urlencode(params)}", code == self.lang))
         return out
 
     def link(self, iri: str) -> Link:
