@@ -192,6 +192,8 @@ def main() -> None:
     parser.add_argument("--connections", type=int, default=8)
     parser.add_argument("--peers", nargs="+", default=list(PEERS), choices=list(PEERS))
     parser.add_argument("--skip-synthetic", action="store_true")
+    parser.add_argument("--skip-breakdown", action="store_true",
+                        help="do not print the per-stage breakdown of one request first")
     parser.add_argument("--slow", type=float, default=5.0,
                         help="seconds one answer may take before a peer gets no load run")
     args = parser.parse_args()
@@ -200,6 +202,9 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="lima-lod-bench-") as tmp:
         work = Path(tmp)
         dist = release_dist(args, work)
+        if not args.skip_breakdown:  # where the time of one request goes (bench/breakdown.py)
+            subprocess.run([sys.executable, str(ROOT / "bench" / "breakdown.py"), "--release",
+                            str((dist / "latest").resolve())], check=False, cwd=ROOT)
         run_dataset("release", dist, args.peers, args, work)
         if not args.skip_synthetic:
             synthetic = work / "synthetic"
