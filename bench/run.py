@@ -201,6 +201,8 @@ def main() -> None:
                         help="no 'under attack' row (cheap p99 with runaways and a slow-loris)")
     parser.add_argument("--skip-deref", action="store_true",
                         help="no dereferencing rows (bench/deref.py)")
+    parser.add_argument("--skip-breakdown", action="store_true",
+                        help="do not print the per-stage breakdown of one request first")
     parser.add_argument("--slow", type=float, default=5.0,
                         help="seconds one answer may take before a peer gets no load run")
     args = parser.parse_args()
@@ -210,6 +212,9 @@ def main() -> None:
         work = Path(tmp)
         work.chmod(0o755)  # nginx's worker (bench/deref.py) drops privileges and reads the site
         dist = release_dist(args, work)
+        if not args.skip_breakdown:  # where the time of one request goes (bench/breakdown.py)
+            subprocess.run([sys.executable, str(ROOT / "bench" / "breakdown.py"), "--release",
+                            str((dist / "latest").resolve())], check=False, cwd=ROOT)
         run_dataset("release", dist, args.peers, args, work)
         if not args.skip_deref:
             import deref

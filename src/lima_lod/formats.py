@@ -34,6 +34,7 @@ class Format:
     rdflib: str | None = None  # rdflib parser/serialiser name
     oxigraph: str | None = None  # pyoxigraph RdfFormat / QueryResultsFormat attribute name
     aliases: tuple[str, ...] = ()  # other media types that mean the same
+    names: tuple[str, ...] = ()  # other short names clients give in ``format``/``output``
     quads: bool = False  # keeps named graphs
     label: str = ""
     w3c: str = ""  # local name in http://www.w3.org/ns/formats/ (service descriptions, DCAT)
@@ -54,27 +55,42 @@ class Format:
         """Say whether a bare, lower-case media type names this format."""
         return media_type == self.media_type or media_type in self.aliases
 
+    def named(self, value: str) -> bool:
+        """Say whether a lower-case ``format`` value (a short name or a media type) names this."""
+        if "/" in value:
+            return self.matches(value.split(";", 1)[0].strip())
+        return value == self.name or value in self.names
+
 
 W3C_FORMATS = str(MEDIA_FORMATS)
 
 
+# ``names`` and the extra ``aliases`` are what other endpoints and clients (SPARQLWrapper, Virtuoso,
+# Fuseki, rdflib-endpoint) send: N3 is answered with Turtle (a subset of N3 every N3 reader reads);
+# a name may sit on one row per family (``xml``, ``json``): the kind of answer decides which.
 FORMATS: tuple[Format, ...] = (
     Format("turtle", "text/turtle", ".ttl", Family.GRAPH, "turtle", "TURTLE",
-           ("application/x-turtle",), label="Turtle", w3c="Turtle"),
+           ("application/x-turtle", "application/turtle", "text/n3", "text/rdf+n3",
+            "application/n3"), names=("ttl", "n3"), label="Turtle", w3c="Turtle"),
     Format("ntriples", "application/n-triples", ".nt", Family.GRAPH, "nt", "N_TRIPLES",
-           ("text/plain",), label="N-Triples", w3c="N-Triples"),
+           ("text/plain",), names=("nt", "n-triples", "text"), label="N-Triples",
+           w3c="N-Triples"),
     Format("rdfxml", "application/rdf+xml", ".rdf", Family.GRAPH, "xml", "RDF_XML",
-           ("application/xml", "text/xml"), label="RDF/XML", w3c="RDF_XML"),
+           ("application/xml", "text/xml"), names=("rdf", "rdf+xml", "rdf/xml", "xml"),
+           label="RDF/XML", w3c="RDF_XML"),
     Format("jsonld", "application/ld+json", ".jsonld", Family.GRAPH, "json-ld", "JSON_LD",
-           quads=True, label="JSON-LD", w3c="JSON-LD"),
+           ("application/x-json+ld",), names=("json-ld", "json"), quads=True, label="JSON-LD",
+           w3c="JSON-LD"),
     Format("trig", "application/trig", ".trig", Family.DATASET, "trig", "TRIG",
            quads=True, label="TriG", w3c="TriG"),
     Format("nquads", "application/n-quads", ".nq", Family.DATASET, "nquads", "N_QUADS",
-           quads=True, label="N-Quads", w3c="N-Quads"),
+           names=("nq", "n-quads"), quads=True, label="N-Quads", w3c="N-Quads"),
     Format("json", "application/sparql-results+json", ".srj", Family.RESULTS, None, "JSON",
-           ("application/json",), label="SPARQL Results JSON", w3c="SPARQL_Results_JSON"),
+           ("application/json",), names=("srj",), label="SPARQL Results JSON",
+           w3c="SPARQL_Results_JSON"),
     Format("xml", "application/sparql-results+xml", ".srx", Family.RESULTS, None, "XML",
-           ("application/xml",), label="SPARQL Results XML", w3c="SPARQL_Results_XML"),
+           ("application/xml",), names=("srx",), label="SPARQL Results XML",
+           w3c="SPARQL_Results_XML"),
     Format("csv", "text/csv", ".csv", Family.RESULTS, None, "CSV", label="SPARQL Results CSV",
            w3c="SPARQL_Results_CSV"),
     Format("tsv", "text/tab-separated-values", ".tsv", Family.RESULTS, None, "TSV",

@@ -132,3 +132,78 @@ def test_wants_html_only_when_a_browser_puts_html_first() -> None:
     assert wants_html("text/html,application/xhtml+xml,*/*;q=0.8")
     assert not wants_html(None) and not wants_html("*/*")
     assert not wants_html("application/sparql-results+json")
+
+
+# (format value, Accept, expected row per kind: solutions, graph; None for 406 of that kind)
+COMMON_NAMES = [
+    ("json-ld", None, ("json", "jsonld")),
+    ("jsonld", "*/*", ("json", "jsonld")),
+    ("JSON-LD", None, ("json", "jsonld")),
+    ("application/x-json+ld", None, ("json", "jsonld")),
+    ("n3", None, ("json", "turtle")),
+    ("text/n3", None, ("json", "turtle")),
+    ("text/rdf+n3", None, ("json", "turtle")),
+    ("application/n3", None, ("json", "turtle")),
+    ("application/turtle", None, ("json", "turtle")),
+    ("application/x-turtle", None, ("json", "turtle")),
+    ("ttl", None, ("json", "turtle")),
+    ("turtle", None, ("json", "turtle")),
+    ("nt", None, ("json", "ntriples")),
+    ("ntriples", None, ("json", "ntriples")),
+    ("text", None, ("json", "ntriples")),
+    ("rdf", None, ("json", "rdfxml")),
+    ("rdf+xml", None, ("json", "rdfxml")),
+    ("xml", None, ("xml", "rdfxml")),
+    ("json", None, ("json", "jsonld")),
+    ("csv", None, ("csv", "turtle")),
+    ("tsv", None, ("tsv", "turtle")),
+    # a value that fits one kind leaves the other to Accept
+    ("csv", "application/rdf+xml", ("csv", "rdfxml")),
+    ("json-ld", "application/sparql-results+xml", ("xml", "jsonld")),
+    ("csv", "application/sparql-results+xml", ("csv", None)),
+    # SPARQLWrapper's lists: its short name, then its Accept list (or nothing for */*)
+    ("tsv,text/tab-separated-values", None, ("tsv", "turtle")),
+    ("application/ld+json,application/x-json+ld", None, ("json", "jsonld")),
+    ("application/rdf+xml", "*/*", ("json", "rdfxml")),
+    ("", "*/*", ("json", "turtle")),
+    (" , ", "application/sparql-results+xml", ("xml", None)),
+    # the first item a candidate fits wins
+    ("nt, turtle", None, ("json", "ntriples")),
+    ("turtle, nt", None, ("json", "turtle")),
+    ("no-such-format, csv", None, ("csv", "turtle")),
+]
+
+
+@pytest.mark.parametrize(("value", "accept", "expected"), COMMON_NAMES)
+def test_common_names_and_lists(value: str, accept: str | None,
+                                expected: tuple[str | None, str | None]) -> None:
+    chosen = choose(accept, value)
+    names = tuple(chosen[kind].name if chosen[kind] else None  # type: ignore[union-attr]
+                  for kind in (Kind.SOLUTIONS, Kind.GRAPH))
+    assert names == expected
+    assert chosen[Kind.BOOLEAN] == chosen[Kind.SOLUTIONS]
+
+
+@pytest.mark.parametrize("value", ["no-such-format", "n4, text/n4", "gzip", "csvw"])
+def test_a_value_naming_no_answer_format_is_406_whatever_accept_says(value: str) -> None:
+    with pytest.raises(NotAcceptable):
+        choose("*/*", value)
+
+
+@pytest.mark.parametrize(("accept", "expected"), [
+    # SPARQLWrapper's Accept lists for N3 and JSON-LD
+    ("application/turtle,text/turtle,text/rdf+n3,application/n-triples,application/n3,text/n3",
+     "turtle"),
+    ("text/rdf+n3", "turtle"), ("application/x-json+ld", "jsonld")])
+def test_common_media_types_in_accept(accept: str, expected: str) -> None:
+    chosen = negotiate(accept, GRAPH)
+    assert chosen is not None and chosen.name == expected
+
+
+def test_pick_reads_lists_and_names_but_does_not_fall_back() -> None:
+    candidates = (BY_NAME["html"], BY_NAME["turtle"], BY_NAME["jsonld"])
+    assert pick(None, "json-ld", candidates).name == "jsonld"
+    assert pick(None, "application/rdf+xml, n3", candidates).name == "turtle"
+    assert pick("application/ld+json", "", candidates).name == "jsonld"
+    with pytest.raises(NotAcceptable):
+        pick("text/turtle", "rdf", candidates)

@@ -6,6 +6,16 @@ specific range wins), a ``format`` parameter overrides it, and nothing acceptabl
 lists what is available. The first candidate is the default for a request without ``Accept``.
 For a query, its kind decides the candidates (results for SELECT/ASK, RDF for
 CONSTRUCT/DESCRIBE): :func:`choose` picks one per kind before the kind is known.
+
+A ``format`` (or ``output``) value is a row's name, one of its common ``names`` (``json-ld``,
+``n3``, ``rdf``, ``ttl``...) or a media type, or a comma-separated list of those (SPARQLWrapper
+sends its short name and then its Accept list; the first item a candidate fits wins). Since
+clients send one value for every query form, :func:`choose` decides each kind of answer apart:
+where no item of a value that names some known format fits a kind (``format=json-ld`` for a
+SELECT), that kind falls back to ``Accept``, as if no value were given; a value that names no
+format at all (a typo) is a 406, whatever ``Accept`` says. An empty value is no value. N3 is
+answered with Turtle (a subset of N3). :func:`pick` (one resource, one kind) does not fall back:
+a value no candidate fits is a 406.
 """
 
 from __future__ import annotations
@@ -15,7 +25,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from ..errors import NotAcceptable
-from ..formats import BY_NAME, Format, by_media_type
+from ..formats import BY_NAME, Format
 from ..results import Choice, Kind
 
 #: What can carry each kind of answer, in the server's order of preference.
@@ -102,15 +112,18 @@ def negotiate(accept: str | None, candidates: Sequence[Format]) -> Format | None
     return best
 
 
-def override(name: str, candidates: Sequence[Format]) -> Format | None:
-    """The format a ``format`` parameter names (a row name or a media type), if a candidate."""
-    wanted = BY_NAME.get(name.strip().lower()) or by_media_type(name)
-    if wanted is None:
-        return None
-    bare = name.split(";", 1)[0].strip().lower()
-    for fmt in candidates:
-        if fmt is wanted or fmt.matches(bare):
-            return fmt
+def items(value: str | None) -> list[str]:
+    """The items of a ``format`` value, lower-case, in the client's order (empty ones dropped)."""
+    return [item for item in (part.strip().lower() for part in (value or "").split(","))
+            if item]
+
+
+def override(value: str, candidates: Sequence[Format]) -> Format | None:
+    """The candidate a ``format`` value names first (a name or media type, or a list), if any."""
+    for item in items(value):
+        for fmt in candidates:
+            if fmt.named(item):
+                return fmt
     return None
 
 
@@ -125,7 +138,8 @@ def pick(accept: str | None, format_param: str | None, candidates: Sequence[Form
         candidates: what the resource can be had in, the default first.
         what: the resource, named in the 406 message.
     """
-    fmt = override(format_param, candidates) if format_param else negotiate(accept, candidates)
+    given = bool(items(format_param))
+    fmt = override(format_param or "", candidates) if given else negotiate(accept, candidates)
     if fmt is None:
         listed = ", ".join(f.media_type for f in candidates)
         raise NotAcceptable(f"{what} is available as {listed}" if what else
@@ -145,12 +159,12 @@ def wants_html(accept: str | None) -> bool:
 
 def choose(accept: str | None, format_param: str | None) -> dict[Kind, Format | None]:
     """The format each kind of answer would be written in; NotAcceptable if none can be."""
-    chosen: dict[Kind, Format | None] = {}
-    for kind, formats in CANDIDATES.items():
-        try:
-            chosen[kind] = pick(accept, format_param, formats)
-        except NotAcceptable:
-            chosen[kind] = None
+    chosen: dict[Kind, Format | None] = {
+        kind: override(format_param or "", formats) for kind, formats in CANDIDATES.items()}
+    # A known format for one kind says nothing of the others: they follow Accept (see above).
+    if any(chosen.values()) or not items(format_param):
+        for kind, formats in CANDIDATES.items():
+            chosen[kind] = chosen[kind] or negotiate(accept, formats)
     if not any(chosen.values()):
         wanted = f"format={format_param!r}" if format_param else f"Accept: {accept}"
         raise NotAcceptable(f"no SPARQL result format matches {wanted}; available: "

@@ -114,7 +114,7 @@ def running(settings: Settings, store: Store, startup: float = 60.0) -> Iterator
     For tests and embedding: the same app, parser and limits as :func:`serve`; without a
     configured public URL, the URL served is the public one (as in :func:`serve`).
     """
-    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP)  # asyncio sets TCP_NODELAY only then
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     sock.bind(("127.0.0.1", 0))
     url = f"http://127.0.0.1:{sock.getsockname()[1]}"
