@@ -36,7 +36,7 @@ build: install
 serve: build
 	$(BIN)/lima-lod serve $(ARGS)
 
-test: install tools
+test: install tools lint
 	$(BIN)/python -m pytest -q $(ARGS)
 
 bench: install
@@ -44,6 +44,7 @@ bench: install
 	$(BIN)/python bench/run.py $(ARGS)
 
 lint: install
-	$(BIN)/pip install --quiet ruff mypy
+	$(BIN)/pip install --quiet ruff mypy types-PyYAML
 	$(BIN)/ruff check src tests bench
+	$(BIN)/ruff format --check src tests bench
 	$(BIN)/mypy src

@@ -8,6 +8,7 @@ runaway query running (each is stopped at the deadline and sent again) and a slo
 
 from __future__ import annotations
 
+import contextlib
 import socket
 import threading
 import time
@@ -16,8 +17,7 @@ import urllib.request
 from pathlib import Path
 from typing import Any
 
-RUNAWAY = ("SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l . "
-           "?m ?n2 ?o }")
+RUNAWAY = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l . ?m ?n2 ?o }"
 CHEAP = "ASK { ?s ?p ?o }"
 LORIS = 1100  # more than uvicorn's limit_concurrency (1000)
 
@@ -50,10 +50,8 @@ def _loris(url: str, stop: threading.Event) -> None:
             sock.close()
     while not stop.is_set():
         for sock in held:
-            try:
+            with contextlib.suppress(OSError):
                 sock.send(b"X")
-            except OSError:
-                pass
         stop.wait(1)
     for sock in held:
         sock.close()
@@ -63,8 +61,9 @@ def under_attack(url: str, measure: Any, args: Any, work: Path) -> None:
     """Print the cheap query's p99 idle and under attack, side by side."""
     idle = measure(url, CHEAP, True, args.duration, args.connections, work)
     stop = threading.Event()
-    threads = [threading.Thread(target=_runaway, args=(url, stop, n), daemon=True)
-               for n in range(2)]
+    threads = [
+        threading.Thread(target=_runaway, args=(url, stop, n), daemon=True) for n in range(2)
+    ]
     threads.append(threading.Thread(target=_loris, args=(url, stop), daemon=True))
     for thread in threads:
         thread.start()
@@ -76,5 +75,7 @@ def under_attack(url: str, measure: Any, args: Any, work: Path) -> None:
     print("\n== under attack (ours; cheap unique ASK; 2 runaway queries + slow-loris) ==")
     print(f"{'':12} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8} {'non-2xx':>8}")
     for label, figure in (("idle", idle), ("under attack", attacked)):
-        print(f"{label:12} {figure.rps:8.0f} {figure.p50_ms:8.2f} {figure.p99_ms:8.1f} "
-              f"{figure.errors:8d}")
+        print(
+            f"{label:12} {figure.rps:8.0f} {figure.p50_ms:8.2f} {figure.p99_ms:8.1f} "
+            f"{figure.errors:8d}"
+        )

@@ -48,8 +48,9 @@ ROOT = Path(__file__).resolve().parent.parent
 STAGES = ("protocol", "guard", "negotiation", "evaluation", "writing", "IPC", "HTTP+ASGI")
 
 
-def medians_us(actions: dict[str, Callable[[], object]], seconds: float,
-               min_runs: int) -> dict[str, float]:
+def medians_us(
+    actions: dict[str, Callable[[], object]], seconds: float, min_runs: int
+) -> dict[str, float]:
     """The median time of one call of each action, in microseconds.
 
     The actions take turns, one call each per round, for about ``seconds`` per action: on a
@@ -86,8 +87,9 @@ def get(connection: http.client.HTTPConnection, path: str, accept: str) -> bytes
     return body
 
 
-def breakdown(settings: Settings, store: EmbeddedStore, accept: str, seconds: float,
-              min_runs: int, work: Path) -> dict[str, dict[str, float]]:
+def breakdown(
+    settings: Settings, store: EmbeddedStore, accept: str, seconds: float, min_runs: int, work: Path
+) -> dict[str, dict[str, float]]:
     """The median of each stage, per example query."""
     table: dict[str, dict[str, float]] = {}
     held = store.graphs()
@@ -97,15 +99,27 @@ def breakdown(settings: Settings, store: EmbeddedStore, accept: str, seconds: fl
     # Served as deployed (``lima-lod serve`` binds its own socket): ``server.running`` serves a
     # socket made with protocol 0, on which asyncio does not set TCP_NODELAY, and every answer
     # on a kept-alive connection then waits ~40 ms for a delayed ACK (Nagle).
-    command = [sys.executable, "-m", "lima_lod.cli", "serve", "--dist", str(settings.dist),
-               "--port", str(port), "--store-dir", str(work / "served"), "--workers", "1",
-               "--cache-mb", "0"]
+    command = [
+        sys.executable,
+        "-m",
+        "lima_lod.cli",
+        "serve",
+        "--dist",
+        str(settings.dist),
+        "--port",
+        str(port),
+        "--store-dir",
+        str(work / "served"),
+        "--workers",
+        "1",
+        "--cache-mb",
+        "0",
+    ]
     try:
         with process(command, f"http://127.0.0.1:{port}/sparql", work / "serve.log", 120):
             url = f"http://127.0.0.1:{port}"
             address = urllib.parse.urlsplit(url)
-            connection = http.client.HTTPConnection(address.hostname or "127.0.0.1",
-                                                    address.port)
+            connection = http.client.HTTPConnection(address.hostname or "127.0.0.1", address.port)
             for name, query in queries().items():
                 query_string = urllib.parse.urlencode({"query": query})
                 path = f"/sparql?{query_string}"
@@ -115,24 +129,33 @@ def breakdown(settings: Settings, store: EmbeddedStore, accept: str, seconds: fl
                 def check(query: str = query) -> object:
                     return guard.may_reach_out(query) and guard.check(query, held)
 
-                measured = medians_us({
-                    "protocol": lambda qs=query_string: protocol.read(  # type: ignore[misc]
-                        "GET", qs, None, b""),
-                    "guard": check,
-                    "negotiation": lambda: negotiation.store_choice(
-                        negotiation.choose(accept, None)),
-                    "evaluation": lambda q=query: evaluate(store, q),  # type: ignore[misc]
-                    "run": lambda j=job: store.run(j, 0.0),  # type: ignore[misc]
-                    "pooled": lambda j=job: pool.run(j, time.monotonic() + 60),  # type: ignore[misc]
-                    "total": lambda p=path: get(connection, p, accept),  # type: ignore[misc]
-                }, seconds, min_runs)
-                row = {name: measured[name] for name in (
-                    "protocol", "guard", "negotiation", "evaluation", "total")}
+                measured = medians_us(
+                    {
+                        "protocol": lambda qs=query_string: protocol.read(  # type: ignore[misc]
+                            "GET", qs, None, b""
+                        ),
+                        "guard": check,
+                        "negotiation": lambda: negotiation.store_choice(
+                            negotiation.choose(accept, None)
+                        ),
+                        "evaluation": lambda q=query: evaluate(store, q),  # type: ignore[misc]
+                        "run": lambda j=job: store.run(j, 0.0),  # type: ignore[misc]
+                        "pooled": lambda j=job: pool.run(j, time.monotonic() + 60),  # type: ignore[misc]
+                        "total": lambda p=path: get(connection, p, accept),  # type: ignore[misc]
+                    },
+                    seconds,
+                    min_runs,
+                )
+                row = {
+                    name: measured[name]
+                    for name in ("protocol", "guard", "negotiation", "evaluation", "total")
+                }
                 run, pooled, total = measured["run"], measured["pooled"], measured["total"]
                 row["writing"] = run - row["evaluation"]
                 row["IPC"] = pooled - run
-                row["HTTP+ASGI"] = total - pooled - row["protocol"] - row["guard"] \
-                    - row["negotiation"]
+                row["HTTP+ASGI"] = (
+                    total - pooled - row["protocol"] - row["guard"] - row["negotiation"]
+                )
                 row["total"] = total
                 row["rows"] = float(store.run(job, 0.0).count)
                 row["bytes"] = float(len(get(connection, path, accept)))
@@ -149,8 +172,11 @@ def print_table(table: dict[str, dict[str, float]], accept: str) -> None:
     print(f"{'query':30} {'rows':>5} {'bytes':>7} " + " ".join(f"{c:>14}" for c in columns))
     for name, row in table.items():
         cells = [f"{row[c]:7.0f} ({100 * row[c] / row['total']:3.0f}%)" for c in STAGES]
-        print(f"{name[:30]:30} {row['rows']:5.0f} {row['bytes']:7.0f} " + " ".join(
-            f"{c:>14}" for c in cells) + f" {row['total']:14.0f}")
+        print(
+            f"{name[:30]:30} {row['rows']:5.0f} {row['bytes']:7.0f} "
+            + " ".join(f"{c:>14}" for c in cells)
+            + f" {row['total']:14.0f}"
+        )
 
 
 def main() -> None:
@@ -162,12 +188,21 @@ def main() -> None:
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="lima-lod-breakdown-") as tmp:
         dist = release_dist(args, Path(tmp))
-        settings = load_settings({"root": str(ROOT), "dist": str(dist), "workers": 1,
-                                  "cache_mb": 0, "store_dir": str(Path(tmp) / "store")},
-                                 environ={})
+        settings = load_settings(
+            {
+                "root": str(ROOT),
+                "dist": str(dist),
+                "workers": 1,
+                "cache_mb": 0,
+                "store_dir": str(Path(tmp) / "store"),
+            },
+            environ={},
+        )
         store = EmbeddedStore.open(settings)
-        print_table(breakdown(settings, store, args.accept, args.seconds, args.min_runs,
-                              Path(tmp)), args.accept)
+        print_table(
+            breakdown(settings, store, args.accept, args.seconds, args.min_runs, Path(tmp)),
+            args.accept,
+        )
 
 
 if __name__ == "__main__":

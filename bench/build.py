@@ -48,8 +48,9 @@ def reference(nquads: Path) -> None:
         union.add((s, p, o))
     for name in DUMP_FORMATS:
         fmt = BY_NAME[name]
-        (dataset if fmt.family is Family.DATASET else union).serialize(format=fmt.rdflib,
-                                                                       encoding="utf-8")
+        (dataset if fmt.family is Family.DATASET else union).serialize(
+            format=fmt.rdflib, encoding="utf-8"
+        )
 
 
 def main() -> None:
@@ -69,8 +70,9 @@ def main() -> None:
     reference_name = "reference: rdflib parse .nq + serialise 6 formats"
     try:
         for run in range(args.runs):
-            settings = load_settings({"root": str(args.root), "dist": str(base / f"dist{run}")},
-                                     environ={})
+            settings = load_settings(
+                {"root": str(args.root), "dist": str(base / f"dist{run}")}, environ={}
+            )
             iris = Iris(settings.base)
             with timer.stage("whole build"):
                 with timer.stage("load + build"):
@@ -80,8 +82,9 @@ def main() -> None:
                 with timer.stage("validate (SHACL)"):
                     report = validate(built.dataset, shapes, built.locations)
                 if not report.conforms:
-                    raise SystemExit("the data does not conform; fix it before benchmarking:\n"
-                                     + report.text())
+                    raise SystemExit(
+                        "the data does not conform; fix it before benchmarking:\n" + report.text()
+                    )
                 with timer.stage("write release (every file)"):
                     folder = write_release(built, report, settings, force=True, shapes=shapes)
             with timer.stage(reference_name):
@@ -94,11 +97,14 @@ def main() -> None:
     print(f"lima-lod build of {args.root} ({quads} quads), best of {args.runs} run(s):")
     for stage in timer.times:
         print(f"  {stage:<52} {timer.best(stage):7.2f} s")
-    print(f"whole build: {whole:.2f} s = {whole / reference_time:.1f} x the plain rdflib "
-          f"parse + serialise reference ({reference_time:.2f} s)")
+    print(
+        f"whole build: {whole:.2f} s = {whole / reference_time:.1f} x the plain rdflib "
+        f"parse + serialise reference ({reference_time:.2f} s)"
+    )
     rest = whole - timer.best("validate (SHACL)")
-    print(f"without the SHACL validation: {rest:.2f} s = {rest / reference_time:.1f} x the "
-          "reference")
+    print(
+        f"without the SHACL validation: {rest:.2f} s = {rest / reference_time:.1f} x the reference"
+    )
 
 
 if __name__ == "__main__":

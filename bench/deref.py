@@ -55,18 +55,34 @@ def _ms(text: str) -> float:
 
 
 def wrk(label: str, url: str, accept: str, duration: int, connections: int) -> Row:
-    command = ["wrk", "-t1", f"-c{connections}", f"-d{duration}s", "--timeout", "10s",
-               "--latency", "-H", f"Accept: {accept}", url]
+    command = [
+        "wrk",
+        "-t1",
+        f"-c{connections}",
+        f"-d{duration}s",
+        "--timeout",
+        "10s",
+        "--latency",
+        "-H",
+        f"Accept: {accept}",
+        url,
+    ]
     if shutil.which("taskset"):
         command = ["taskset", "-c", LOAD_CPUS, *command]
-    out = subprocess.run(command, capture_output=True, text=True, timeout=duration + 60,
-                         check=False).stdout
+    out = subprocess.run(
+        command, capture_output=True, text=True, timeout=duration + 60, check=False
+    ).stdout
     rps = re.search(r"Requests/sec:\s+([\d.]+)", out)
     p50 = re.search(r"^\s+50%\s+([\d.]+(?:us|ms|s))\s*$", out, re.MULTILINE)
     p99 = re.search(r"^\s+99%\s+([\d.]+(?:us|ms|s))\s*$", out, re.MULTILINE)
     errors = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
-    return Row(label, float(rps.group(1)) if rps else 0.0, _ms(p50.group(1)) if p50 else 0.0,
-               _ms(p99.group(1)) if p99 else 0.0, int(errors.group(1)) if errors else 0)
+    return Row(
+        label,
+        float(rps.group(1)) if rps else 0.0,
+        _ms(p50.group(1)) if p50 else 0.0,
+        _ms(p99.group(1)) if p99 else 0.0,
+        int(errors.group(1)) if errors else 0,
+    )
 
 
 def check(url: str, accept: str) -> int:
@@ -84,9 +100,22 @@ def check(url: str, accept: str) -> int:
 @contextlib.contextmanager
 def ours(dist: Path, work: Path, name: str) -> Iterator[str]:
     port = free_port()
-    command = pinned([sys.executable, "-m", "lima_lod.cli", "serve", "--dist", str(dist),
-                      "--port", str(port), "--store-dir", str(work / f"store-{name}"),
-                      "--workers", "1"])
+    command = pinned(
+        [
+            sys.executable,
+            "-m",
+            "lima_lod.cli",
+            "serve",
+            "--dist",
+            str(dist),
+            "--port",
+            str(port),
+            "--store-dir",
+            str(work / f"store-{name}"),
+            "--workers",
+            "1",
+        ]
+    )
     with process(command, f"http://127.0.0.1:{port}/sparql", work / f"{name}.log", 600):
         yield f"http://127.0.0.1:{port}"
 
@@ -97,19 +126,39 @@ def oxigraph(dist: Path, work: Path) -> Iterator[str]:
     if not binary.exists():
         raise Unavailable("pip install oxigraph (the bench extra)")
     location = work / "oxigraph"
-    subprocess.run([str(binary), "load", "--location", str(location), "--file",
-                    str(dist / "latest" / "lima-lod.nq")], check=True, capture_output=True)
+    subprocess.run(
+        [
+            str(binary),
+            "load",
+            "--location",
+            str(location),
+            "--file",
+            str(dist / "latest" / "lima-lod.nq"),
+        ],
+        check=True,
+        capture_output=True,
+    )
     port = free_port()
-    command = pinned([str(binary), "serve-read-only", "--location", str(location),
-                      "--bind", f"127.0.0.1:{port}", "--union-default-graph"])
+    command = pinned(
+        [
+            str(binary),
+            "serve-read-only",
+            "--location",
+            str(location),
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--union-default-graph",
+        ]
+    )
     with process(command, f"http://127.0.0.1:{port}/query", work / "oxigraph.log", 120):
         yield f"http://127.0.0.1:{port}/query"
 
 
 @contextlib.contextmanager
 def nginx(site: Path, work: Path) -> Iterator[str]:
-    binary = shutil.which("nginx") or ("/usr/sbin/nginx" if Path("/usr/sbin/nginx").exists()
-                                       else None)
+    binary = shutil.which("nginx") or (
+        "/usr/sbin/nginx" if Path("/usr/sbin/nginx").exists() else None
+    )
     if binary is None:
         raise Unavailable("apt-get install nginx")
     from lima_lod.layout import NGINX_HTTP, NGINX_SERVER, SERVER_RULES_FOLDER
@@ -117,13 +166,15 @@ def nginx(site: Path, work: Path) -> Iterator[str]:
     folder = work / "nginx"
     (folder / "temp").mkdir(parents=True)
     port = free_port()
-    temps = "\n".join(f"    {k}_temp_path {folder / 'temp' / k};"
-                      for k in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi"))
+    temps = "\n".join(
+        f"    {k}_temp_path {folder / 'temp' / k};"
+        for k in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi")
+    )
     rules = site / SERVER_RULES_FOLDER
     conf = folder / "nginx.conf"
     conf.write_text(f"""worker_processes 1;
-pid {folder / 'nginx.pid'};
-error_log {folder / 'error.log'};
+pid {folder / "nginx.pid"};
+error_log {folder / "error.log"};
 events {{ worker_connections 256; }}
 http {{
     include /etc/nginx/mime.types;
@@ -134,8 +185,10 @@ http {{
     server {{ listen 127.0.0.1:{port}; root {site}; include {rules / NGINX_SERVER}; }}
 }}
 """)
-    proc = subprocess.Popen(pinned([binary, "-p", str(folder), "-c", str(conf),
-                                    "-g", "daemon off;"]), stderr=subprocess.DEVNULL)
+    proc = subprocess.Popen(
+        pinned([binary, "-p", str(folder), "-c", str(conf), "-g", "daemon off;"]),
+        stderr=subprocess.DEVNULL,
+    )
     url = f"http://127.0.0.1:{port}"
     try:
         for _ in range(100):
@@ -155,8 +208,12 @@ def copy_release(dist: Path, work: Path, site: bool = False) -> Path:
 
     release = (dist / "latest").resolve()
     copy = work / "deref-dist"
-    shutil.copytree(release, copy / "releases" / release.name, copy_function=shutil.copy2,
-                    ignore=None if site else shutil.ignore_patterns(SITE_FOLDER, SITE_MANIFEST))
+    shutil.copytree(
+        release,
+        copy / "releases" / release.name,
+        copy_function=shutil.copy2,
+        ignore=None if site else shutil.ignore_patterns(SITE_FOLDER, SITE_MANIFEST),
+    )
     (copy / "latest").symlink_to(Path("releases") / release.name)
     return copy
 
@@ -185,8 +242,11 @@ def run(dist: Path, work: Path, key: str, duration: int, connections: int) -> No
     rendered = copy_release(dist, work / "rendered", site=True)
     seconds, size, documents = prerender(rendered)
     release = (dist / "latest").resolve()
-    release_size = sum(f.stat().st_size for f in release.rglob("*") if f.is_file()
-                       and not f.is_relative_to(release / SITE_FOLDER) and f.name != SITE_MANIFEST)
+    release_size = sum(
+        f.stat().st_size
+        for f in release.rglob("*")
+        if f.is_file() and not f.is_relative_to(release / SITE_FOLDER) and f.name != SITE_MANIFEST
+    )
     site = work / "static"
     settings = load_settings({"dist": str(rendered)}, environ={})
     write_static(settings, site, find_release(rendered))
@@ -202,13 +262,17 @@ def run(dist: Path, work: Path, key: str, duration: int, connections: int) -> No
         rows.append(wrk(label, url, accept, duration, connections))
         print(f"  {label}: {rows[-1].rps:.0f} req/s", flush=True)
 
-    print(f"[deref] {iri}: one core per server (taskset -c {SERVER_CPUS}), wrk on "
-          f"{LOAD_CPUS}, {connections} connections, {duration} s each", flush=True)
+    print(
+        f"[deref] {iri}: one core per server (taskset -c {SERVER_CPUS}), wrk on "
+        f"{LOAD_CPUS}, {connections} connections, {duration} s each",
+        flush=True,
+    )
     for name, opener in (
-            ("oxigraph", lambda: oxigraph(dist, work)),
-            ("ours (dynamic)", lambda: ours(plain, work, "dynamic")),
-            ("ours (pre-rendered)", lambda: ours(rendered, work, "rendered")),
-            ("nginx (static site)", lambda: nginx(site, work))):
+        ("oxigraph", lambda: oxigraph(dist, work)),
+        ("ours (dynamic)", lambda: ours(plain, work, "dynamic")),
+        ("ours (pre-rendered)", lambda: ours(rendered, work, "rendered")),
+        ("nginx (static site)", lambda: nginx(site, work)),
+    ):
         try:
             with opener() as url:
                 if name == "oxigraph":
@@ -223,11 +287,12 @@ def run(dist: Path, work: Path, key: str, duration: int, connections: int) -> No
     for row in rows:
         ratio = f"x{row.rps / reference:.2f}" if reference else "-"
         flag = " !errors" if row.errors else ""
-        print(f"{row.label:46} {row.rps:8.0f} {row.p50_ms:7.2f} {row.p99_ms:7.2f}  "
-              f"{ratio}{flag}")
-    print(f"pre-rendering: {documents} documents in {seconds:.1f} s "
-          f"({seconds / max(documents, 1) * 1000:.1f} ms each), {size / 1e6:.1f} MB on disk "
-          f"(the release itself: {release_size / 1e6:.1f} MB)")
+        print(f"{row.label:46} {row.rps:8.0f} {row.p50_ms:7.2f} {row.p99_ms:7.2f}  {ratio}{flag}")
+    print(
+        f"pre-rendering: {documents} documents in {seconds:.1f} s "
+        f"({seconds / max(documents, 1) * 1000:.1f} ms each), {size / 1e6:.1f} MB on disk "
+        f"(the release itself: {release_size / 1e6:.1f} MB)"
+    )
 
 
 def main() -> None:

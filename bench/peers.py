@@ -44,12 +44,18 @@ def answers(url: str, query: str = "ASK {}", timeout: float = 5) -> bool:
 
 
 @contextlib.contextmanager
-def process(command: list[str], url: str, log: Path, startup: float,
-            env: dict[str, str] | None = None) -> Iterator[tuple[str, int]]:
+def process(
+    command: list[str], url: str, log: Path, startup: float, env: dict[str, str] | None = None
+) -> Iterator[tuple[str, int]]:
     """Run a server until it answers ASK {} (bounded by ``startup`` seconds); stop it after."""
     with log.open("wb") as sink:
-        proc = subprocess.Popen(command, stdout=sink, stderr=subprocess.STDOUT,
-                                env={**os.environ, **(env or {})}, start_new_session=True)
+        proc = subprocess.Popen(
+            command,
+            stdout=sink,
+            stderr=subprocess.STDOUT,
+            env={**os.environ, **(env or {})},
+            start_new_session=True,
+        )
         try:
             give_up = time.monotonic() + startup
             while not answers(url):
@@ -71,8 +77,18 @@ def process(command: list[str], url: str, log: Path, startup: float,
 @contextlib.contextmanager
 def ours(dist: Path, work: Path) -> Iterator[tuple[str, int]]:
     port = free_port()
-    command = [sys.executable, "-m", "lima_lod.cli", "serve", "--dist", str(dist),
-               "--port", str(port), "--store-dir", str(work / "store")]
+    command = [
+        sys.executable,
+        "-m",
+        "lima_lod.cli",
+        "serve",
+        "--dist",
+        str(dist),
+        "--port",
+        str(port),
+        "--store-dir",
+        str(work / "store"),
+    ]
     with process(command, f"http://127.0.0.1:{port}/sparql", work / "ours.log", 600) as peer:
         yield peer
 
@@ -83,11 +99,28 @@ def oxigraph(dist: Path, work: Path) -> Iterator[tuple[str, int]]:
     if not binary.exists():
         raise Unavailable("pip install oxigraph (the bench extra)")
     location = work / "oxigraph"
-    subprocess.run([str(binary), "load", "--location", str(location), "--file",
-                    str(dist / "latest" / "lima-lod.nq")], check=True, capture_output=True)
+    subprocess.run(
+        [
+            str(binary),
+            "load",
+            "--location",
+            str(location),
+            "--file",
+            str(dist / "latest" / "lima-lod.nq"),
+        ],
+        check=True,
+        capture_output=True,
+    )
     port = free_port()
-    command = [str(binary), "serve-read-only", "--location", str(location),
-               "--bind", f"127.0.0.1:{port}", "--union-default-graph"]
+    command = [
+        str(binary),
+        "serve-read-only",
+        "--location",
+        str(location),
+        "--bind",
+        f"127.0.0.1:{port}",
+        "--union-default-graph",
+    ]
     with process(command, f"http://127.0.0.1:{port}/query", work / "oxigraph.log", 120) as peer:
         yield peer
 
@@ -98,8 +131,15 @@ def rdflib_endpoint(dist: Path, work: Path) -> Iterator[tuple[str, int]]:
     if not binary.exists():
         raise Unavailable("pip install rdflib-endpoint (the bench extra)")
     port = free_port()
-    command = [str(binary), "serve", "--host", "127.0.0.1", "--port", str(port),
-               str(dist / "latest" / "lima-lod.nq")]
+    command = [
+        str(binary),
+        "serve",
+        "--host",
+        "127.0.0.1",
+        "--port",
+        str(port),
+        str(dist / "latest" / "lima-lod.nq"),
+    ]
     # its command line serves the endpoint at the root path
     with process(command, f"http://127.0.0.1:{port}/", work / "rdflib.log", 900) as peer:
         yield peer
@@ -147,15 +187,25 @@ def virtuoso(dist: Path, work: Path) -> Iterator[tuple[str, int]]:
     ini.write_text(VIRTUOSO_INI.format(db=db, data=data, isql=isql_port, http=http_port))
     url = f"http://127.0.0.1:{http_port}/sparql"
     with process([server, "-f", "-c", str(ini)], url, work / "virtuoso.out", 180) as peer:
-        script = (f"ld_dir('{data}', '*.nq', 'urn:lima-lod:default');\n"
-                  "rdf_loader_run();\ncheckpoint;\n")
-        loaded = subprocess.run([isql, str(isql_port), "dba", "dba"], input=script, text=True,
-                                check=False,
-                                capture_output=True, timeout=1800)
+        script = (
+            f"ld_dir('{data}', '*.nq', 'urn:lima-lod:default');\nrdf_loader_run();\ncheckpoint;\n"
+        )
+        loaded = subprocess.run(
+            [isql, str(isql_port), "dba", "dba"],
+            input=script,
+            text=True,
+            check=False,
+            capture_output=True,
+            timeout=1800,
+        )
         if loaded.returncode != 0 or re.search(r"\*\*\* Error", loaded.stdout):
             raise Unavailable(f"could not load the data: {loaded.stdout[-400:]}")
         yield peer
 
 
-PEERS = {"ours": ours, "oxigraph": oxigraph, "rdflib-endpoint": rdflib_endpoint,
-         "virtuoso": virtuoso}
+PEERS = {
+    "ours": ours,
+    "oxigraph": oxigraph,
+    "rdflib-endpoint": rdflib_endpoint,
+    "virtuoso": virtuoso,
+}

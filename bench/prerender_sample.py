@@ -39,8 +39,9 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="lima-lod-prerender-sample-") as tmp:
         dist = Path(tmp) / "dist"
         scale(args.release, dist, args.triples)
-        settings = load_settings({"dist": str(dist), "store_dir": str(Path(tmp) / "store")},
-                                 environ={})
+        settings = load_settings(
+            {"dist": str(dist), "store_dir": str(Path(tmp) / "store")}, environ={}
+        )
         release = find_release(dist)
         started = time.perf_counter()
         store = EmbeddedStore.open(settings, release)
@@ -57,13 +58,17 @@ def main() -> None:
                     size += len(response.content)
             seconds = time.perf_counter() - started
         scale_up = len(keys) / len(sample)
-        print(f"[prerender sample] ~{args.triples} triples: {len(keys)} resources; store opened "
-              f"in {opened:.0f} s; {documents} documents of {len(sample)} resources rendered in "
-              f"{seconds:.1f} s ({seconds / documents * 1000:.1f} ms each, "
-              f"{size / documents / 1024:.1f} KB each)")
-        print(f"[prerender sample] all of them, extrapolated: {documents * scale_up:.0f} "
-              f"documents, {seconds * scale_up / 60:.0f} min on one core, "
-              f"{size * scale_up / 1e9:.2f} GB")
+        print(
+            f"[prerender sample] ~{args.triples} triples: {len(keys)} resources; store opened "
+            f"in {opened:.0f} s; {documents} documents of {len(sample)} resources rendered in "
+            f"{seconds:.1f} s ({seconds / documents * 1000:.1f} ms each, "
+            f"{size / documents / 1024:.1f} KB each)"
+        )
+        print(
+            f"[prerender sample] all of them, extrapolated: {documents * scale_up:.0f} "
+            f"documents, {seconds * scale_up / 60:.0f} min on one core, "
+            f"{size * scale_up / 1e9:.2f} GB"
+        )
 
 
 if __name__ == "__main__":

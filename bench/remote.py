@@ -34,16 +34,18 @@ ACCEPT = "application/sparql-results+json"
 def timed(url: str, query: str, params: list[tuple[str, str]]) -> tuple[float, int]:
     """Milliseconds of one request, and the rows it answered."""
     body = urllib.parse.urlencode([("query", query), *params]).encode()
-    request = urllib.request.Request(url, data=body, headers={
-        "Accept": ACCEPT, "Content-Type": "application/x-www-form-urlencoded"})
+    request = urllib.request.Request(
+        url,
+        data=body,
+        headers={"Accept": ACCEPT, "Content-Type": "application/x-www-form-urlencoded"},
+    )
     started = time.perf_counter()
     with urllib.request.urlopen(request, timeout=300) as response:
         rows = len(json.loads(response.read())["results"]["bindings"])
     return (time.perf_counter() - started) * 1000, rows
 
 
-def median(url: str, query: str, params: list[tuple[str, str]], repeat: int) \
-        -> tuple[float, int]:
+def median(url: str, query: str, params: list[tuple[str, str]], repeat: int) -> tuple[float, int]:
     runs = [timed(url, f"{query}\n# {n} {time.time_ns()}", params) for n in range(repeat)]
     return statistics.median(ms for ms, _ in runs), runs[0][1]
 
@@ -52,26 +54,45 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--release", type=Path, help="a release folder (default dist/latest)")
     parser.add_argument("--repeat", type=int, default=5)
-    parser.add_argument("--engines", nargs="+", default=["oxigraph", "virtuoso"],
-                        choices=["oxigraph", "virtuoso"])
-    parser.add_argument("--slow", type=float, default=3000.0,
-                        help="ms; a query slower than this on the engine is timed once")
+    parser.add_argument(
+        "--engines", nargs="+", default=["oxigraph", "virtuoso"], choices=["oxigraph", "virtuoso"]
+    )
+    parser.add_argument(
+        "--slow",
+        type=float,
+        default=3000.0,
+        help="ms; a query slower than this on the engine is timed once",
+    )
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="lima-lod-bench-remote-") as tmp:
         work = Path(tmp)
         dist = release_dist(args, work)
         meta = json.loads((dist / "latest" / "release.json").read_text(encoding="utf-8"))
-        dataset = [("default-graph-uri", g) for g in sorted(meta["graphs"])] + \
-                  [("named-graph-uri", g) for g in sorted(meta["graphs"])]
+        dataset = [("default-graph-uri", g) for g in sorted(meta["graphs"])] + [
+            ("named-graph-uri", g) for g in sorted(meta["graphs"])
+        ]
         for engine in args.engines:
             folder = work / engine
             folder.mkdir()
             try:
                 with PEERS[engine](dist, folder) as (engine_url, _):
                     port = free_port()
-                    command = [sys.executable, "-m", "lima_lod.cli", "serve", "--dist", str(dist),
-                               "--port", str(port), "--endpoint", engine_url, "--cache-mb", "0",
-                               "--query-timeout", "120"]
+                    command = [
+                        sys.executable,
+                        "-m",
+                        "lima_lod.cli",
+                        "serve",
+                        "--dist",
+                        str(dist),
+                        "--port",
+                        str(port),
+                        "--endpoint",
+                        engine_url,
+                        "--cache-mb",
+                        "0",
+                        "--query-timeout",
+                        "120",
+                    ]
                     ours_url = f"http://127.0.0.1:{port}/sparql"
                     with process(command, ours_url, folder / "ours.log", 120):
                         report(engine, engine_url, ours_url, dataset, args)
@@ -79,11 +100,18 @@ def main() -> None:
                 print(f"skipped {engine}: {why}")
 
 
-def report(engine: str, engine_url: str, ours_url: str, dataset: list[tuple[str, str]],
-           args: argparse.Namespace) -> None:
+def report(
+    engine: str,
+    engine_url: str,
+    ours_url: str,
+    dataset: list[tuple[str, str]],
+    args: argparse.Namespace,
+) -> None:
     print(f"\n== ours over {engine} ==  median ms of {args.repeat} unique requests, one at a time")
-    print(f"{'query':28} {'engine, own default':>20} {'engine, our dataset':>20} "
-          f"{'ours':>10} {'ours/engine':>12}  rows")
+    print(
+        f"{'query':28} {'engine, own default':>20} {'engine, our dataset':>20} "
+        f"{'ours':>10} {'ours/engine':>12}  rows"
+    )
     for label, query in queries().items():
         once, _ = timed(engine_url, query, dataset)  # warms the engine, sizes the run
         repeat = 1 if once > args.slow else args.repeat
@@ -91,8 +119,10 @@ def report(engine: str, engine_url: str, ours_url: str, dataset: list[tuple[str,
         same, rows = median(engine_url, query, dataset, repeat)
         ours, our_rows = median(ours_url, query, [], repeat)
         flag = "" if rows == our_rows == own_rows else " (rows differ!)"
-        print(f"{label[:28]:28} {own:20.1f} {same:20.1f} {ours:10.1f} {ours / same:12.2f}"
-              f"  {our_rows}{flag}")
+        print(
+            f"{label[:28]:28} {own:20.1f} {same:20.1f} {ours:10.1f} {ours / same:12.2f}"
+            f"  {our_rows}{flag}"
+        )
 
 
 if __name__ == "__main__":

@@ -69,8 +69,9 @@ def _ms(text: str) -> float:
 
 def rows_of(url: str, query: str) -> int | None:
     """Ask once and count the rows, to check each peer answers the same."""
-    request = urllib.request.Request(f"{url}?{urllib.parse.urlencode({'query': query})}",
-                                     headers={"Accept": ACCEPT})
+    request = urllib.request.Request(
+        f"{url}?{urllib.parse.urlencode({'query': query})}", headers={"Accept": ACCEPT}
+    )
     try:
         with urllib.request.urlopen(request, timeout=120) as response:
             return len(json.loads(response.read())["results"]["bindings"])
@@ -78,22 +79,42 @@ def rows_of(url: str, query: str) -> int | None:
         return None
 
 
-def measure(url: str, query: str, unique: bool, duration: int, connections: int,
-            work: Path) -> Figure:
+def measure(
+    url: str, query: str, unique: bool, duration: int, connections: int, work: Path
+) -> Figure:
     parts = urllib.parse.urlsplit(url)
     path = f"{parts.path}?{urllib.parse.urlencode({'query': query})}"
     script = work / "request.lua"
     script.write_text(LUA.format(path=path, unique="true" if unique else "false", accept=ACCEPT))
     output = subprocess.run(
-        ["wrk", "-t1", f"-c{connections}", f"-d{duration}s", "--timeout", "30s", "--latency",
-         "-s", str(script), f"{parts.scheme}://{parts.netloc}"],
-        capture_output=True, text=True, timeout=duration + 60, check=False).stdout
+        [
+            "wrk",
+            "-t1",
+            f"-c{connections}",
+            f"-d{duration}s",
+            "--timeout",
+            "30s",
+            "--latency",
+            "-s",
+            str(script),
+            f"{parts.scheme}://{parts.netloc}",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=duration + 60,
+        check=False,
+    ).stdout
     rps = re.search(r"Requests/sec:\s+([\d.]+)", output)
     p50 = re.search(r"^\s+50%\s+([\d.]+(?:us|ms|s))\s*$", output, re.MULTILINE)
     p99 = re.search(r"^\s+99%\s+([\d.]+(?:us|ms|s))\s*$", output, re.MULTILINE)
     errors = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
-    return Figure(float(rps.group(1)) if rps else 0.0, _ms(p50.group(1)) if p50 else 0.0,
-                  _ms(p99.group(1)) if p99 else 0.0, int(errors.group(1)) if errors else 0, None)
+    return Figure(
+        float(rps.group(1)) if rps else 0.0,
+        _ms(p50.group(1)) if p50 else 0.0,
+        _ms(p99.group(1)) if p99 else 0.0,
+        int(errors.group(1)) if errors else 0,
+        None,
+    )
 
 
 def pss_mb(pid: int) -> float:
@@ -112,12 +133,15 @@ def pss_mb(pid: int) -> float:
 
 
 def queries() -> dict[str, str]:
-    return {path.stem: path.read_text(encoding="utf-8")
-            for path in sorted((ROOT / "queries").glob("*.rq"))}
+    return {
+        path.stem: path.read_text(encoding="utf-8")
+        for path in sorted((ROOT / "queries").glob("*.rq"))
+    }
 
 
-def run_dataset(name: str, dist: Path, peers: list[str], args: argparse.Namespace,
-                work: Path) -> None:
+def run_dataset(
+    name: str, dist: Path, peers: list[str], args: argparse.Namespace, work: Path
+) -> None:
     results: dict[str, dict[tuple[str, str], Figure]] = {}
     memory: dict[str, float] = {}
     for peer in peers:
@@ -135,8 +159,14 @@ def run_dataset(name: str, dist: Path, peers: list[str], args: argparse.Namespac
                         if once > args.slow:  # a load run would queue minutes of work
                             figure = Figure(1 / once, once * 1000, once * 1000, 0, rows, True)
                         else:
-                            figure = measure(url, query, mode == "unique", args.duration,
-                                             args.connections, folder)
+                            figure = measure(
+                                url,
+                                query,
+                                mode == "unique",
+                                args.duration,
+                                args.connections,
+                                folder,
+                            )
                             figure.rows = rows
                         figures[(label, mode)] = figure
                 results[peer] = figures
@@ -148,8 +178,9 @@ def run_dataset(name: str, dist: Path, peers: list[str], args: argparse.Namespac
     report(name, results, memory)
 
 
-def report(name: str, results: dict[str, dict[tuple[str, str], Figure]],
-           memory: dict[str, float]) -> None:
+def report(
+    name: str, results: dict[str, dict[tuple[str, str], Figure]], memory: dict[str, float]
+) -> None:
     print(f"\n== {name} ==  req/s | p50 ms | p99 ms | rows  (x = ours / peer, req/s)")
     if "ours" not in results:
         print("our server did not run")
@@ -165,13 +196,18 @@ def report(name: str, results: dict[str, dict[tuple[str, str], Figure]],
                 continue
             ratio = f"x{ours.rps / f.rps:.2f}" if peer != "ours" and f.rps else ""
             flag = "!" if f.errors or f.rows != ours.rows else "*" if f.single else " "
-            cells.append(f"{f.rps:8.0f} {f.p50_ms:7.2f} {f.p99_ms:7.1f} {f.rows!s:>4}{flag}"
-                         f"{ratio:>6}")
+            cells.append(
+                f"{f.rps:8.0f} {f.p50_ms:7.2f} {f.p99_ms:7.1f} {f.rows!s:>4}{flag}{ratio:>6}"
+            )
         print(f"{key[0][:34]:34} {key[1]:8} " + " ".join(cells))
-    print("memory (PSS, MB, process tree): "
-          + ", ".join(f"{peer} {mb:.0f}" for peer, mb in memory.items()))
-    print("! = non-2xx answers or a row count different from ours; "
-          "* = slower than --slow s: one request timed instead of a load run")
+    print(
+        "memory (PSS, MB, process tree): "
+        + ", ".join(f"{peer} {mb:.0f}" for peer, mb in memory.items())
+    )
+    print(
+        "! = non-2xx answers or a row count different from ours; "
+        "* = slower than --slow s: one request timed instead of a load run"
+    )
 
 
 def release_dist(args: argparse.Namespace, work: Path) -> Path:
@@ -184,8 +220,9 @@ def release_dist(args: argparse.Namespace, work: Path) -> Path:
     if (ROOT / "dist" / "latest" / "lima-lod.nq").exists():
         return ROOT / "dist"
     dist = work / "built"
-    subprocess.run([sys.executable, "-m", "lima_lod.cli", "build", "--dist", str(dist)],
-                   check=True, cwd=ROOT)
+    subprocess.run(
+        [sys.executable, "-m", "lima_lod.cli", "build", "--dist", str(dist)], check=True, cwd=ROOT
+    )
     return dist
 
 
@@ -197,14 +234,25 @@ def main() -> None:
     parser.add_argument("--connections", type=int, default=8)
     parser.add_argument("--peers", nargs="+", default=list(PEERS), choices=list(PEERS))
     parser.add_argument("--skip-synthetic", action="store_true")
-    parser.add_argument("--skip-attack", action="store_true",
-                        help="no 'under attack' row (cheap p99 with runaways and a slow-loris)")
-    parser.add_argument("--skip-deref", action="store_true",
-                        help="no dereferencing rows (bench/deref.py)")
-    parser.add_argument("--skip-breakdown", action="store_true",
-                        help="do not print the per-stage breakdown of one request first")
-    parser.add_argument("--slow", type=float, default=5.0,
-                        help="seconds one answer may take before a peer gets no load run")
+    parser.add_argument(
+        "--skip-attack",
+        action="store_true",
+        help="no 'under attack' row (cheap p99 with runaways and a slow-loris)",
+    )
+    parser.add_argument(
+        "--skip-deref", action="store_true", help="no dereferencing rows (bench/deref.py)"
+    )
+    parser.add_argument(
+        "--skip-breakdown",
+        action="store_true",
+        help="do not print the per-stage breakdown of one request first",
+    )
+    parser.add_argument(
+        "--slow",
+        type=float,
+        default=5.0,
+        help="seconds one answer may take before a peer gets no load run",
+    )
     args = parser.parse_args()
     if shutil.which("wrk") is None:
         sys.exit("the bench needs wrk: apt-get install wrk")
@@ -213,8 +261,16 @@ def main() -> None:
         work.chmod(0o755)  # nginx's worker (bench/deref.py) drops privileges and reads the site
         dist = release_dist(args, work)
         if not args.skip_breakdown:  # where the time of one request goes (bench/breakdown.py)
-            subprocess.run([sys.executable, str(ROOT / "bench" / "breakdown.py"), "--release",
-                            str((dist / "latest").resolve())], check=False, cwd=ROOT)
+            subprocess.run(
+                [
+                    sys.executable,
+                    str(ROOT / "bench" / "breakdown.py"),
+                    "--release",
+                    str((dist / "latest").resolve()),
+                ],
+                check=False,
+                cwd=ROOT,
+            )
         run_dataset("release", dist, args.peers, args, work)
         if not args.skip_deref:
             import deref

@@ -19,8 +19,9 @@ import pyoxigraph as ox
 ID_MARK = "/id/"
 
 
-def _rename(term: ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple, suffix: str,
-            base: str) -> ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple:
+def _rename(
+    term: ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple, suffix: str, base: str
+) -> ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple:
     if isinstance(term, ox.NamedNode) and term.value.startswith(base):
         return ox.NamedNode(term.value + suffix)
     if isinstance(term, ox.BlankNode):
@@ -31,8 +32,11 @@ def _rename(term: ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple, suffix: 
 def scale(release: Path, out: Path, triples: int) -> Path:
     """Write ``out/releases/synthetic/`` with about ``triples`` quads and point ``latest`` at it."""
     quads = list(ox.parse(path=str(release / "lima-lod.nq"), format=ox.RdfFormat.N_QUADS))
-    bases = {q.subject.value.split(ID_MARK)[0] + ID_MARK for q in quads
-             if isinstance(q.subject, ox.NamedNode) and ID_MARK in q.subject.value}
+    bases = {
+        q.subject.value.split(ID_MARK)[0] + ID_MARK
+        for q in quads
+        if isinstance(q.subject, ox.NamedNode) and ID_MARK in q.subject.value
+    }
     base = min(bases, key=len)  # the deployment's resource prefix
     copies = max(1, -(-triples // len(quads)))
     folder = out / "releases" / "synthetic"
@@ -46,15 +50,19 @@ def scale(release: Path, out: Path, triples: int) -> Path:
                 if not suffix:
                     yield quad
                     continue
-                yield ox.Quad(_rename(quad.subject, suffix, base),  # type: ignore[arg-type]
-                              quad.predicate,
-                              _rename(quad.object, suffix, base), quad.graph_name)
+                yield ox.Quad(
+                    _rename(quad.subject, suffix, base),  # type: ignore[arg-type]
+                    quad.predicate,
+                    _rename(quad.object, suffix, base),
+                    quad.graph_name,
+                )
 
     with (folder / "lima-lod.nq").open("wb") as sink:
         ox.serialize(generate(), sink, format=ox.RdfFormat.N_QUADS)  # type: ignore[arg-type]
     meta = json.loads((release / "release.json").read_text())
-    (folder / "release.json").write_text(json.dumps(
-        {"version": f"{meta['version']}-synthetic-x{copies}", "built": meta["built"]}))
+    (folder / "release.json").write_text(
+        json.dumps({"version": f"{meta['version']}-synthetic-x{copies}", "built": meta["built"]})
+    )
     (out / "latest").symlink_to("releases/synthetic")
     return folder
 

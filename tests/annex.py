@@ -31,7 +31,7 @@ class AnnexRow:
 
 def read_annex(source: str) -> list[AnnexRow]:
     """Rows of the Annex 1 tables, with texts continued after a page break joined."""
-    lines = source[source.rindex("Annex 1 Rating"):].splitlines()
+    lines = source[source.rindex("Annex 1 Rating") :].splitlines()
     rows: list[AnnexRow] = []
     table = 0
     for line in lines:

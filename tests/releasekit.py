@@ -55,8 +55,9 @@ class StandIn:
 
 def settings_for(dist: Path, root: Path = ROOT, **overrides: object) -> Settings:
     """Settings of a test release: the project root, a temporary dist, a public URL."""
-    return load_settings({"root": str(root), "dist": str(dist), "public_url": PUBLIC,
-                          **overrides}, environ={})
+    return load_settings(
+        {"root": str(root), "dist": str(dist), "public_url": PUBLIC, **overrides}, environ={}
+    )
 
 
 _cache: dict[str, Released] = {}
@@ -76,8 +77,10 @@ def release() -> Released:
         shapes = load_shapes(ROOT, iris)
         report = validate(built.dataset, shapes, built.locations)
         if not report.conforms:
-            raise AssertionError("the project's data does not conform to its shapes, so no "
-                                 "release can be written:\n" + report.text())
+            raise AssertionError(
+                "the project's data does not conform to its shapes, so no "
+                "release can be written:\n" + report.text()
+            )
         settings = settings_for(base / "dist")
         folder = write_release(built, report, settings, shapes=shapes)
         _cache["release"] = Released(folder, base / "dist", settings, built, report, shapes)

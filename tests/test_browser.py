@@ -31,20 +31,26 @@ CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 NODE = shutil.which("node")
 
 pytestmark = [
-    pytest.mark.skipif(not Path(CHROMIUM).exists(),
-                       reason="no chromium (Debian package chromium; tests/tools/install.sh)"),
+    pytest.mark.skipif(
+        not Path(CHROMIUM).exists(),
+        reason="no chromium (Debian package chromium; tests/tools/install.sh)",
+    ),
     pytest.mark.skipif(NODE is None, reason="no node (Debian packages nodejs, npm)"),
-    pytest.mark.skipif(not (JS / "node_modules" / "playwright-core").is_dir()
-                       or not (JS / "node_modules" / "axe-core").is_dir(),
-                       reason="playwright-core / axe-core not installed (npm ci in tests/js)"),
+    pytest.mark.skipif(
+        not (JS / "node_modules" / "playwright-core").is_dir()
+        or not (JS / "node_modules" / "axe-core").is_dir(),
+        reason="playwright-core / axe-core not installed (npm ci in tests/js)",
+    ),
 ]
 
 #: The policy pages are checked under when the server sends none (once it does, its own is
 #: checked): no inline script, no eval, no third-party origin; styles from our files, plus the
 #: one fixed <style> YASGUI's table writes, allowed by its hash.
-CSP = ("default-src 'self'; script-src 'self'; style-src 'self' {styles}; img-src 'self'; "
-       "font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'none'; "
-       "form-action 'self'; frame-ancestors 'none'")
+CSP = (
+    "default-src 'self'; script-src 'self'; style-src 'self' {styles}; img-src 'self'; "
+    "font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'none'; "
+    "form-action 'self'; frame-ancestors 'none'"
+)
 #: Chrome's console line for a failed page resource; it does not name the URL.
 NOT_FOUND = "Failed to load resource: the server responded with a status of 404 (Not Found)"
 
@@ -56,25 +62,38 @@ def visited() -> Iterator[tuple[str, dict[str, dict[str, Any]]]]:
     store = EmbeddedStore.open(released.settings)
     try:
         with running(released.settings, store) as url:
-            command = [str(NODE), str(JS / "browser.mjs"), url, "--chromium", CHROMIUM,
-                       "--csp", CSP.format(styles=" ".join(pages.yasgui_style_hashes()))]
+            command = [
+                str(NODE),
+                str(JS / "browser.mjs"),
+                url,
+                "--chromium",
+                CHROMIUM,
+                "--csp",
+                CSP.format(styles=" ".join(pages.yasgui_style_hashes())),
+            ]
             shots = os.environ.get("LIMA_LOD_SCREENSHOTS")
             if shots:
                 Path(shots).mkdir(parents=True, exist_ok=True)
                 command += ["--screenshots", str(Path(shots).resolve())]
-            done = subprocess.run(command, capture_output=True, text=True, timeout=540,
-                                  cwd=JS, check=False)
+            done = subprocess.run(
+                command, capture_output=True, text=True, timeout=540, cwd=JS, check=False
+            )
             assert done.returncode == 0, done.stderr[-4000:]
             report = json.loads(done.stdout)
             favicon = httpx.get(url + "/favicon.ico").status_code
-            yield url, {page["path"]: page | {"favicon": favicon}
-                        for page in report["pages"]}
+            yield url, {page["path"]: page | {"favicon": favicon} for page in report["pages"]}
     finally:
         store.close()
 
 
-PAGES = ["/", "/doc/report/mx-2021.html", "/doc/commitment/10.html", "/sparql", "/queries",
-         "/queries/axis-averages"]
+PAGES = [
+    "/",
+    "/doc/report/mx-2021.html",
+    "/doc/commitment/10.html",
+    "/sparql",
+    "/queries",
+    "/queries/axis-averages",
+]
 
 
 @pytest.mark.parametrize("path", PAGES)
@@ -96,11 +115,7 @@ def test_page_loads_cleanly(visited: tuple[str, dict[str, dict[str, Any]]], path
 @pytest.mark.parametrize("path", PAGES)
 def test_language_switch(visited: tuple[str, dict[str, dict[str, Any]]], path: str) -> None:
     page = visited[1][path]
-    if path in ("/sparql", "/queries", "/queries/axis-averages"):
-        assert page["switched"] == "es"  # our switch: present on these pages today
-    # Home, report and commitment pages get their switch with the pages branch; until then
-    # browser.mjs finds no switch there (None). After that merge, require "es" on every page.
-    assert page["switched"] in (None, "es")
+    assert page["switched"] == "es"  # every page has the switch, and it works
 
 
 def test_query_page_runs_an_example(visited: tuple[str, dict[str, dict[str, Any]]]) -> None:

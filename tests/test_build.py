@@ -16,8 +16,9 @@ CFU = IRIS.vocab
 
 def test_named_graphs(built: Built) -> None:
     names = {str(g.identifier) for g in built.dataset.graphs() if len(g)}
-    expected = {str(IRIS.graph(n)) for n in ("vocabulary", "code-lists", "organizations",
-                                             "report/mx-2021")}
+    expected = {
+        str(IRIS.graph(n)) for n in ("vocabulary", "code-lists", "organizations", "report/mx-2021")
+    }
     assert expected <= names
 
 
@@ -40,8 +41,9 @@ def test_observations_form_a_complete_cube(graph: Graph) -> None:
     assert len(observations) == 19 * 4
     cells = set()
     for o in observations:
-        cell = tuple(graph.value(o, CFU[d]) for d in ("country", "period", "commitment",
-                                                      "criterion"))
+        cell = tuple(
+            graph.value(o, CFU[d]) for d in ("country", "period", "commitment", "criterion")
+        )
         assert None not in cell
         cells.add(cell)
         score = graph.value(o, CFU.score)
@@ -56,20 +58,29 @@ def test_decimals_keep_the_printed_digits(graph: Graph) -> None:
 
 
 def test_every_typed_resource_is_labelled(graph: Graph) -> None:
-    unlabelled = [s for s in set(graph.subjects(RDF.type)) if isinstance(s, URIRef)
-                  and IRIS.is_ours(str(s)) and graph.value(s, RDFS.label) is None
-                  and (s, RDF.type, URIRef("http://www.w3.org/ns/org#Membership")) not in graph]
+    unlabelled = [
+        s
+        for s in set(graph.subjects(RDF.type))
+        if isinstance(s, URIRef)
+        and IRIS.is_ours(str(s))
+        and graph.value(s, RDFS.label) is None
+        and (s, RDF.type, URIRef("http://www.w3.org/ns/org#Membership")) not in graph
+    ]
     assert not unlabelled, unlabelled[:5]
 
 
 def test_link_outs_are_the_certain_ones(graph: Graph) -> None:
     assert (IRIS.country("MX"), SKOS.exactMatch, WD.Q96) in graph
-    outside = {o for _, p, o in graph.triples((None, None, None))
-               if p in (SKOS.exactMatch, SKOS.relatedMatch, SKOS.closeMatch)}
+    outside = {
+        o
+        for _, p, o in graph.triples((None, None, None))
+        if p in (SKOS.exactMatch, SKOS.relatedMatch, SKOS.closeMatch)
+    }
     allowed = ("http://www.wikidata.org/entity/", "http://metadata.un.org/sdg/")
     assert all(str(o).startswith(allowed) for o in outside)
     assert (URIRef("http://www.w3.org/2002/07/owl#sameAs"), None) not in {
-        (p, None) for p in graph.predicates()}
+        (p, None) for p in graph.predicates()
+    }
 
 
 def test_provenance_of_the_report(graph: Graph) -> None:

@@ -68,8 +68,9 @@ def test_catalogue_and_dataset(released: Released, dcat: Graph) -> None:
     assert (service, DCAT.servesDataset, dataset) in dcat
 
 
-def test_a_distribution_per_file_with_true_size_and_checksum(released: Released,
-                                                             dcat: Graph) -> None:
+def test_a_distribution_per_file_with_true_size_and_checksum(
+    released: Released, dcat: Graph
+) -> None:
     folder, version = released.folder, str(read_release(released.folder)["version"])
     files = [f for f in relative_files(folder) if f not in DESCRIBING]
     distributions = set(dcat.subjects(RDF.type, DCAT.Distribution))
@@ -86,7 +87,8 @@ def test_a_distribution_per_file_with_true_size_and_checksum(released: Released,
         fmt, compression = of_file(path)
         assert dcat.value(dist, DCAT.mediaType) == media_type_iri(fmt.media_type)
         assert str(dcat.value(dist, DCAT.mediaType)).startswith(
-            "https://www.iana.org/assignments/media-types/")
+            "https://www.iana.org/assignments/media-types/"
+        )
         if compression:
             assert dcat.value(dist, DCAT.compressFormat) == media_type_iri("application/gzip")
         assert str(dcat.value(dist, DCAT.downloadURL)) == f"{PUBLIC}/releases/{version}/{path}"
@@ -113,8 +115,7 @@ def test_the_metadata_graph_in_the_dumps_tells_no_stale_checksum(released: Relea
             assert checksum is None, path  # a dump cannot hold its own checksum
             continue
         data = (released.folder / path).read_bytes()
-        assert str(metadata.value(checksum, SPDX.checksumValue)) == \
-            hashlib.sha256(data).hexdigest()
+        assert str(metadata.value(checksum, SPDX.checksumValue)) == hashlib.sha256(data).hexdigest()
         assert int(metadata.value(dist, DCAT.byteSize)) == len(data)
         checked += 1
     assert checked > 10
@@ -141,19 +142,22 @@ def test_void_statistics_match_the_data(released: Released, void: Graph, data: G
     for part in void.objects(d, VOID.propertyPartition):
         prop = void.value(part, VOID.property)
         assert int(void.value(part, VOID.triples)) == counts[prop]
-    assert {void.value(p, VOID.property) for p in void.objects(d, VOID.propertyPartition)} == \
-        set(counts)
+    assert {void.value(p, VOID.property) for p in void.objects(d, VOID.propertyPartition)} == set(
+        counts
+    )
     dumps = {str(u) for u in void.objects(d, VOID.dataDump)}
     assert f"{PUBLIC}/releases/{released.folder.name}/lima-lod.nq" in dumps
 
 
-def test_linksets_to_wikidata_and_the_un_sdg(released: Released, void: Graph,
-                                             data: Graph) -> None:
+def test_linksets_to_wikidata_and_the_un_sdg(released: Released, void: Graph, data: Graph) -> None:
     d = released.built.iris.release_dataset()
-    linksets = {void.value(ls, VOID.objectsTarget): ls for ls in void.subjects(RDF.type,
-                                                                              VOID.Linkset)}
-    for target, space in ((URIRef("http://www.wikidata.org/"), str(WD)),
-                          (URIRef("http://metadata.un.org/sdg/"), str(SDG))):
+    linksets = {
+        void.value(ls, VOID.objectsTarget): ls for ls in void.subjects(RDF.type, VOID.Linkset)
+    }
+    for target, space in (
+        (URIRef("http://www.wikidata.org/"), str(WD)),
+        (URIRef("http://metadata.un.org/sdg/"), str(SDG)),
+    ):
         found = [ls for ls in void.subjects(VOID.objectsTarget, target)]
         links = [(s, p, o) for s, p, o in data if str(o).startswith(space)]
         assert found and links, target

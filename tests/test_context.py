@@ -53,8 +53,7 @@ def pyld_graph(document: dict[str, Any]) -> Graph:
     def refuse(url: str, options: object = None) -> None:
         raise RuntimeError(f"refused to fetch {url}")
 
-    nquads = jsonld.to_rdf(document, {"format": "application/n-quads",
-                                      "documentLoader": refuse})
+    nquads = jsonld.to_rdf(document, {"format": "application/n-quads", "documentLoader": refuse})
     return Graph().parse(data=nquads, format="nquads")
 
 
@@ -63,8 +62,13 @@ def jsonldjs_graph(path: Path) -> Graph:
         pytest.skip("node is not installed")
     if not (JS / "node_modules" / "jsonld").is_dir():
         pytest.skip("the npm packages are not installed: (cd tests/js && npm ci)")
-    run = subprocess.run(["node", str(JS / "to-nquads.mjs"), str(path)], capture_output=True,
-                         text=True, timeout=600, check=False)
+    run = subprocess.run(
+        ["node", str(JS / "to-nquads.mjs"), str(path)],
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
+    )
     assert run.returncode == 0, run.stderr[-2000:]
     return Graph().parse(data=run.stdout, format="nquads")
 
@@ -110,8 +114,9 @@ def test_the_release_ships_the_context(released: Released, context: dict[str, An
 def test_the_dump_reads_as_plain_json(released: Released) -> None:
     doc = json.loads((released.folder / "lima-lod.jsonld").read_text("utf-8"))
     assert isinstance(doc["@context"], dict)  # embedded: nothing depends on the network
-    ten = next(n for n in doc["@graph"]
-               if n.get("id") == str(IRIS.observation(REPORT, 10, "overall")))
+    ten = next(
+        n for n in doc["@graph"] if n.get("id") == str(IRIS.observation(REPORT, 10, "overall"))
+    )
     assert ten["commitment"] == str(IRIS.commitment(10))
     assert ten["score"] == "1.89"  # a decimal stays exact: JSON numbers are doubles in JSON-LD
     assert ten["type"] == "qb:Observation"
@@ -127,8 +132,9 @@ def test_pyld_expands_the_dump_to_the_same_graph(released: Released, dump_graph:
     assert isomorphic(pyld_graph(doc), dump_graph)
 
 
-def test_jsonld_js_expands_the_dump_to_the_same_graph(released: Released,
-                                                      dump_graph: Graph) -> None:
+def test_jsonld_js_expands_the_dump_to_the_same_graph(
+    released: Released, dump_graph: Graph
+) -> None:
     assert isomorphic(jsonldjs_graph(released.folder / "lima-lod.jsonld"), dump_graph)
 
 
@@ -148,8 +154,9 @@ def test_documents_are_compacted_with_the_context(client: TestClient) -> None:
 def framed(released: Released, context: dict[str, Any]) -> dict[str, Any]:
     path = released.folder / "reports" / f"{REPORT}.jsonld"
     doc: dict[str, Any] = json.loads(path.read_text("utf-8"))
-    assert doc == json.loads(json.dumps(frame_report(
-        union(released.built.dataset), IRIS.report(REPORT), context)))
+    assert doc == json.loads(
+        json.dumps(frame_report(union(released.built.dataset), IRIS.report(REPORT), context))
+    )
     return doc
 
 
@@ -161,7 +168,10 @@ def test_a_report_holds_its_ratings(framed: dict[str, Any], graph: Graph) -> Non
     assert len(ratings) == len(set(graph.subjects(QB.dataSet, IRIS.dataset(REPORT))))
     ten = next(r for r in ratings if r["id"] == str(IRIS.observation(REPORT, 10, "overall")))
     assert (ten["commitment"], ten["criterion"], ten["score"]) == (
-        str(IRIS.commitment(10)), str(IRIS.criterion("overall")), "1.89")
+        str(IRIS.commitment(10)),
+        str(IRIS.criterion("overall")),
+        "1.89",
+    )
     keys = [(r["commitment"], r["criterion"]) for r in ratings]
     assert keys == sorted(keys)
 
@@ -176,13 +186,15 @@ def expected_report_graph(graph: Graph) -> Graph:
     return out
 
 
-def test_pyld_expands_the_framed_view_to_the_same_graph(framed: dict[str, Any],
-                                                        graph: Graph) -> None:
+def test_pyld_expands_the_framed_view_to_the_same_graph(
+    framed: dict[str, Any], graph: Graph
+) -> None:
     assert isomorphic(pyld_graph(framed), expected_report_graph(graph))
 
 
-def test_jsonld_js_expands_the_framed_view_to_the_same_graph(released: Released,
-                                                             graph: Graph) -> None:
+def test_jsonld_js_expands_the_framed_view_to_the_same_graph(
+    released: Released, graph: Graph
+) -> None:
     path = released.folder / "reports" / f"{REPORT}.jsonld"
     assert isomorphic(jsonldjs_graph(path), expected_report_graph(graph))
 
@@ -190,7 +202,10 @@ def test_jsonld_js_expands_the_framed_view_to_the_same_graph(released: Released,
 def test_the_context_is_not_vacuous(context: dict[str, Any]) -> None:
     """A context that lost its coercions expands to another graph (strings, not IRIs)."""
     broken = {**context, "commitment": str(CFU.commitment)}
-    doc = {"@context": broken, "id": str(IRIS.observation(REPORT, 10, "overall")),
-           "commitment": str(IRIS.commitment(10))}
+    doc = {
+        "@context": broken,
+        "id": str(IRIS.observation(REPORT, 10, "overall")),
+        "commitment": str(IRIS.commitment(10)),
+    }
     graph = pyld_graph(doc)
     assert not isinstance(graph.value(predicate=CFU.commitment, any=False), URIRef)

@@ -24,8 +24,9 @@ from lima_lod import csvw as tables_module
 from lima_lod.dumps import union_graph
 from lima_lod.iris import QB
 
-csvw = pytest.importorskip("csvw", reason="the csvw package converts CSV + metadata; "
-                                          "pip install csvw")
+csvw = pytest.importorskip(
+    "csvw", reason="the csvw package converts CSV + metadata; pip install csvw"
+)
 
 
 def csv2rdf(metadata: Path) -> Graph:
@@ -37,20 +38,28 @@ def csv2rdf(metadata: Path) -> Graph:
         columns = {c.name: c for c in schema.columns}
         for number, row in enumerate(table.iterdicts(), start=1):
             row_about = schema.aboutUrl
-            default_subject: Node = (URIRef(table.expand(row_about, row, _row=number))
-                                     if row_about else BNode())
+            default_subject: Node = (
+                URIRef(table.expand(row_about, row, _row=number)) if row_about else BNode()
+            )
             for name, value in row.items():
                 column = columns[name]
                 if column.suppressOutput or value is None or value == "" or value == []:
                     continue
-                subject = (URIRef(table.expand(column.aboutUrl, row, _row=number, _name=name))
-                           if column.aboutUrl else default_subject)
+                subject = (
+                    URIRef(table.expand(column.aboutUrl, row, _row=number, _name=name))
+                    if column.aboutUrl
+                    else default_subject
+                )
                 prop = column.propertyUrl
                 predicate = URIRef(table.expand(prop, row, _row=number, _name=name))
                 if column.valueUrl:
-                    graph.add((subject, predicate,
-                               URIRef(table.expand(column.valueUrl, row, _row=number,
-                                                   _name=name))))
+                    graph.add(
+                        (
+                            subject,
+                            predicate,
+                            URIRef(table.expand(column.valueUrl, row, _row=number, _name=name)),
+                        )
+                    )
                     continue
                 for item in value if isinstance(value, list) else [value]:
                     graph.add((subject, predicate, literal(item, column)))
@@ -69,8 +78,11 @@ def normalised(graph: Graph) -> set[tuple[Node, Node, Node]]:
     """Triples with numbers compared by value (CSVW may print 1.5 where RDF has 1.50)."""
     out = set()
     for s, p, o in graph:
-        if isinstance(o, Literal) and o.datatype in (ns.XSD.decimal, ns.XSD.integer,
-                                                     ns.XSD.positiveInteger):
+        if isinstance(o, Literal) and o.datatype in (
+            ns.XSD.decimal,
+            ns.XSD.integer,
+            ns.XSD.positiveInteger,
+        ):
             o = Literal(str(Decimal(str(o)).normalize()), datatype=o.datatype)
         out.add((s, p, o))
     return out
@@ -91,8 +103,15 @@ def test_metadata_describes_every_table(released: Released) -> None:
     assert meta["@context"][0] == "http://www.w3.org/ns/csvw"
     urls = {t["url"] for t in meta["tables"]}
     assert urls == {f"{t.name}.csv" for t in tables_module.tables(released.built.iris)}
-    assert {"ratings-long.csv", "ratings-wide.csv", "commitments.csv", "organizations.csv",
-            "institutions.csv", "calls-to-action.csv", "references.csv"} <= urls
+    assert {
+        "ratings-long.csv",
+        "ratings-wide.csv",
+        "commitments.csv",
+        "organizations.csv",
+        "institutions.csv",
+        "calls-to-action.csv",
+        "references.csv",
+    } <= urls
     for table in meta["tables"]:
         with open(released.folder / "csv" / table["url"], encoding="utf-8", newline="") as f:
             header = next(csv.reader(f))

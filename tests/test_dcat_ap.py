@@ -42,14 +42,20 @@ def catalog(released: Released) -> Graph:
 
 
 def results(data: Graph, shapes: Path) -> Counter[tuple[str, str, str]]:
-    _, report, _ = pyshacl.validate(data, shacl_graph=Graph().parse(shapes), inference="none",
-                                    allow_warnings=True)
+    _, report, _ = pyshacl.validate(
+        data, shacl_graph=Graph().parse(shapes), inference="none", allow_warnings=True
+    )
     assert isinstance(report, Graph)
     found: Counter[tuple[str, str, str]] = Counter()
     for r in report.subjects(RDF.type, SH.ValidationResult):
         path = str(report.value(r, SH.resultPath))
-        found[(str(report.value(r, SH.focusNode)), path.rsplit("/", 1)[-1].rsplit("#", 1)[-1],
-               str(report.value(r, SH.sourceConstraintComponent)).rsplit("#", 1)[-1])] += 1
+        found[
+            (
+                str(report.value(r, SH.focusNode)),
+                path.rsplit("/", 1)[-1].rsplit("#", 1)[-1],
+                str(report.value(r, SH.sourceConstraintComponent)).rsplit("#", 1)[-1],
+            )
+        ] += 1
     return found
 
 

@@ -21,9 +21,9 @@ def test_readme_opens_with_the_two_setup_commands() -> None:
     commands = [line.split("#")[0].strip() for line in first_block[1:] if line.strip()]
     assert commands == ["make serve", "make test"]
     ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
-    assert [line for line in ci.splitlines() if line and not line.startswith(("#", "set ",
-                                                                             "cd "))] == [
-        "make test"]
+    assert [
+        line for line in ci.splitlines() if line and not line.startswith(("#", "set ", "cd "))
+    ] == ["make test"]
 
 
 @pytest.mark.parametrize("field", setting_fields(), ids=lambda f: f.name)

@@ -30,8 +30,13 @@ def page(released: Released) -> BeautifulSoup:
 
 
 def terms(vocabulary: Graph, namespace: str) -> list[URIRef]:
-    return sorted({s for s in vocabulary.subjects(RDFS.isDefinedBy, None)
-                   if isinstance(s, URIRef) and str(s).startswith(namespace)})
+    return sorted(
+        {
+            s
+            for s in vocabulary.subjects(RDFS.isDefinedBy, None)
+            if isinstance(s, URIRef) and str(s).startswith(namespace)
+        }
+    )
 
 
 def field(section: Tag, name: str) -> Tag:
@@ -53,25 +58,34 @@ def test_every_term_is_documented(released: Released, page: BeautifulSoup) -> No
     data = released.built.dataset
     documented = 0
     for term in terms(vocabulary, str(iris.vocab)):
-        local = str(term)[len(str(iris.vocab)):]
+        local = str(term)[len(str(iris.vocab)) :]
         section = page.find("section", id=local)
         assert isinstance(section, Tag), local
         assert field(section, "IRI").get_text(strip=True) == str(term)
         for predicate, name in ((RDFS.label, "Label"), (SKOS.definition, "Definition")):
-            shown = {p["lang"]: p.get_text(" ", strip=True).split(" ", 1)[1]
-                     for p in field(section, name).find_all("p")}
-            expected = {o.language: str(o) for o in vocabulary.objects(term, predicate)
-                        if isinstance(o, Literal)}
+            shown = {
+                p["lang"]: p.get_text(" ", strip=True).split(" ", 1)[1]
+                for p in field(section, name).find_all("p")
+            }
+            expected = {
+                o.language: str(o)
+                for o in vocabulary.objects(term, predicate)
+                if isinstance(o, Literal)
+            }
             assert {"en", "es"} <= set(expected), (local, name)
             assert shown == expected, (local, name)
         is_class = (term, RDF.type, OWL.Class) in vocabulary
         if not is_class:
             for predicate, name in ((RDFS.domain, "Domain"), (RDFS.range, "Range")):
                 assert linked_iris(field(section, name)) == {
-                    str(o) for o in vocabulary.objects(term, predicate)}, (local, name)
+                    str(o) for o in vocabulary.objects(term, predicate)
+                }, (local, name)
         example = field(section, "Example")
-        used = any(True for _ in data.quads((None, RDF.type, term, None))) if is_class else \
-            any(True for _ in data.quads((None, term, None, None)))
+        used = (
+            any(True for _ in data.quads((None, RDF.type, term, None)))
+            if is_class
+            else any(True for _ in data.quads((None, term, None, None)))
+        )
         assert (example.find("pre") is not None) == used, local
         if used:
             source = example.find("a")
@@ -101,17 +115,25 @@ def test_metadata_and_how_to_cite(released: Released, page: BeautifulSoup) -> No
 
 def test_links_to_the_serialisations_resolve(released: Released, page: BeautifulSoup) -> None:
     here = (released.folder / layout.VOCABULARY_DOCS).parent
-    local = [a["href"] for a in page.find_all("a", href=True)
-             if not urlsplit(str(a["href"])).scheme and not str(a["href"]).startswith("#")]
+    local = [
+        a["href"]
+        for a in page.find_all("a", href=True)
+        if not urlsplit(str(a["href"])).scheme and not str(a["href"]).startswith("#")
+    ]
     assert local
     for href in local:
         assert (here / str(href)).resolve().is_file(), href
     names = {Path(str(a["href"])).name for a in page.select("#serialisations a")}
     version = read_release(released.folder)["vocabulary_version"]
-    assert names == {f"cfu-{version}.ttl", f"cfu-{version}.nt", f"cfu-{version}.jsonld",
-                     f"cfu-{version}.rdf"}
-    anchors = {str(a["href"])[1:] for a in page.find_all("a", href=True)
-               if str(a["href"]).startswith("#")}
+    assert names == {
+        f"cfu-{version}.ttl",
+        f"cfu-{version}.nt",
+        f"cfu-{version}.jsonld",
+        f"cfu-{version}.rdf",
+    }
+    anchors = {
+        str(a["href"])[1:] for a in page.find_all("a", href=True) if str(a["href"]).startswith("#")
+    }
     for anchor in anchors:
         assert page.find(id=anchor) is not None, anchor
 
@@ -136,18 +158,35 @@ def test_changelog(released: Released, page: BeautifulSoup) -> None:
         assert len(items) == len(change.items)
 
 
-def docs_input(released: Released, vocabulary: Graph,
-               previous: vocabulary_docs.PreviousVocabulary | None = None) -> vocabulary_docs.DocsInput:
+def docs_input(
+    released: Released,
+    vocabulary: Graph,
+    previous: vocabulary_docs.PreviousVocabulary | None = None,
+) -> vocabulary_docs.DocsInput:
     data = Graph()
     data += released.built.graph("code-lists")
-    return vocabulary_docs.DocsInput(vocabulary=vocabulary, data=data, iris=released.built.iris,
-                          info=_info(), serialisations=[], shapes=[], dumps=[],
-                          catalog=[], previous=previous)
+    return vocabulary_docs.DocsInput(
+        vocabulary=vocabulary,
+        data=data,
+        iris=released.built.iris,
+        info=_info(),
+        serialisations=[],
+        shapes=[],
+        dumps=[],
+        catalog=[],
+        previous=previous,
+    )
 
 
 def _info() -> ReleaseInfo:
-    return ReleaseInfo("9.9", "9.9", "1.0.0", datetime(2026, 1, 1, tzinfo=UTC),
-                            datetime(2026, 1, 1, tzinfo=UTC), "https://example.org")
+    return ReleaseInfo(
+        "9.9",
+        "9.9",
+        "1.0.0",
+        datetime(2026, 1, 1, tzinfo=UTC),
+        datetime(2026, 1, 1, tzinfo=UTC),
+        "https://example.org",
+    )
 
 
 def test_everything_is_escaped(released: Released) -> None:
@@ -159,8 +198,11 @@ def test_everything_is_escaped(released: Released) -> None:
     soup = BeautifulSoup(vocabulary_docs.render(docs_input(released, vocabulary)), "lxml")
     assert soup.find("script") is None and soup.find("img") is None
     section = soup.find("section", id="Commitment")
-    shown = [p.get_text(" ", strip=True) for p in field(section, "Definition").find_all("p")
-             if p.get("lang") == "fr"]
+    shown = [
+        p.get_text(" ", strip=True)
+        for p in field(section, "Definition").find_all("p")
+        if p.get("lang") == "fr"
+    ]
     assert shown == [f"fr {hostile}"]
 
 
@@ -175,14 +217,20 @@ def test_changes_since_the_previous_version(released: Released) -> None:
     older.add((gone, RDFS.isDefinedBy, released.built.iris.ontology))  # removed since
     older.remove((cfu.score, RDFS.label, None))
     older.add((cfu.score, RDFS.label, Literal("rating", lang="en")))  # changed since
-    soup = BeautifulSoup(vocabulary_docs.render(docs_input(
-        released, current, vocabulary_docs.PreviousVocabulary("0.9.0", older))), "lxml")
+    soup = BeautifulSoup(
+        vocabulary_docs.render(
+            docs_input(released, current, vocabulary_docs.PreviousVocabulary("0.9.0", older))
+        ),
+        "lxml",
+    )
     section = soup.find("section", id="changes-since-0.9.0")
     assert isinstance(section, Tag)
-    assert [a.get_text(strip=True) for a in field(section, "Added").find_all("a")] == \
-        ["cfu:acronym"]
-    assert [c.get_text(strip=True) for c in field(section, "Removed").find_all("code")] == \
-        ["cfu:retiredTerm"]
+    assert [a.get_text(strip=True) for a in field(section, "Added").find_all("a")] == [
+        "cfu:acronym"
+    ]
+    assert [c.get_text(strip=True) for c in field(section, "Removed").find_all("code")] == [
+        "cfu:retiredTerm"
+    ]
     changed = field(section, "Changed").find_all("li")
     assert [li.find("code").get_text(strip=True) for li in changed] == ["cfu:score"]
     assert "rdfs:label" in changed[0].get_text()

@@ -40,8 +40,9 @@ def test_every_dump_format_of_the_table_is_written(released: Released) -> None:
 
 
 @pytest.mark.parametrize("name", ["lima-lod.ttl", "lima-lod.jsonld", "lima-lod.rdf"])
-def test_triple_formats_are_isomorphic_to_n_triples(released: Released, triples_dump: Graph,
-                                                    name: str) -> None:
+def test_triple_formats_are_isomorphic_to_n_triples(
+    released: Released, triples_dump: Graph, name: str
+) -> None:
     graph = Graph().parse(released.folder / name, format=of_file(name)[0].rdflib)
     assert len(graph) == len(triples_dump)
     assert isomorphic(graph, triples_dump)
@@ -54,10 +55,14 @@ def test_gzipped_n_triples_hold_the_same_bytes(released: Released) -> None:
 
 def test_quad_formats_keep_the_named_graphs(released: Released, triples_dump: Graph) -> None:
     iris = released.built.iris
-    expected = {iris.graph(name) for name in ("vocabulary", "code-lists", "organizations",
-                                              "metadata")}
-    expected |= {g.identifier for g in released.built.dataset.graphs()
-                 if str(g.identifier).startswith(str(iris.graph("report/"))) and len(g)}
+    expected = {
+        iris.graph(name) for name in ("vocabulary", "code-lists", "organizations", "metadata")
+    }
+    expected |= {
+        g.identifier
+        for g in released.built.dataset.graphs()
+        if str(g.identifier).startswith(str(iris.graph("report/"))) and len(g)
+    }
     nq, trig = quads(released.folder), quads(released.folder, "lima-lod.trig")
     for dataset in (nq, trig):
         names = {g.identifier for g in dataset.graphs() if len(g)}
@@ -70,7 +75,8 @@ def test_quad_formats_keep_the_named_graphs(released: Released, triples_dump: Gr
             union.add((s, p, o))
         assert isomorphic(union, triples_dump)
     assert to_isomorphic(nq.graph(iris.graph("metadata"))) == to_isomorphic(
-        trig.graph(iris.graph("metadata")))
+        trig.graph(iris.graph("metadata"))
+    )
     catalogs = list(nq.graph(iris.graph("metadata")).subjects(None, DCAT.Catalog))
     assert catalogs == [iris.catalog()]
 
@@ -102,12 +108,10 @@ def test_vocabulary_and_shapes_ship_in_four_formats(released: Released) -> None:
     summary = read_release(released.folder)
     stem = Path(vocabulary_file(str(summary["vocabulary_version"]))).with_suffix("")
     vocabulary = released.built.graph("vocabulary")
-    for suffix, fmt in ((".ttl", "turtle"), (".nt", "nt"), (".jsonld", "json-ld"),
-                        (".rdf", "xml")):
+    for suffix, fmt in ((".ttl", "turtle"), (".nt", "nt"), (".jsonld", "json-ld"), (".rdf", "xml")):
         graph = Graph().parse(released.folder / f"{stem}{suffix}", format=fmt)
         assert isomorphic(graph, vocabulary), suffix
-        shapes = Graph().parse(released.folder / "shapes" / f"lima-lod-shapes{suffix}",
-                               format=fmt)
+        shapes = Graph().parse(released.folder / "shapes" / f"lima-lod-shapes{suffix}", format=fmt)
         assert isomorphic(shapes, released.shapes), suffix
 
 
@@ -126,8 +130,11 @@ def test_union_keeps_each_triple_once() -> None:
 
     iris = Iris()
     dataset = rdfio.new_dataset(iris)
-    triple = (URIRef("https://example.org/a"), URIRef("https://example.org/b"),
-              URIRef("https://example.org/c"))
+    triple = (
+        URIRef("https://example.org/a"),
+        URIRef("https://example.org/b"),
+        URIRef("https://example.org/c"),
+    )
     dataset.graph(iris.graph("one")).add(triple)
     dataset.graph(iris.graph("two")).add(triple)
     assert len(dumps.union_graph(dataset, iris)) == 1

@@ -26,8 +26,11 @@ def _drawn() -> dict[str, str | None]:
 
 
 def test_every_error_class_is_drawn_under_its_parent() -> None:
-    classes = {name: cls for name, cls in inspect.getmembers(errors, inspect.isclass)
-               if issubclass(cls, errors.LimaLodError)}
+    classes = {
+        name: cls
+        for name, cls in inspect.getmembers(errors, inspect.isclass)
+        if issubclass(cls, errors.LimaLodError)
+    }
     drawn = _drawn()
     assert set(drawn) == set(classes)
     for name, parent in drawn.items():

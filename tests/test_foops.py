@@ -30,29 +30,47 @@ BIBO = Namespace("http://purl.org/ontology/bibo/")
 FOAF = Namespace("http://xmlns.com/foaf/0.1/")
 TERM_TYPES = (OWL.Class, OWL.ObjectProperty, OWL.DatatypeProperty)
 #: What FOOPS! asks for, by check; each entry is (what FOOPS! calls it, the property we use).
-MINIMUM = {"title": DCTERMS.title, "description": DCTERMS.description,
-           "license": DCTERMS.license, "version iri": OWL.versionIRI,
-           "author": DCTERMS.creator, "namespace URI": VANN.preferredNamespaceUri}
-RECOMMENDED = {"namespace prefix": VANN.preferredNamespacePrefix,
-               "version info": OWL.versionInfo, "creation date": DCTERMS.created,
-               "citation": DCTERMS.bibliographicCitation, "contributor": DCTERMS.contributor}
-DETAILED = {"publisher": DCTERMS.publisher, "status": BIBO.status, "source": DCTERMS.source,
-            "issued": DCTERMS.issued, "modified": DCTERMS.modified}
-PROVENANCE = {"author": DCTERMS.creator, "creation date": DCTERMS.created,
-              "contributor": DCTERMS.contributor, "issued": DCTERMS.issued,
-              "publisher": DCTERMS.publisher}
+MINIMUM = {
+    "title": DCTERMS.title,
+    "description": DCTERMS.description,
+    "license": DCTERMS.license,
+    "version iri": OWL.versionIRI,
+    "author": DCTERMS.creator,
+    "namespace URI": VANN.preferredNamespaceUri,
+}
+RECOMMENDED = {
+    "namespace prefix": VANN.preferredNamespacePrefix,
+    "version info": OWL.versionInfo,
+    "creation date": DCTERMS.created,
+    "citation": DCTERMS.bibliographicCitation,
+    "contributor": DCTERMS.contributor,
+}
+DETAILED = {
+    "publisher": DCTERMS.publisher,
+    "status": BIBO.status,
+    "source": DCTERMS.source,
+    "issued": DCTERMS.issued,
+    "modified": DCTERMS.modified,
+}
+PROVENANCE = {
+    "author": DCTERMS.creator,
+    "creation date": DCTERMS.created,
+    "contributor": DCTERMS.contributor,
+    "issued": DCTERMS.issued,
+    "publisher": DCTERMS.publisher,
+}
 #: FOOPS! checks that cannot be decided offline, with why; see docs/publishing-the-vocabulary.md.
 ONLINE = {
     "FIND2 prefix in prefix.cc or LOV": "needs prefix.cc and LOV; the prefix is submitted by a "
-                                        "person (docs/publishing-the-vocabulary.md)",
+    "person (docs/publishing-the-vocabulary.md)",
     "FIND3 vocabulary listed in LOV": "needs LOV's API; LOV lists the vocabulary after a person "
-                                      "submits it and LOV's curators review it",
+    "submits it and LOV's curators review it",
     "FIND3_BIS metadata accessible in a registry": "same as FIND3 (LOV keeps the metadata)",
     "URI1 https://w3id.org/lima-lod/def/cfu resolves": "needs w3id.org and the pull request of "
-                                                       "docs/w3id/; the rules are tested against "
-                                                       "a local Apache (tests/test_w3id.py)",
+    "docs/w3id/; the rules are tested against "
+    "a local Apache (tests/test_w3id.py)",
     "VER2 the version IRI resolves through w3id.org": "as URI1; our server's answer at the "
-                                                      "version path is checked offline here",
+    "version path is checked offline here",
     "OM4.2 licence resolvable": "needs creativecommons.org; the IRI is checked to be CC BY 4.0's",
 }
 #: FOOPS! detailed metadata we do not have yet, and why (FOOPS! lowers the score, not a failure).
@@ -61,8 +79,12 @@ NOT_YET = {
     "logo (foaf:logo)": "the project has no logo of its own yet",
 }
 #: How each format asks for the vocabulary, and how rdflib reads the answer.
-NEGOTIATED = [("text/turtle", "turtle"), ("application/rdf+xml", "xml"),
-              ("application/n-triples", "nt"), ("application/ld+json", "json-ld")]
+NEGOTIATED = [
+    ("text/turtle", "turtle"),
+    ("application/rdf+xml", "xml"),
+    ("application/n-triples", "nt"),
+    ("application/ld+json", "json-ld"),
+]
 
 
 @pytest.fixture(scope="module")
@@ -95,18 +117,34 @@ def terms(vocab: Graph) -> list[URIRef]:
 
 
 # -- OM: ontology metadata ---------------------------------------------------------------------
-@pytest.mark.parametrize(("check", "wanted"), [
-    ("OM1 minimum", MINIMUM), ("OM2 recommended", RECOMMENDED), ("OM3 detailed", DETAILED),
-    ("OM5.1/OM5.2 provenance", PROVENANCE)])
+@pytest.mark.parametrize(
+    ("check", "wanted"),
+    [
+        ("OM1 minimum", MINIMUM),
+        ("OM2 recommended", RECOMMENDED),
+        ("OM3 detailed", DETAILED),
+        ("OM5.1/OM5.2 provenance", PROVENANCE),
+    ],
+)
 def test_vocabulary_metadata(vocab: Graph, check: str, wanted: dict[str, URIRef]) -> None:
     assert missing(vocab, IRIS.ontology, wanted) == [], check
 
 
-@pytest.mark.parametrize(("check", "wanted"), [
-    ("OM1 minimum", {k: v for k, v in MINIMUM.items() if "namespace" not in k}),
-    ("OM2 recommended", {"version info": OWL.versionInfo, "creation date": DCTERMS.created,
-                         "citation": DCTERMS.bibliographicCitation}),
-    ("OM3 detailed", DETAILED)])
+@pytest.mark.parametrize(
+    ("check", "wanted"),
+    [
+        ("OM1 minimum", {k: v for k, v in MINIMUM.items() if "namespace" not in k}),
+        (
+            "OM2 recommended",
+            {
+                "version info": OWL.versionInfo,
+                "creation date": DCTERMS.created,
+                "citation": DCTERMS.bibliographicCitation,
+            },
+        ),
+        ("OM3 detailed", DETAILED),
+    ],
+)
 def test_shapes_metadata(shapes: Graph, check: str, wanted: dict[str, URIRef]) -> None:
     """The shapes are a published artefact too: their own IRI, version IRI, licence, dates."""
     assert (IRIS.shapes, RDF.type, OWL.Ontology) in shapes
@@ -135,8 +173,11 @@ def test_dates_and_status_are_typed(vocab: Graph) -> None:
 
 
 def test_the_methodology_it_models_is_cited(vocab: Graph) -> None:
-    cited = [r for r in vocab.objects(IRIS.ontology, DCTERMS.references)
-             if vocab.value(r, DCTERMS.bibliographicCitation) is not None]
+    cited = [
+        r
+        for r in vocab.objects(IRIS.ontology, DCTERMS.references)
+        if vocab.value(r, DCTERMS.bibliographicCitation) is not None
+    ]
     assert cited
     assert any(isinstance(vocab.value(r, FOAF.page), URIRef) for r in cited)
 
@@ -189,19 +230,22 @@ def local(iri: URIRef) -> str:
 
 @pytest.mark.parametrize("which", ["latest", "version"])
 @pytest.mark.parametrize(("accept", "parser"), NEGOTIATED)
-def test_content_negotiation(client: TestClient, vocab: Graph, which: str, accept: str,
-                             parser: str) -> None:
+def test_content_negotiation(
+    client: TestClient, vocab: Graph, which: str, accept: str, parser: str
+) -> None:
     """CN1, RDF1, URI1/URI2 and VER2 on our server: the vocabulary's IRI and its version IRI
     answer in every RDF format, each the same graph, naming itself with the IRI asked for."""
-    iri = IRIS.ontology if which == "latest" else URIRef(
-        str(vocab.value(IRIS.ontology, OWL.versionIRI)))
+    iri = (
+        IRIS.ontology
+        if which == "latest"
+        else URIRef(str(vocab.value(IRIS.ontology, OWL.versionIRI)))
+    )
     answer = client.get(local(iri), headers={"Accept": accept})
     assert answer.status_code == 200, answer.text
     assert answer.headers["content-type"].split(";")[0] == accept
     served = Graph().parse(data=answer.content, format=parser)
     assert (IRIS.ontology, RDF.type, OWL.Ontology) in served
-    assert served.value(IRIS.ontology, OWL.versionIRI) == vocab.value(IRIS.ontology,
-                                                                      OWL.versionIRI)
+    assert served.value(IRIS.ontology, OWL.versionIRI) == vocab.value(IRIS.ontology, OWL.versionIRI)
     assert isomorphic(served, vocab)
 
 
@@ -217,16 +261,19 @@ def test_html_documentation(client: TestClient, vocab: Graph) -> None:
 
 
 @pytest.mark.parametrize(("accept", "parser"), NEGOTIATED)
-def test_shapes_served_at_their_iri_and_version_iri(client: TestClient, shapes: Graph,
-                                                    accept: str, parser: str) -> None:
+def test_shapes_served_at_their_iri_and_version_iri(
+    client: TestClient, shapes: Graph, accept: str, parser: str
+) -> None:
     version = str(shapes.value(IRIS.shapes, OWL.versionInfo))
     for iri in (IRIS.shapes, IRIS.shapes_version(version)):
         answer = client.get(local(iri), headers={"Accept": accept})
         assert answer.status_code == 200, (iri, answer.text)
         served = Graph().parse(data=answer.content, format=parser)
         assert served.value(IRIS.shapes, OWL.versionIRI) == IRIS.shapes_version(version)
-    assert client.get(local(IRIS.shapes_version("0.0.1")),
-                      headers={"Accept": accept}).status_code == 404
+    assert (
+        client.get(local(IRIS.shapes_version("0.0.1")), headers={"Accept": accept}).status_code
+        == 404
+    )
 
 
 # -- VOC: reuse and documentation --------------------------------------------------------------
@@ -242,18 +289,25 @@ def test_metadata_reuses_dublin_core_and_vann(vocab: Graph) -> None:
 def test_extends_other_vocabularies(vocab: Graph) -> None:
     """VOC2: classes and properties specialise terms of well-known vocabularies."""
     parents = {o for p in (RDFS.subClassOf, RDFS.subPropertyOf) for o in vocab.objects(None, p)}
-    foreign = {str(o).rsplit("#", 1)[0].rsplit("/", 1)[0] for o in parents
-               if not str(o).startswith(str(IRIS.vocab))}
+    foreign = {
+        str(o).rsplit("#", 1)[0].rsplit("/", 1)[0]
+        for o in parents
+        if not str(o).startswith(str(IRIS.vocab))
+    }
     assert len(foreign) >= 4, foreign  # SKOS, ORG, PROV, FOAF, SDMX...
 
 
-@pytest.mark.parametrize(("check", "prop"), [("VOC3 labels", RDFS.label),
-                                             ("VOC4 definitions", SKOS.definition)])
+@pytest.mark.parametrize(
+    ("check", "prop"), [("VOC3 labels", RDFS.label), ("VOC4 definitions", SKOS.definition)]
+)
 def test_every_term_is_documented(vocab: Graph, check: str, prop: URIRef) -> None:
     found = terms(vocab)
-    undocumented = [t for t in found
-                    if not {"en", "es"} <= {o.language for o in vocab.objects(t, prop)
-                                            if isinstance(o, Literal)}]
+    undocumented = [
+        t
+        for t in found
+        if not {"en", "es"}
+        <= {o.language for o in vocab.objects(t, prop) if isinstance(o, Literal)}
+    ]
     assert undocumented == [], check
     # FOOPS! reads rdfs:comment or skos:definition; SKOS-aware readers also want a label
     assert len(found) > 40
@@ -276,5 +330,6 @@ def test_vocabulary_file_is_the_one_released() -> None:
     version = released.built.graph("vocabulary").value(IRIS.ontology, OWL.versionInfo)
     path = Path(released.folder) / "vocabulary" / f"cfu-{version}.nt"
     assert path.is_file()
-    assert isomorphic(Graph().parse(path, format="nt"),
-                      Graph().parse(ROOT / "ontology" / "cfu.ttl"))
+    assert isomorphic(
+        Graph().parse(path, format="nt"), Graph().parse(ROOT / "ontology" / "cfu.ttl")
+    )

@@ -46,8 +46,15 @@ def test_guide_commands_run(copy: Path) -> None:
     for block in found:
         match = STATUS.match(block)
         expected = int(match[1]) if match else 0
-        done = subprocess.run(["bash", "-c", block], cwd=copy, env=env, capture_output=True,
-                              text=True, timeout=600, check=False)
+        done = subprocess.run(
+            ["bash", "-c", block],
+            cwd=copy,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=600,
+            check=False,
+        )
         assert done.returncode == expected, (block, done.stdout[-2000:], done.stderr[-2000:])
     with (copy / "to-do.csv").open(encoding="utf-8") as table:
         todo = list(csv.DictReader(table))

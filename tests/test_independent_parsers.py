@@ -32,8 +32,10 @@ from lima_lod.release import read_release
 JS = Path(__file__).parent / "js"
 JAVA_LIB = Path("/usr/share/java")
 #: SLF4J bindings that clash with slf4j-simple, which prints riot's warnings to stderr.
-CLASHING_JARS = re.compile(r"log4j-over-slf4j|slf4j-(log4j12|jcl|jdk14|nop|migrator)|"
-                           r"maven3-slf4j-provider")
+CLASHING_JARS = re.compile(
+    r"log4j-over-slf4j|slf4j-(log4j12|jcl|jdk14|nop|migrator)|"
+    r"maven3-slf4j-provider"
+)
 APT = "apt-get install -y raptor2-utils libapache-jena-java default-jre-headless"
 
 
@@ -45,9 +47,11 @@ def released() -> Released:
 @pytest.fixture(scope="module")
 def rdf_files(released: Released) -> list[str]:
     # the vocabulary's JSON-LD context is a context, not a graph: no triples to count
-    files = [p for p in relative_files(released.folder)
-             if of_file(p)[0].family in (Family.GRAPH, Family.DATASET)
-             and Path(p).name != CONTEXT_FILE]
+    files = [
+        p
+        for p in relative_files(released.folder)
+        if of_file(p)[0].family in (Family.GRAPH, Family.DATASET) and Path(p).name != CONTEXT_FILE
+    ]
     assert len(files) >= 15
     return files
 
@@ -70,6 +74,7 @@ def expected(released: Released, rdf_files: list[str]) -> dict[str, int]:
 
 # -- Apache Jena riot ----------------------------------------------------------------------------
 
+
 def jena_classpath(tmp: Path) -> str:
     """Debian's Jena jars, one SLF4J binding, and the Xerces message bundles where Jena's shaded
     Xerces looks for them (Debian's jena-core ships them under org/apache/jena/ext/xerces/, but
@@ -80,22 +85,29 @@ def jena_classpath(tmp: Path) -> str:
         for name in jar.namelist():
             prefix = "org/apache/jena/ext/xerces/"
             if name.startswith(prefix) and name.endswith(".properties"):
-                target = bundles / "xerces" / name[len(prefix):]
+                target = bundles / "xerces" / name[len(prefix) :]
                 target.parent.mkdir(parents=True, exist_ok=True)
                 target.write_bytes(jar.read(name))
     jars = [str(p) for p in sorted(JAVA_LIB.glob("*.jar")) if not CLASHING_JARS.search(p.name)]
     return ":".join([str(bundles), *jars])
 
 
-def riot(classpath: str, folder: Path, files: list[str], *extra: str) -> tuple[dict[str, int],
-                                                                                list[str]]:
-    run = subprocess.run(["java", "-cp", classpath, "riotcmd.riot", "--validate", "--count",
-                          *extra, *files], cwd=folder, capture_output=True, text=True,
-                         timeout=120, check=False)
+def riot(
+    classpath: str, folder: Path, files: list[str], *extra: str
+) -> tuple[dict[str, int], list[str]]:
+    run = subprocess.run(
+        ["java", "-cp", classpath, "riotcmd.riot", "--validate", "--count", *extra, *files],
+        cwd=folder,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
     output = run.stdout + run.stderr
     counts = {}
-    for match in re.finditer(r"^file://\S*?/(?P<name>[^/\s]+) : (Triples|Quads) = (?P<n>[\d,]+)",
-                             output, re.MULTILINE):
+    for match in re.finditer(
+        r"^file://\S*?/(?P<name>[^/\s]+) : (Triples|Quads) = (?P<n>[\d,]+)", output, re.MULTILINE
+    ):
         counts[match["name"]] = int(match["n"].replace(",", ""))
     problems = [line for line in output.splitlines() if re.search(r"\b(WARN|ERROR)\b", line)]
     if run.returncode:
@@ -103,8 +115,9 @@ def riot(classpath: str, folder: Path, files: list[str], *extra: str) -> tuple[d
     return counts, problems
 
 
-def test_jena_riot(released: Released, rdf_files: list[str], expected: dict[str, int],
-                   tmp_path: Path) -> None:
+def test_jena_riot(
+    released: Released, rdf_files: list[str], expected: dict[str, int], tmp_path: Path
+) -> None:
     if shutil.which("java") is None or not (JAVA_LIB / "jena-arq.jar").exists():
         pytest.skip(f"Apache Jena is not installed: {APT}")
     classpath = jena_classpath(tmp_path)
@@ -121,12 +134,18 @@ def test_jena_riot(released: Released, rdf_files: list[str], expected: dict[str,
 
 # -- raptor's rapper -----------------------------------------------------------------------------
 
-RAPPER_SYNTAX = {"turtle": "turtle", "ntriples": "ntriples", "rdfxml": "rdfxml", "trig": "trig",
-                 "nquads": "nquads"}
+RAPPER_SYNTAX = {
+    "turtle": "turtle",
+    "ntriples": "ntriples",
+    "rdfxml": "rdfxml",
+    "trig": "trig",
+    "nquads": "nquads",
+}
 
 
-def test_rapper(released: Released, rdf_files: list[str], expected: dict[str, int],
-                tmp_path: Path) -> None:
+def test_rapper(
+    released: Released, rdf_files: list[str], expected: dict[str, int], tmp_path: Path
+) -> None:
     if shutil.which("rapper") is None:
         pytest.skip(f"raptor's rapper is not installed: {APT}")
     checked = 0
@@ -138,8 +157,13 @@ def test_rapper(released: Released, rdf_files: list[str], expected: dict[str, in
         if compression is not None:
             source = tmp_path / Path(path).stem
             source.write_bytes(gzip.decompress((released.folder / path).read_bytes()))
-        run = subprocess.run(["rapper", "-i", RAPPER_SYNTAX[fmt.name], "-c", str(source)],
-                             capture_output=True, text=True, timeout=60, check=False)
+        run = subprocess.run(
+            ["rapper", "-i", RAPPER_SYNTAX[fmt.name], "-c", str(source)],
+            capture_output=True,
+            text=True,
+            timeout=60,
+            check=False,
+        )
         assert run.returncode == 0, run.stderr
         assert not re.search(r"(?i)warning|error", run.stderr), (path, run.stderr)
         count = re.search(r"returned (\d+) (triple|statement)", run.stderr)
@@ -150,15 +174,23 @@ def test_rapper(released: Released, rdf_files: list[str], expected: dict[str, in
 
 # -- the n3 and jsonld npm packages --------------------------------------------------------------
 
-def test_n3_and_jsonld_js(released: Released, rdf_files: list[str],
-                          expected: dict[str, int]) -> None:
+
+def test_n3_and_jsonld_js(
+    released: Released, rdf_files: list[str], expected: dict[str, int]
+) -> None:
     if shutil.which("node") is None:
         pytest.skip("node is not installed: apt-get install -y nodejs npm")
     if not (JS / "node_modules" / "jsonld").exists() or not (JS / "node_modules" / "n3").exists():
         pytest.skip("the npm packages are not installed: (cd tests/js && npm ci)")
     files = [f for f in rdf_files if of_file(f)[0].name != "rdfxml"]  # neither reads RDF/XML
-    run = subprocess.run(["node", str(JS / "count.mjs"), *files], cwd=released.folder,
-                         capture_output=True, text=True, timeout=120, check=False)
+    run = subprocess.run(
+        ["node", str(JS / "count.mjs"), *files],
+        cwd=released.folder,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
     assert run.returncode == 0 and not run.stderr.strip(), run.stderr
     results = [json.loads(line) for line in run.stdout.splitlines()]
     assert [r["file"] for r in results] == files
@@ -169,6 +201,7 @@ def test_n3_and_jsonld_js(released: Released, rdf_files: list[str],
 
 
 # -- pyoxigraph ----------------------------------------------------------------------------------
+
 
 def oxigraph_quads(path: Path, fmt_name: str) -> list[ox.Quad]:
     fmt = getattr(ox.RdfFormat, fmt_name)

@@ -7,7 +7,8 @@ def test_mints_slash_iris_under_the_base() -> None:
     iris = Iris()
     assert str(iris.commitment(10)) == f"{DEFAULT_BASE}id/commitment/10"
     assert str(iris.observation("mx-2021", 10, "relevance")) == (
-        f"{DEFAULT_BASE}id/observation/mx-2021/10/relevance")
+        f"{DEFAULT_BASE}id/observation/mx-2021/10/relevance"
+    )
     assert str(iris.vocab.score) == f"{DEFAULT_BASE}def/cfu#score"
     assert str(iris.graph("report/mx-2021")) == f"{DEFAULT_BASE}graph/report/mx-2021"
 

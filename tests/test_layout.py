@@ -16,8 +16,17 @@ from lima_lod.formats import BY_NAME
 SRC = Path(__file__).resolve().parents[1] / "src" / "lima_lod"
 
 #: Names only the layout module may spell: a string constant equal to one of these...
-FILE_NAMES = {"releases", "latest", "release.json", "lima-lod-shapes", "validation-report.ttl",
-              "catalog.ttl", "void.ttl", "SHA256SUMS", "index.html"}
+FILE_NAMES = {
+    "releases",
+    "latest",
+    "release.json",
+    "lima-lod-shapes",
+    "validation-report.ttl",
+    "catalog.ttl",
+    "void.ttl",
+    "SHA256SUMS",
+    "index.html",
+}
 #: ... or starting like a path into a release (``lima-lod.nq``, ``vocabulary/cfu-``...).
 PATH_LIKE = re.compile(r"^(lima-lod\.|releases/|vocabulary/|shapes/)|(^|/)cfu-")
 
@@ -41,9 +50,12 @@ def layout_names_outside_layout() -> list[str]:
         tree = ast.parse(path.read_text(encoding="utf-8"))
         docstrings = _docstrings(tree)
         for node in ast.walk(tree):
-            if (isinstance(node, ast.Constant) and isinstance(node.value, str)
-                    and id(node) not in docstrings
-                    and (node.value in FILE_NAMES or PATH_LIKE.search(node.value))):
+            if (
+                isinstance(node, ast.Constant)
+                and isinstance(node.value, str)
+                and id(node) not in docstrings
+                and (node.value in FILE_NAMES or PATH_LIKE.search(node.value))
+            ):
                 found.append(f"{path.relative_to(SRC)}:{node.lineno}: {node.value!r}")
     return found
 
@@ -65,9 +77,16 @@ def test_the_layout_names() -> None:
     assert layout.shapes_file(BY_NAME["rdfxml"]) == "shapes/lima-lod-shapes.rdf"
     assert layout.SERVER_DUMP == "lima-lod.nq"
     assert layout.dump_file(BY_NAME["ntriples"], BY_NAME["gzip"]) == "lima-lod.nt.gz"
-    assert [layout.part_of(p) for p in ("vocabulary/cfu-1.ttl", "shapes/lima-lod-shapes.ttl",
-                                        "validation-report.ttl", "lima-lod.nq", "csv/x.csv")] \
-        == ["vocabulary", "shapes", "validation", "data", "data"]
+    assert [
+        layout.part_of(p)
+        for p in (
+            "vocabulary/cfu-1.ttl",
+            "shapes/lima-lod-shapes.ttl",
+            "validation-report.ttl",
+            "lima-lod.nq",
+            "csv/x.csv",
+        )
+    ] == ["vocabulary", "shapes", "validation", "data", "data"]
 
 
 def _release(dist: Path, summary: dict[str, object], dump: str = "lima-lod.nq") -> Path:
@@ -80,26 +99,46 @@ def _release(dist: Path, summary: dict[str, object], dump: str = "lima-lod.nq") 
 
 
 def test_a_release_is_read_once_with_its_fields(tmp_path: Path) -> None:
-    folder = _release(tmp_path, {
-        "version": "3", "built": "2025-01-02T03:04:05+00:00", "issued": "2024-01-01T00:00:00",
-        "vocabulary_version": "1.0", "vocabulary_file": "vocabulary/cfu-1.0.ttl",
-        "base": "https://example.org/", "server_dump": "other.nq", "triples": 1,
-        "graphs": {"https://example.org/graph/a": 1},
-        "validation": {"conforms": True, "violations": 0},
-        "files": [{"path": "other.nq", "bytes": 36, "sha256": "x",
-                   "media_type": "application/n-quads"}]}, dump="other.nq")
+    folder = _release(
+        tmp_path,
+        {
+            "version": "3",
+            "built": "2025-01-02T03:04:05+00:00",
+            "issued": "2024-01-01T00:00:00",
+            "vocabulary_version": "1.0",
+            "vocabulary_file": "vocabulary/cfu-1.0.ttl",
+            "base": "https://example.org/",
+            "server_dump": "other.nq",
+            "triples": 1,
+            "graphs": {"https://example.org/graph/a": 1},
+            "validation": {"conforms": True, "violations": 0},
+            "files": [
+                {
+                    "path": "other.nq",
+                    "bytes": 36,
+                    "sha256": "x",
+                    "media_type": "application/n-quads",
+                }
+            ],
+        },
+        dump="other.nq",
+    )
     (folder / "vocabulary").mkdir()
     (folder / "vocabulary" / "cfu-1.0.jsonld").write_text("{}", encoding="utf-8")
     release = layout.find_release(tmp_path)
     assert (release.version, release.vocabulary_version, release.base) == (
-        "3", "1.0", "https://example.org/")
+        "3",
+        "1.0",
+        "https://example.org/",
+    )
     assert release.issued is not None and release.issued.tzinfo is not None
     assert release.nquads == folder.resolve() / "other.nq"  # the server dump release.json names
     assert release.graphs == {"https://example.org/graph/a": 1}
     assert release.files[0].media_type == "application/n-quads" and release.files[0].size == 36
     assert release.validation["conforms"] is True
-    assert release.vocabulary_file(BY_NAME["jsonld"]) == folder.resolve() / \
-        "vocabulary/cfu-1.0.jsonld"
+    assert (
+        release.vocabulary_file(BY_NAME["jsonld"]) == folder.resolve() / "vocabulary/cfu-1.0.jsonld"
+    )
     assert release.vocabulary_file(BY_NAME["turtle"]) is None  # not there
     assert release.shapes_file() is None
     assert len(release.fingerprint) == 16

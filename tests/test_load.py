@@ -41,15 +41,19 @@ def test_real_data_loads(root: Path) -> None:
     assert len(corpus.section("ratings")) == 19
 
 
-@pytest.mark.parametrize(("old", "new", "key", "value", "expected"), [
-    ("relevance: 1.50", "relevance: 3.5", "relevance", "3.5", "a number 0-3"),
-    ("relevance: 1.50", "relevance: -0.5", "relevance", "-0.5", "a number 0-3"),
-    ("relevance: 1.50", "relevance: '1,5'", "relevance", "1,5", "a number 0-3"),
-    ("commitment: 2\n", "commitment: 99\n", "commitment", "99", "the id of a commitment"),
-    ("commitment: 2\n", "commitment: [2]\n", "commitment", "[2]", "the id of a commitment"),
-])
-def test_bad_rating_value(project: Path, old: str, new: str, key: str, value: str,
-                          expected: str) -> None:
+@pytest.mark.parametrize(
+    ("old", "new", "key", "value", "expected"),
+    [
+        ("relevance: 1.50", "relevance: 3.5", "relevance", "3.5", "a number 0-3"),
+        ("relevance: 1.50", "relevance: -0.5", "relevance", "-0.5", "a number 0-3"),
+        ("relevance: 1.50", "relevance: '1,5'", "relevance", "1,5", "a number 0-3"),
+        ("commitment: 2\n", "commitment: 99\n", "commitment", "99", "the id of a commitment"),
+        ("commitment: 2\n", "commitment: [2]\n", "commitment", "[2]", "the id of a commitment"),
+    ],
+)
+def test_bad_rating_value(
+    project: Path, old: str, new: str, key: str, value: str, expected: str
+) -> None:
     line = mutate(project, RATINGS, old, new)
     error = only_error(project)
     assert (error.location.file, error.location.line) == (str(RATINGS), line)
@@ -86,8 +90,10 @@ def test_duplicate_identifier(project: Path) -> None:
     text = path.read_text(encoding="utf-8")
     first = next(i for i, line in enumerate(text.splitlines()) if line.startswith("  - id:"))
     duplicate = text.splitlines()[first]
-    path.write_text(text + duplicate + "\n    kind: civil-society\n    name: A copy\n"
-                    "    source: test\n", encoding="utf-8")
+    path.write_text(
+        text + duplicate + "\n    kind: civil-society\n    name: A copy\n    source: test\n",
+        encoding="utf-8",
+    )
     error = only_error(project)
     assert (error.location.file, error.key) == (str(ORGS), "id")
     assert error.location.line == len(text.splitlines()) + 1
@@ -104,26 +110,39 @@ def test_malformed_yaml(project: Path) -> None:
 
 
 def test_wrong_type(project: Path) -> None:
-    line = mutate(project, Path("data/agreements/lima-2018.yaml"), "commitment_count: 57",
-                  "commitment_count: fifty-seven")
+    line = mutate(
+        project,
+        Path("data/agreements/lima-2018.yaml"),
+        "commitment_count: 57",
+        "commitment_count: fifty-seven",
+    )
     error = only_error(project)
-    assert (error.location.line, error.key, error.value) == (line, "commitment_count",
-                                                             "fifty-seven")
+    assert (error.location.line, error.key, error.value) == (
+        line,
+        "commitment_count",
+        "fifty-seven",
+    )
     assert error.expected == "a whole number"
 
 
 def test_commitment_number_beyond_the_agreement(project: Path) -> None:
-    line = mutate(project, Path("data/agreements/lima-2018.yaml"), "- number: 2\n",
-                  "- number: 58\n")
+    line = mutate(
+        project, Path("data/agreements/lima-2018.yaml"), "- number: 2\n", "- number: 58\n"
+    )
     with pytest.raises(DataErrors) as caught:
         load_corpus(project / "data")
     numbers = [e for e in caught.value.errors if e.key == "number"]
     assert numbers and numbers[0].location.line == line and "1-57" in numbers[0].expected
 
 
-@pytest.mark.parametrize("rel", [Path("data/reports/mx-2021/calls-to-action.yaml"),
-                                 Path("data/reports/mx-2021/references.yaml"),
-                                 RATINGS])
+@pytest.mark.parametrize(
+    "rel",
+    [
+        Path("data/reports/mx-2021/calls-to-action.yaml"),
+        Path("data/reports/mx-2021/references.yaml"),
+        RATINGS,
+    ],
+)
 def test_a_file_naming_an_unknown_report(project: Path, rel: Path) -> None:
     # Every report-bound file is checked, not only some sections (a typo used to orphan
     # calls to action and references silently).

@@ -88,14 +88,19 @@ def test_one_dataset_one_graph_and_one_slice_per_report(many: Built) -> None:
         assert (IRIS.report(key), RDF.type, CFU.FollowUpReport) in graph
         observations = set(graph.subjects(RDF.type, QB.Observation))
         assert observations and all(
-            graph.value(o, QB.dataSet) == IRIS.dataset(key) for o in observations)
-    labels = [str(o) for g in many.dataset.graphs() for o in g.objects(None, None)
-              if isinstance(o, Literal)]
+            graph.value(o, QB.dataSet) == IRIS.dataset(key) for o in observations
+        )
+    labels = [
+        str(o)
+        for g in many.dataset.graphs()
+        for o in g.objects(None, None)
+        if isinstance(o, Literal)
+    ]
     # every fictional resource says so in its label
     for key in ("xa-2021", "xa-2023", "xb-2021"):
         graph = many.graph(f"report/{key}")
         assert "(fictional" in str(graph.value(IRIS.report(key), DCTERMS.title))
-    assert any("Arcadia (fictional)" == label for label in labels)
+    assert any(label == "Arcadia (fictional)" for label in labels)
 
 
 def test_the_dataset_validates_and_releases_whole(many: Built, tmp_path: Path) -> None:
@@ -106,14 +111,14 @@ def test_the_dataset_validates_and_releases_whole(many: Built, tmp_path: Path) -
     assert report.conforms, report.text()
     folder = write_release(many, report, settings_for(tmp_path / "dist"), shapes=shapes)
     total = sum(len(g) for g in many.dataset.graphs())
-    observations = {o for g in many.dataset.graphs()
-                    for o in g.subjects(RDF.type, QB.Observation)}
+    observations = {o for g in many.dataset.graphs() for o in g.subjects(RDF.type, QB.Observation)}
     assert len(observations) == (19 + 3 * 4) * 4
     with (folder / "csv" / "ratings-wide.csv").open(encoding="utf-8") as table:
         wide = list(csv.DictReader(table))
     assert {(r["report"], r["commitment"]) for r in wide} == {
-        (f"{c.lower()}-{y}", str(n)) for (c, y, n) in printed_ratings(
-            ROOT / "data" / "reports", FICTIONAL / "reports")}
+        (f"{c.lower()}-{y}", str(n))
+        for (c, y, n) in printed_ratings(ROOT / "data" / "reports", FICTIONAL / "reports")
+    }
     void = Graph().parse(folder / "void.ttl")
     distinct = {(s, p, o) for s, p, o, _ in many.dataset.quads((None, None, None, None))}
     assert {int(t) for t in void.objects(None, VOID.triples)} >= {len(distinct)}
@@ -122,8 +127,9 @@ def test_the_dataset_validates_and_releases_whole(many: Built, tmp_path: Path) -
     assert total >= len(distinct)
 
 
-def test_ranking_on_a_commitment(store: pyoxigraph.Store,
-                                 averages: dict[tuple[str, int, int], Decimal]) -> None:
+def test_ranking_on_a_commitment(
+    store: pyoxigraph.Store, averages: dict[tuple[str, int, int], Decimal]
+) -> None:
     rows = run(store, "ranking-on-a-commitment.rq")
     expected = []
     for year in sorted({y for (_, y, _) in averages}):
@@ -138,13 +144,14 @@ def test_ranking_on_a_commitment(store: pyoxigraph.Store,
     assert [g[1] for g in got if g[0] == "2021"] == ["XB", "MX", "XA"]
 
 
-def test_change_between_rounds(store: pyoxigraph.Store,
-                               averages: dict[tuple[str, int, int], Decimal]) -> None:
+def test_change_between_rounds(
+    store: pyoxigraph.Store, averages: dict[tuple[str, int, int], Decimal]
+) -> None:
     rows = run(store, "change-between-rounds.rq")
     assert len(rows) == len(averages)
     by_key = {(r["code"], int(r["number"]), int(r["year"])): r for r in rows}
     years: dict[tuple[str, int], list[int]] = defaultdict(list)
-    for (code, year, number) in averages:
+    for code, year, number in averages:
         years[(code, number)].append(year)
     for (code, number), found in years.items():
         found.sort()
@@ -153,22 +160,26 @@ def test_change_between_rounds(store: pyoxigraph.Store,
         for before, after in itertools.pairwise(found):
             row = by_key[(code, number, after)]
             assert int(row["previousYear"]) == before
-            assert Decimal(row["change"]) == (averages[(code, after, number)]
-                                              - averages[(code, before, number)])
+            assert Decimal(row["change"]) == (
+                averages[(code, after, number)] - averages[(code, before, number)]
+            )
             assert row["sameMethodology"] == "true"
     assert Decimal(by_key[("XA", 2, 2023)]["change"]) == Decimal("0.67")
 
 
-def test_axis_averages_per_country(store: pyoxigraph.Store,
-                                   averages: dict[tuple[str, int, int], Decimal]) -> None:
+def test_axis_averages_per_country(
+    store: pyoxigraph.Store, averages: dict[tuple[str, int, int], Decimal]
+) -> None:
     commitments = raw(ROOT / "data" / "agreements" / "lima-2018.yaml")["commitments"]
     axis_of = {int(c["number"]): c["axis"] for c in commitments}
     groups: dict[tuple[str, int, str], list[Decimal]] = defaultdict(list)
     for (code, year, number), score in averages.items():
         groups[(code, year, axis_of[number])].append(score)
     rows = run(store, "axis-averages-per-country.rq")
-    got = {(r["code"], int(r["year"]), r["axis"]): (int(r["commitments"]), Decimal(r["average"]))
-           for r in rows}
+    got = {
+        (r["code"], int(r["year"]), r["axis"]): (int(r["commitments"]), Decimal(r["average"]))
+        for r in rows
+    }
     assert set(got) == set(groups)
     for key, scores in groups.items():
         count, average = got[key]
@@ -179,14 +190,17 @@ def test_axis_averages_per_country(store: pyoxigraph.Store,
 def test_published_data_holds_only_sourced_reports(built: Built) -> None:
     sources = {s["id"] for s in raw(ROOT / "data" / "sources.yaml")["sources"]}
     documents = {IRIS.mint("document", s) for s in sources}
-    reports = {s for g in built.dataset.graphs()
-               for s in g.subjects(RDF.type, CFU.FollowUpReport)}
+    reports = {s for g in built.dataset.graphs() for s in g.subjects(RDF.type, CFU.FollowUpReport)}
     assert reports
     for report in reports:
         cited = {o for g in built.dataset.graphs() for o in g.objects(report, DCTERMS.source)}
         assert cited and cited <= documents, report
-    literals = {str(o).lower() for g in built.dataset.graphs() for o in g.objects()
-                if isinstance(o, Literal)}
+    literals = {
+        str(o).lower()
+        for g in built.dataset.graphs()
+        for o in g.objects()
+        if isinstance(o, Literal)
+    }
     assert not any("fictional" in text for text in literals)
 
 
@@ -203,24 +217,34 @@ def test_another_agreement_uses_our_vocabulary_and_shapes(tmp_path: Path) -> Non
     agreement = IRIS.agreement("fictional-accord")
     assert (agreement, RDF.type, CFU.Agreement) in union
     assert "(fictional" in str(union.value(agreement, DCTERMS.title))
-    scores = {(str(o).rsplit("/", 2)[-2], union.value(o, CFU.score))
-              for o in union.subjects(RDF.type, QB.Observation)
-              if union.value(o, CFU.criterion) == URIRef(IRIS.criterion("overall"))}
+    scores = {
+        (str(o).rsplit("/", 2)[-2], union.value(o, CFU.score))
+        for o in union.subjects(RDF.type, QB.Observation)
+        if union.value(o, CFU.criterion) == URIRef(IRIS.criterion("overall"))
+    }
     assert {(n, Decimal(str(v))) for n, v in scores} == {
-        ("1", Decimal("2.00")), ("2", Decimal("1.00")), ("3", Decimal("0.50"))}
+        ("1", Decimal("2.00")),
+        ("2", Decimal("1.00")),
+        ("3", Decimal("0.50")),
+    }
 
 
-def test_a_round_is_a_resource_with_its_period_methodology_criteria_and_scale(
-        many: Built) -> None:
+def test_a_round_is_a_resource_with_its_period_methodology_criteria_and_scale(many: Built) -> None:
     codes = many.graph("code-lists")
     rounds = set(codes.subjects(RDF.type, CFU.Round))
     assert rounds == {IRIS.mint("round", "cco-follow-up", y) for y in ("2021", "2023")}
     for round_ in rounds:
         year = str(codes.value(round_, CFU.period))
         used = set(codes.objects(round_, PROV.used))
-        assert used == {IRIS.mint("methodology", "cco-follow-up"), IRIS.scheme("criteria"),
-                        IRIS.scheme("scale")}
+        assert used == {
+            IRIS.mint("methodology", "cco-follow-up"),
+            IRIS.scheme("criteria"),
+            IRIS.scheme("scale"),
+        }
         members = {s for g in many.dataset.graphs() for s in g.subjects(CFU.round, round_)}
-        expected = {IRIS.report(f"{c.lower()}-{y}") for (c, y, _) in printed_ratings(
-            ROOT / "data" / "reports", FICTIONAL / "reports") if str(y) == year}
+        expected = {
+            IRIS.report(f"{c.lower()}-{y}")
+            for (c, y, _) in printed_ratings(ROOT / "data" / "reports", FICTIONAL / "reports")
+            if str(y) == year
+        }
         assert members == expected

@@ -29,12 +29,14 @@ IRIS = Iris()
 REPORT = "mx-2021"
 SHAPES = f"{IRIS.shapes}#"
 
-EXPECTED = Counter({
-    ("CountryAverageShape", str(IRIS.observation(REPORT, 10, "overall"))): 1,
-    ("QuotedFigureMatchesTableShape", "quoted 0.95 for commitment 22"): 1,
-    ("QuotedFigureMatchesTableShape", "quoted 1.95 for commitment 16"): 2,
-    ("QuotedFigureMatchesTableShape", "quoted 1.55 for commitment 37"): 1,
-})
+EXPECTED = Counter(
+    {
+        ("CountryAverageShape", str(IRIS.observation(REPORT, 10, "overall"))): 1,
+        ("QuotedFigureMatchesTableShape", "quoted 0.95 for commitment 22"): 1,
+        ("QuotedFigureMatchesTableShape", "quoted 1.95 for commitment 16"): 2,
+        ("QuotedFigureMatchesTableShape", "quoted 1.55 for commitment 37"): 1,
+    }
+)
 
 
 @pytest.fixture(scope="module")
@@ -54,8 +56,10 @@ def describe(graph: Graph, focus: Node, iris: Iris = IRIS) -> str:
 
 def warnings(report: Report, graph: Graph, iris: Iris = IRIS) -> Counter[tuple[str, str]]:
     shapes_ns = f"{iris.shapes}#"
-    return Counter((str(r.shape).removeprefix(shapes_ns), describe(graph, r.focus, iris))
-                   for r in report.by_severity("Warning"))
+    return Counter(
+        (str(r.shape).removeprefix(shapes_ns), describe(graph, r.focus, iris))
+        for r in report.by_severity("Warning")
+    )
 
 
 def test_no_violations(report: Report) -> None:
@@ -63,14 +67,18 @@ def test_no_violations(report: Report) -> None:
     assert report.conforms
 
 
-def test_warnings_are_exactly_the_contradictions_of_the_report(report: Report,
-                                                              graph: Graph) -> None:
+def test_warnings_are_exactly_the_contradictions_of_the_report(
+    report: Report, graph: Graph
+) -> None:
     assert warnings(report, graph) == EXPECTED
 
 
 def test_the_average_warning_gives_both_figures(report: Report) -> None:
-    [result] = [r for r in report.by_severity("Warning")
-                if r.focus == IRIS.observation(REPORT, 10, "overall")]
+    [result] = [
+        r
+        for r in report.by_severity("Warning")
+        if r.focus == IRIS.observation(REPORT, 10, "overall")
+    ]
     assert result.value is not None and Decimal(str(result.value)) == Decimal("1.89")
     # pyshacl drops the language tag of a message it fills in, so look at every message
     assert any("1.89" in m and "1.953" in m for m in result.messages.values())
@@ -84,30 +92,41 @@ def test_rounding_and_agreeing_figures_give_no_warning(report: Report, graph: Gr
     # commitment 41 has its table row, and the 1.61 quoted for it is that row's average
     assert graph.value(IRIS.observation(REPORT, 41, "overall"), cfu.score) is not None
     quoted_41 = set(graph.subjects(cfu.commitment, IRIS.commitment(41))) - set(
-        graph.subjects(RDF.type, QB.Observation))
+        graph.subjects(RDF.type, QB.Observation)
+    )
     assert quoted_41 and not quoted_41 & focus
 
 
-def test_every_warning_points_back_to_its_line_in_the_ratings_file(report: Report,
-                                                                  graph: Graph) -> None:
+def test_every_warning_points_back_to_its_line_in_the_ratings_file(
+    report: Report, graph: Graph
+) -> None:
     for result in report.by_severity("Warning"):
         assert result.location is not None, result.focus
         assert result.location.file.endswith("reports/mx-2021/ratings.yaml")
         assert result.location.line > 0
         assert (result.focus, DCTERMS.isPartOf, IRIS.report(REPORT)) in graph or (
-            result.focus, QB.dataSet, IRIS.dataset(REPORT)) in graph
+            result.focus,
+            QB.dataSet,
+            IRIS.dataset(REPORT),
+        ) in graph
 
 
 def test_every_resource_is_the_focus_of_a_shape(root: Path, graph: Graph) -> None:
     """A node shape for every class the data uses, directly or through rdfs:subClassOf."""
     targeted = set(load_shapes(root).objects(None, SH.targetClass))
-    minted = {s for s in graph.subjects(RDF.type, None)
-              if isinstance(s, URIRef) and IRIS.is_ours(str(s)) and IRIS.parse(str(s))}
+    minted = {
+        s
+        for s in graph.subjects(RDF.type, None)
+        if isinstance(s, URIRef) and IRIS.is_ours(str(s)) and IRIS.parse(str(s))
+    }
     assert len(minted) > 300
     untargeted = {}
     for subject in minted:
-        classes = {c for t in graph.objects(subject, RDF.type)
-                   for c in graph.transitive_objects(t, RDFS.subClassOf)}
+        classes = {
+            c
+            for t in graph.objects(subject, RDF.type)
+            for c in graph.transitive_objects(t, RDFS.subClassOf)
+        }
         if not classes & targeted:
             untargeted[subject] = set(graph.objects(subject, RDF.type))
     assert untargeted == {}
@@ -118,6 +137,7 @@ def test_another_base_gives_the_same_warnings(root: Path) -> None:
     rebuilt = build(root, other)
     report = validate(rebuilt.dataset, load_shapes(root, other), rebuilt.locations)
     assert report.conforms
-    expected = Counter({(shape, key.replace(IRIS.base, other.base)): n
-                        for (shape, key), n in EXPECTED.items()})
+    expected = Counter(
+        {(shape, key.replace(IRIS.base, other.base)): n for (shape, key), n in EXPECTED.items()}
+    )
     assert warnings(report, union(rebuilt.dataset), other) == expected

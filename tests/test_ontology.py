@@ -12,9 +12,42 @@ from lima_lod.iris import CC_BY_4, DCTERMS, SKOS, VANN, Iris
 IRIS = Iris()
 TERM_TYPES = (OWL.Class, OWL.ObjectProperty, OWL.DatatypeProperty)
 #: Prefixes of well-known vocabularies (prefix.cc's most used) that ours must not reuse.
-TAKEN = {"rdf", "rdfs", "owl", "xsd", "skos", "dc", "dcterms", "foaf", "org", "prov", "dcat",
-         "void", "qb", "schema", "sh", "vann", "geo", "sioc", "doap", "cc", "ex", "bibo", "lcc",
-         "time", "gr", "odrl", "adms", "vcard", "sdmx", "cube", "dbo", "wd", "obo", "ont"}
+TAKEN = {
+    "rdf",
+    "rdfs",
+    "owl",
+    "xsd",
+    "skos",
+    "dc",
+    "dcterms",
+    "foaf",
+    "org",
+    "prov",
+    "dcat",
+    "void",
+    "qb",
+    "schema",
+    "sh",
+    "vann",
+    "geo",
+    "sioc",
+    "doap",
+    "cc",
+    "ex",
+    "bibo",
+    "lcc",
+    "time",
+    "gr",
+    "odrl",
+    "adms",
+    "vcard",
+    "sdmx",
+    "cube",
+    "dbo",
+    "wd",
+    "obo",
+    "ont",
+}
 
 
 @pytest.fixture(scope="module")

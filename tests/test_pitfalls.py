@@ -23,21 +23,31 @@ IRIS = Iris()
 CFU = IRIS.vocab
 TERM_TYPES = (OWL.Class, OWL.ObjectProperty, OWL.DatatypeProperty)
 PROPERTY_TYPES = (OWL.ObjectProperty, OWL.DatatypeProperty)
-ANNOTATIONS = (RDFS.label, RDFS.comment, SKOS.definition, DCTERMS.title, DCTERMS.description,
-               DCTERMS.bibliographicCitation)
+ANNOTATIONS = (
+    RDFS.label,
+    RDFS.comment,
+    SKOS.definition,
+    DCTERMS.title,
+    DCTERMS.description,
+    DCTERMS.bibliographicCitation,
+)
 
 #: Properties without rdfs:domain on purpose: several unrelated classes use them (P11).
 OPEN_DOMAIN = {
-    "commitment": "observations and quoted figures", "criterion": "observations and quoted figures",
-    "country": "observations, datasets and reports", "period": "observations and datasets",
+    "commitment": "observations and quoted figures",
+    "criterion": "observations and quoted figures",
+    "country": "observations, datasets and reports",
+    "period": "observations and datasets",
     "score": "observations and quoted figures",
     "commitmentCount": "agreements and methodologies",
     "thematicAxis": "commitments, findings, calls to action, quoted figures",
-    "followsUp": "reports, methodologies, observatories", "observatory": "reports, methodologies",
+    "followsUp": "reports, methodologies, observatories",
+    "observatory": "reports, methodologies",
     "aboutCommitment": "findings, conclusions, calls to action",
     "namesInstitution": "findings, conclusions, calls to action",
     "text": "commitments, findings, conclusions, calls to action, context figures",
-    "sourceLocation": "every transcribed item", "acronym": "organisations of every kind",
+    "sourceLocation": "every transcribed item",
+    "acronym": "organisations of every kind",
     "printedRole": "memberships and interviews",
     "printedOrganizationName": "people and interviews",
 }
@@ -96,10 +106,15 @@ def test_data_keeps_to_domains_and_ranges(vocab: Graph, graph: Graph) -> None:
                 continue
             if (p, RDF.type, OWL.DatatypeProperty) in vocab:
                 ok = isinstance(o, Literal) and (
-                    o.language is not None if rng == RDF.langString
-                    else o.datatype == rng or (rng == URIRef(
-                        "http://www.w3.org/2001/XMLSchema#string") and o.datatype is None
-                        and o.language is None))
+                    o.language is not None
+                    if rng == RDF.langString
+                    else o.datatype == rng
+                    or (
+                        rng == URIRef("http://www.w3.org/2001/XMLSchema#string")
+                        and o.datatype is None
+                        and o.language is None
+                    )
+                )
             else:
                 ok = rng in types_of(graph, vocab, o)
             if not ok:
@@ -107,8 +122,7 @@ def test_data_keeps_to_domains_and_ranges(vocab: Graph, graph: Graph) -> None:
     assert wrong == []
 
 
-def test_inverses_declared_where_the_data_has_both_directions(vocab: Graph,
-                                                            graph: Graph) -> None:
+def test_inverses_declared_where_the_data_has_both_directions(vocab: Graph, graph: Graph) -> None:
     """P13 (inverse not declared) and P05 (wrong inverse): the vocabulary states each link in
     one direction only (SPARQL reads both); two of our properties that always link the same
     pairs in opposite directions must say they are inverses, and declared inverses must match."""
@@ -155,8 +169,12 @@ def test_no_label_shared_by_two_terms(vocab: Graph) -> None:
 def test_every_annotation_has_a_language(vocab: Graph) -> None:
     """P20-like (misused annotations) and missing language tags: every label, definition, title,
     description and citation is language-tagged, English and Spanish for each term."""
-    untagged = [(str(s), str(p)) for p in ANNOTATIONS for s, o in vocab.subject_objects(p)
-                if isinstance(o, Literal) and not o.language]
+    untagged = [
+        (str(s), str(p))
+        for p in ANNOTATIONS
+        for s, o in vocab.subject_objects(p)
+        if isinstance(o, Literal) and not o.language
+    ]
     assert untagged == []
 
 

@@ -55,10 +55,12 @@ def test_both_engines_agree(graph: Graph, store: pyoxigraph.Store, query: Path) 
     theirs = store.query(text, use_default_graph_as_union=True)
     names = [str(v) for v in ours.vars]
     assert names == [v.value for v in theirs.variables]
-    left = [tuple(comparable(row[v]) if row[v] is not None else None for v in ours.vars)
-            for row in ours]
-    right = [tuple(comparable(sol[n]) if sol[n] is not None else None for n in names)
-             for sol in theirs]
+    left = [
+        tuple(comparable(row[v]) if row[v] is not None else None for v in ours.vars) for row in ours
+    ]
+    right = [
+        tuple(comparable(sol[n]) if sol[n] is not None else None for n in names) for sol in theirs
+    ]
     assert left, f"{query.name} returns no rows"
     assert sorted(left, key=str) == sorted(right, key=str)
 
@@ -85,9 +87,12 @@ def test_axis_averages_are_means_of_the_table(graph: Graph, annex: list[AnnexRow
     for code, row in rows.items():
         members = [a for a in annex if a.axis == code]
         assert int(row["commitments"]) == len(members)
-        for column, var in (("average", "average"), ("relevance", "relevance"),
-                            ("effectiveness", "effectiveness"),
-                            ("sustainability", "sustainability")):
+        for column, var in (
+            ("average", "average"),
+            ("relevance", "relevance"),
+            ("effectiveness", "effectiveness"),
+            ("sustainability", "sustainability"),
+        ):
             expected = sum(m.decimal(column) for m in members) / len(members)
             assert abs(Decimal(str(row[var])) - expected) < Decimal("1e-9"), (code, column)
     # the report's prose: "The political financing axis had a rating of 2.17 out of 3 points"
@@ -116,8 +121,11 @@ def test_calls_to_action_per_axis(graph: Graph, built: Built) -> None:
     assert corpus is not None
     assert len(rows) == len(corpus.section("calls_to_action"))
     for code in "ABCDE":
-        texts = [" ".join(str(c["text"]).split()) for c in corpus.section("calls_to_action")
-                 if c["axis"] == code]
+        texts = [
+            " ".join(str(c["text"]).split())
+            for c in corpus.section("calls_to_action")
+            if c["axis"] == code
+        ]
         assert [str(r["text"]) for r in rows if str(r["code"]) == code] == texts
 
 
@@ -145,17 +153,23 @@ def test_organizations_and_members(graph: Graph, built: Built) -> None:
 
 def test_laws_what_they_created_and_when(graph: Graph) -> None:
     rows = run(graph, "laws.rq")
-    amendment = [r for r in rows if str(r.get("established", "")) == "National Anti-Corruption System"]
+    amendment = [
+        r for r in rows if str(r.get("established", "")) == "National Anti-Corruption System"
+    ]
     assert [str(r["date"]) for r in amendment] == ["2014"]
     assert str(amendment[0]["changes"]) == "Political Constitution"
     package = [r for r in rows if str(r["title"]) == "first package of anti-corruption laws"]
     assert {str(r["created"]) for r in package} == {
         "General Law of the National Anti-Corruption System",
-        "General Law of Administrative Responsibilities"}
+        "General Law of Administrative Responsibilities",
+    }
     assert {str(r["changes"]) for r in package} == {
         "Organic Law of the Federal Court of Administrative Justice",
-        "Organic Law of the Federal Public Administration", "Law on Oversight and Accountability",
-        "Criminal Code", "Law on the Attorney General's Office"}
+        "Organic Law of the Federal Public Administration",
+        "Law on Oversight and Accountability",
+        "Criminal Code",
+        "Law on the Attorney General's Office",
+    }
 
 
 PREFIXES = """PREFIX schema: <https://schema.org/> PREFIX cfu: <https://w3id.org/lima-lod/def/cfu#>
@@ -165,8 +179,9 @@ PREFIX foaf: <http://xmlns.com/foaf/0.1/> PREFIX rdfs: <http://www.w3.org/2000/0
 
 
 @pytest.mark.parametrize("engine", ["rdflib", "pyoxigraph"])
-def test_a_law_the_project_and_an_acronym_can_be_found(graph: Graph, store: pyoxigraph.Store,
-                                                       engine: str) -> None:
+def test_a_law_the_project_and_an_acronym_can_be_found(
+    graph: Graph, store: pyoxigraph.Store, engine: str
+) -> None:
     def ask(query: str) -> list[tuple[str, ...]]:
         if engine == "rdflib":
             return [tuple(str(t) for t in row) for row in graph.query(PREFIXES + query)]
@@ -183,8 +198,12 @@ def test_a_law_the_project_and_an_acronym_can_be_found(graph: Graph, store: pyox
     projects = ask("""SELECT ?title ?supported WHERE { ?report a cfu:FollowUpReport ;
         cfu:project ?project . ?project dcterms:title ?title ;
         cfu:supportsProject ?other . ?other cfu:acronym "PASCA"@es ; dcterms:title ?supported }""")
-    assert projects == [("Citizen Corruption Observatory (CCO) - Follow-up on the Lima Agreement",
-                         "Civil Society Participation in the Summit of the Americas")]
+    assert projects == [
+        (
+            "Citizen Corruption Observatory (CCO) - Follow-up on the Lima Agreement",
+            "Civil Society Participation in the Summit of the Americas",
+        )
+    ]
     # an acronym of the glossary, by the acronym as a search would type it
     acronyms = ask("""SELECT ?expansion ?scheme WHERE { ?concept skos:altLabel ?label ;
         skos:prefLabel ?expansion ; skos:inScheme ?s . ?s skos:prefLabel ?scheme .

@@ -18,11 +18,14 @@ SRC = Path(__file__).resolve().parents[1] / "src" / "lima_lod"
 
 
 def test_validate_imports_nothing_of_the_builder() -> None:
-    code = ("import sys, lima_lod.validate; "
-            "print(sorted(m for m in ('lima_lod.build', 'lima_lod.build_report', 'lima_lod.load')"
-            " if m in sys.modules))")
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                         check=True).stdout
+    code = (
+        "import sys, lima_lod.validate; "
+        "print(sorted(m for m in ('lima_lod.build', 'lima_lod.build_report', 'lima_lod.load')"
+        " if m in sys.modules))"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    ).stdout
     assert out.strip() == "[]"
 
 
@@ -32,9 +35,12 @@ def _binds_outside_rdfio() -> list[str]:
         if path == SRC / "rdfio.py":
             continue
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-            if (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
-                    and node.func.attr == "bind"
-                    and not (isinstance(node.func.value, ast.Name) and node.func.value.id == "sock")):
+            if (
+                isinstance(node, ast.Call)
+                and isinstance(node.func, ast.Attribute)
+                and node.func.attr == "bind"
+                and not (isinstance(node.func.value, ast.Name) and node.func.value.id == "sock")
+            ):
                 found.append(f"{path.relative_to(SRC)}:{node.lineno}")
     return found
 
@@ -67,7 +73,7 @@ def test_read_rdf_files_and_folders_say_where_bad_data_is(tmp_path: Path) -> Non
     assert len(rdfio.read_rdf_files([good])) == 1
     bad = tmp_path / "bad.ttl"
     bad.write_text("<http://a> <http://b> .\n", encoding="utf-8")
-    with pytest.raises(DataError, match="bad.ttl"):
+    with pytest.raises(DataError, match=r"bad\.ttl"):
         rdfio.read_rdf_files([bad])
     with pytest.raises(DataError, match="well-formed Turtle"):
         rdfio.read_rdf_folder(tmp_path, Iris(), Graph())

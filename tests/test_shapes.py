@@ -43,9 +43,16 @@ PREFIXES = {
 TURTLE_PREFIXES = "".join(f"@prefix {p}: <{ns}> .\n" for p, ns in PREFIXES.items())
 
 #: The shapes whose results are warnings: contradictions between published figures.
-WARNING_SHAPES = {SHAPES[name] for name in (
-    "CountryAverageShape", "QuotedFigureMatchesTableShape", "QuotedFigureInTableShape",
-    "PrioritisedCommitmentRatedShape", "MethodologyCountShape")}
+WARNING_SHAPES = {
+    SHAPES[name]
+    for name in (
+        "CountryAverageShape",
+        "QuotedFigureMatchesTableShape",
+        "QuotedFigureInTableShape",
+        "PrioritisedCommitmentRatedShape",
+        "MethodologyCountShape",
+    )
+}
 
 #: Per commitment: relevance, effectiveness, sustainability, and the printed average. x:c1 is
 #: like Mexico's commitment 22 (0.94 printed, mean 0.9467: within tolerance), x:c2 like 41.
@@ -69,7 +76,9 @@ def _sourced(location: str = "Somewhere") -> str:
     return f'dcterms:source x:doc ; cfu:sourceLocation "{location}"'
 
 
-WORLD = TURTLE_PREFIXES + f"""
+WORLD = (
+    TURTLE_PREFIXES
+    + f"""
 x:doc a foaf:Document , prov:Entity ; rdfs:label "Source"@en ; dcterms:title "Source"@en ;
     dcterms:publisher x:tm .
 
@@ -100,10 +109,15 @@ x:criteria a skos:ConceptScheme ; rdfs:label "Criteria"@en ; skos:hasTopConcept 
 x:overall a cfu:Criterion , skos:Concept ; rdfs:label "Country average"@en ;
     skos:prefLabel "Country average"@en ; skos:inScheme x:criteria ; skos:notation "overall" ;
     {_sourced()} .
-""" + "".join(f"""
+"""
+    + "".join(
+        f"""
 x:{name} a cfu:Criterion , skos:Concept ; rdfs:label "{name}"@en ; skos:prefLabel "{name}"@en ;
     skos:inScheme x:criteria ; skos:notation "{name}" ; skos:broader x:overall ;
-    skos:definition "How {name} is rated."@en ; {_sourced()} .""" for name in CRITERIA[:3]) + f"""
+    skos:definition "How {name} is rated."@en ; {_sourced()} ."""
+        for name in CRITERIA[:3]
+    )
+    + f"""
 
 x:scale a skos:ConceptScheme ; rdfs:label "Scale"@en ; skos:hasTopConcept x:level0 .
 x:level0 a cfu:ScaleLevel , skos:Concept ; rdfs:label "no records"@en ;
@@ -195,6 +209,7 @@ x:interview a cfu:Interview ; rdfs:label "Interview"@en ; cfu:interviewee x:pers
     cfu:month "2021-05"^^xsd:gYearMonth ; prov:wasAssociatedWith x:tm ;
     dcterms:isPartOf x:report ; {_sourced("Specialists")} .
 """
+)
 
 #: A full second thematic axis, agreement, dataset... for cases that need a second valid one.
 AXIS_B = f"""x:axisB a cfu:ThematicAxis , skos:Concept ; rdfs:label "Axis B"@en ;
@@ -225,8 +240,9 @@ class Case:
     expect: frozenset[Expected] = frozenset()
 
 
-def case(id: str, remove: Iterable[str] = (), add: str = "",
-         expect: Iterable[Expected] = ()) -> Case:
+def case(
+    id: str, remove: Iterable[str] = (), add: str = "", expect: Iterable[Expected] = ()
+) -> Case:
     return Case(id, tuple(remove), add, frozenset(expect))
 
 
@@ -235,8 +251,7 @@ def set_(subject: str, predicate: str, value: str) -> tuple[tuple[str], str]:
     return (f"{subject} {predicate} *",), f"{subject} {predicate} {value} ."
 
 
-def changed(id: str, subject: str, predicate: str, value: str,
-            expect: Iterable[Expected]) -> Case:
+def changed(id: str, subject: str, predicate: str, value: str, expect: Iterable[Expected]) -> Case:
     remove, add = set_(subject, predicate, value)
     return case(id, remove, add, expect)
 
@@ -251,362 +266,926 @@ def obs_without(predicate: str) -> str:
 
 CASES: list[Case] = [
     # -- shared: labels, sources, scores, report membership, statement texts --------------------
-    case("label missing", ["x:c1 rdfs:label *"], expect=[(V, "x:c1", "rdfs:label", "shapes:label")]),
-    case("label only in Spanish", ["x:finding1 rdfs:label *"],
-         'x:finding1 rdfs:label "Hallazgo 1"@es .',
-         [(V, "x:finding1", "rdfs:label", "shapes:label")]),
-    case("two English labels", add='x:report rdfs:label "Another"@en .',
-         expect=[(V, "x:report", "rdfs:label", "shapes:label")]),
-    case("label missing on a subclass instance (cfu:Progress)", ["x:progress1 rdfs:label *"],
-         expect=[(V, "x:progress1", "rdfs:label", "shapes:label")]),
-    case("label missing on an observation", ["x:c1-relevance rdfs:label *"],
-         expect=[(V, "x:c1-relevance", "rdfs:label", "shapes:label")]),
-    case("a Spanish label beside the English one is fine",
-         add='x:c1 rdfs:label "Compromiso 1"@es .'),
-    case("source missing on an observation", ["x:c1-relevance dcterms:source *"],
-         expect=[(V, "x:c1-relevance", "dcterms:source", "shapes:source")]),
-    changed("source is a literal", "x:finding1", "dcterms:source", '"the report"',
-            [(V, "x:finding1", "dcterms:source", "shapes:source")]),
-    case("source location missing on a quoted figure", ["x:qf1 cfu:sourceLocation *"],
-         expect=[(V, "x:qf1", "cfu:sourceLocation", "shapes:source-location")]),
-    changed("source location empty", "x:figure1", "cfu:sourceLocation", '""',
-            [(V, "x:figure1", "cfu:sourceLocation", "shapes:source-location")]),
-    case("a commitment with a text needs its source", ["x:c1 dcterms:source *"],
-         expect=[(V, "x:c1", "dcterms:source", "shapes:source")]),
-    case("a commitment with a summary needs its source location", ["x:c2 cfu:sourceLocation *"],
-         expect=[(V, "x:c2", "cfu:sourceLocation", "shapes:source-location")]),
-    case("a commitment given a text but no source", add='x:c3 cfu:text "Text."@en .',
-         expect=[(V, "x:c3", "dcterms:source", "shapes:source"),
-                 (V, "x:c3", "cfu:sourceLocation", "shapes:source-location")]),
-    case("sources missing on a reference and a membership",
-         ["x:ref1 dcterms:source *", "x:membership cfu:sourceLocation *"],
-         expect=[(V, "x:ref1", "dcterms:source", "shapes:source"),
-                 (V, "x:membership", "cfu:sourceLocation", "shapes:source-location")]),
-    changed("score above 3", "x:c1-relevance", "cfu:score", "3.5",
-            [(V, "x:c1-relevance", "cfu:score", "shapes:score", "3.5"),
-             (W, "x:c1-overall", None, "shapes:CountryAverageShape", "0.94")]),
-    changed("score below 0", "x:qf1", "cfu:score", "-0.1",
-            [(V, "x:qf1", "cfu:score", "shapes:score", "-0.1"),
-             (W, "x:qf1", None, "shapes:QuotedFigureMatchesTableShape", "-0.1")]),
-    changed("score a double, not a decimal", "x:c2-overall", "cfu:score", '"1.61"^^xsd:double',
-            [(V, "x:c2-overall", "cfu:score", "shapes:score")]),
-    changed("score a string", "x:c2-overall", "cfu:score", '"high"',
-            [(V, "x:c2-overall", "cfu:score", "shapes:score")]),
-    case("scores 0 and 3 are in range",
-         [f"x:c2-{c} cfu:score *" for c in CRITERIA],
-         "x:c2-relevance cfu:score 0.00 . x:c2-effectiveness cfu:score 3.0 . "
-         "x:c2-sustainability cfu:score 3.00 . x:c2-overall cfu:score 2.00 ."),
-    case("part of no report", ["x:call1 dcterms:isPartOf *"],
-         expect=[(V, "x:call1", "dcterms:isPartOf", "shapes:part-of-report")]),
-    changed("part of something that is not a report", "x:interview", "dcterms:isPartOf",
-            "x:agreement", [(V, "x:interview", "dcterms:isPartOf", "shapes:part-of-report")]),
-    case("finding without text", ["x:finding1 cfu:text *"],
-         expect=[(V, "x:finding1", "cfu:text", "shapes:statement-text")]),
-    case("weakness without text (subclass of cfu:Conclusion)", ["x:weakness1 cfu:text *"],
-         expect=[(V, "x:weakness1", "cfu:text", "shapes:statement-text")]),
-    changed("statement text without language", "x:call1", "cfu:text", '"Do this."',
-            [(V, "x:call1", "cfu:text", "shapes:statement-text")]),
-    case("two English texts", add='x:figure1 cfu:text "Again."@en .',
-         expect=[(V, "x:figure1", "cfu:text", "shapes:statement-text")]),
-    case("about a non-commitment", add="x:finding1 cfu:aboutCommitment x:axisA .",
-         expect=[(V, "x:finding1", "cfu:aboutCommitment", "shapes:about-commitment")]),
-    case("names a non-organisation", add="x:call1 cfu:namesInstitution x:person .",
-         expect=[(V, "x:call1", "cfu:namesInstitution", "shapes:names-institution")]),
-    case("methodology follows up nothing", ["x:method cfu:followsUp *"],
-         expect=[(V, "x:method", "cfu:followsUp", "shapes:follows-up")]),
-    changed("report follows up a non-agreement", "x:report", "cfu:followsUp", "x:dataset",
-            [(V, "x:report", "cfu:followsUp", "shapes:follows-up")]),
-    case("agreement without title", ["x:agreement dcterms:title *"],
-         expect=[(V, "x:agreement", "dcterms:title", "shapes:title")]),
-    case("document without title", ["x:doc dcterms:title *"],
-         expect=[(V, "x:doc", "dcterms:title", "shapes:title")]),
-    changed("page is a literal", "x:method", "foaf:page", '"https://example.org/method"',
-            [(V, "x:method", "foaf:page", "shapes:page")]),
-    changed("page is not http(s)", "x:ref1", "foaf:page", "<ftp://example.org/study>",
-            [(V, "x:ref1", "foaf:page", "shapes:page")]),
+    case(
+        "label missing", ["x:c1 rdfs:label *"], expect=[(V, "x:c1", "rdfs:label", "shapes:label")]
+    ),
+    case(
+        "label only in Spanish",
+        ["x:finding1 rdfs:label *"],
+        'x:finding1 rdfs:label "Hallazgo 1"@es .',
+        [(V, "x:finding1", "rdfs:label", "shapes:label")],
+    ),
+    case(
+        "two English labels",
+        add='x:report rdfs:label "Another"@en .',
+        expect=[(V, "x:report", "rdfs:label", "shapes:label")],
+    ),
+    case(
+        "label missing on a subclass instance (cfu:Progress)",
+        ["x:progress1 rdfs:label *"],
+        expect=[(V, "x:progress1", "rdfs:label", "shapes:label")],
+    ),
+    case(
+        "label missing on an observation",
+        ["x:c1-relevance rdfs:label *"],
+        expect=[(V, "x:c1-relevance", "rdfs:label", "shapes:label")],
+    ),
+    case(
+        "a Spanish label beside the English one is fine", add='x:c1 rdfs:label "Compromiso 1"@es .'
+    ),
+    case(
+        "source missing on an observation",
+        ["x:c1-relevance dcterms:source *"],
+        expect=[(V, "x:c1-relevance", "dcterms:source", "shapes:source")],
+    ),
+    changed(
+        "source is a literal",
+        "x:finding1",
+        "dcterms:source",
+        '"the report"',
+        [(V, "x:finding1", "dcterms:source", "shapes:source")],
+    ),
+    case(
+        "source location missing on a quoted figure",
+        ["x:qf1 cfu:sourceLocation *"],
+        expect=[(V, "x:qf1", "cfu:sourceLocation", "shapes:source-location")],
+    ),
+    changed(
+        "source location empty",
+        "x:figure1",
+        "cfu:sourceLocation",
+        '""',
+        [(V, "x:figure1", "cfu:sourceLocation", "shapes:source-location")],
+    ),
+    case(
+        "a commitment with a text needs its source",
+        ["x:c1 dcterms:source *"],
+        expect=[(V, "x:c1", "dcterms:source", "shapes:source")],
+    ),
+    case(
+        "a commitment with a summary needs its source location",
+        ["x:c2 cfu:sourceLocation *"],
+        expect=[(V, "x:c2", "cfu:sourceLocation", "shapes:source-location")],
+    ),
+    case(
+        "a commitment given a text but no source",
+        add='x:c3 cfu:text "Text."@en .',
+        expect=[
+            (V, "x:c3", "dcterms:source", "shapes:source"),
+            (V, "x:c3", "cfu:sourceLocation", "shapes:source-location"),
+        ],
+    ),
+    case(
+        "sources missing on a reference and a membership",
+        ["x:ref1 dcterms:source *", "x:membership cfu:sourceLocation *"],
+        expect=[
+            (V, "x:ref1", "dcterms:source", "shapes:source"),
+            (V, "x:membership", "cfu:sourceLocation", "shapes:source-location"),
+        ],
+    ),
+    changed(
+        "score above 3",
+        "x:c1-relevance",
+        "cfu:score",
+        "3.5",
+        [
+            (V, "x:c1-relevance", "cfu:score", "shapes:score", "3.5"),
+            (W, "x:c1-overall", None, "shapes:CountryAverageShape", "0.94"),
+        ],
+    ),
+    changed(
+        "score below 0",
+        "x:qf1",
+        "cfu:score",
+        "-0.1",
+        [
+            (V, "x:qf1", "cfu:score", "shapes:score", "-0.1"),
+            (W, "x:qf1", None, "shapes:QuotedFigureMatchesTableShape", "-0.1"),
+        ],
+    ),
+    changed(
+        "score a double, not a decimal",
+        "x:c2-overall",
+        "cfu:score",
+        '"1.61"^^xsd:double',
+        [(V, "x:c2-overall", "cfu:score", "shapes:score")],
+    ),
+    changed(
+        "score a string",
+        "x:c2-overall",
+        "cfu:score",
+        '"high"',
+        [(V, "x:c2-overall", "cfu:score", "shapes:score")],
+    ),
+    case(
+        "scores 0 and 3 are in range",
+        [f"x:c2-{c} cfu:score *" for c in CRITERIA],
+        "x:c2-relevance cfu:score 0.00 . x:c2-effectiveness cfu:score 3.0 . "
+        "x:c2-sustainability cfu:score 3.00 . x:c2-overall cfu:score 2.00 .",
+    ),
+    case(
+        "part of no report",
+        ["x:call1 dcterms:isPartOf *"],
+        expect=[(V, "x:call1", "dcterms:isPartOf", "shapes:part-of-report")],
+    ),
+    changed(
+        "part of something that is not a report",
+        "x:interview",
+        "dcterms:isPartOf",
+        "x:agreement",
+        [(V, "x:interview", "dcterms:isPartOf", "shapes:part-of-report")],
+    ),
+    case(
+        "finding without text",
+        ["x:finding1 cfu:text *"],
+        expect=[(V, "x:finding1", "cfu:text", "shapes:statement-text")],
+    ),
+    case(
+        "weakness without text (subclass of cfu:Conclusion)",
+        ["x:weakness1 cfu:text *"],
+        expect=[(V, "x:weakness1", "cfu:text", "shapes:statement-text")],
+    ),
+    changed(
+        "statement text without language",
+        "x:call1",
+        "cfu:text",
+        '"Do this."',
+        [(V, "x:call1", "cfu:text", "shapes:statement-text")],
+    ),
+    case(
+        "two English texts",
+        add='x:figure1 cfu:text "Again."@en .',
+        expect=[(V, "x:figure1", "cfu:text", "shapes:statement-text")],
+    ),
+    case(
+        "about a non-commitment",
+        add="x:finding1 cfu:aboutCommitment x:axisA .",
+        expect=[(V, "x:finding1", "cfu:aboutCommitment", "shapes:about-commitment")],
+    ),
+    case(
+        "names a non-organisation",
+        add="x:call1 cfu:namesInstitution x:person .",
+        expect=[(V, "x:call1", "cfu:namesInstitution", "shapes:names-institution")],
+    ),
+    case(
+        "methodology follows up nothing",
+        ["x:method cfu:followsUp *"],
+        expect=[(V, "x:method", "cfu:followsUp", "shapes:follows-up")],
+    ),
+    changed(
+        "report follows up a non-agreement",
+        "x:report",
+        "cfu:followsUp",
+        "x:dataset",
+        [(V, "x:report", "cfu:followsUp", "shapes:follows-up")],
+    ),
+    case(
+        "agreement without title",
+        ["x:agreement dcterms:title *"],
+        expect=[(V, "x:agreement", "dcterms:title", "shapes:title")],
+    ),
+    case(
+        "document without title",
+        ["x:doc dcterms:title *"],
+        expect=[(V, "x:doc", "dcterms:title", "shapes:title")],
+    ),
+    changed(
+        "page is a literal",
+        "x:method",
+        "foaf:page",
+        '"https://example.org/method"',
+        [(V, "x:method", "foaf:page", "shapes:page")],
+    ),
+    changed(
+        "page is not http(s)",
+        "x:ref1",
+        "foaf:page",
+        "<ftp://example.org/study>",
+        [(V, "x:ref1", "foaf:page", "shapes:page")],
+    ),
     # -- the agreement and its code lists ---------------------------------------------------------
-    case("top concept not a concept", add="x:axes skos:hasTopConcept x:report .",
-         expect=[(V, "x:axes", "skos:hasTopConcept", "shapes:ConceptScheme-hasTopConcept")]),
-    case("code in no scheme", ["x:axisA skos:inScheme *"],
-         expect=[(V, "x:axisA", "skos:inScheme", "shapes:Concept-inScheme")]),
-    case("two English preferred labels", add='x:relevance skos:prefLabel "Pertinence"@en .',
-         expect=[(V, "x:relevance", "skos:prefLabel", "shapes:Concept-prefLabel")]),
-    case("code without preferred label", ["x:MX skos:prefLabel *"],
-         expect=[(V, "x:MX", "skos:prefLabel", "shapes:Concept-prefLabel")]),
-    case("agreement without commitment count", ["x:agreement cfu:commitmentCount *"],
-         expect=[(V, "x:agreement", "cfu:commitmentCount", "shapes:Agreement-commitmentCount")]),
-    changed("agreement count an xsd:integer", "x:agreement", "cfu:commitmentCount", "3",
-            [(V, "x:agreement", "cfu:commitmentCount", "shapes:Agreement-commitmentCount")]),
-    case("related match a literal", add='x:agreement skos:relatedMatch "SDG 16.5" .',
-         expect=[(V, "x:agreement", "skos:relatedMatch", "shapes:Agreement-relatedMatch")]),
-    changed("commitment number above the agreement's count", "x:c3", "cfu:commitmentNumber",
-            '"4"^^xsd:positiveInteger',
-            [(V, "x:agreement", None, "shapes:CommitmentNumberInRangeShape", "x:c3")]),
-    case("commitment number at the agreement's count is fine",
-         ["x:agreement cfu:commitmentCount *"],
-         'x:agreement cfu:commitmentCount "3"^^xsd:nonNegativeInteger .'),
-    changed("two commitments share a number", "x:c3", "cfu:commitmentNumber",
-            '"2"^^xsd:positiveInteger',
-            [(V, "x:agreement", None, "shapes:CommitmentNumberUniqueShape", "x:c2"),
-             (V, "x:agreement", None, "shapes:CommitmentNumberUniqueShape", "x:c3")]),
-    case("commitment without number", ["x:c3 cfu:commitmentNumber *"],
-         expect=[(V, "x:c3", "cfu:commitmentNumber", "shapes:Commitment-number")]),
-    changed("commitment number an xsd:integer", "x:c3", "cfu:commitmentNumber", "3",
-            [(V, "x:c3", "cfu:commitmentNumber", "shapes:Commitment-number")]),
-    changed("commitment number zero", "x:c3", "cfu:commitmentNumber", '"0"^^xsd:positiveInteger',
-            [(V, "x:c3", "cfu:commitmentNumber", "shapes:Commitment-number"),
-             (V, "x:agreement", None, "shapes:CommitmentNumberInRangeShape", "x:c3")]),
-    case("two numbers", add='x:c3 cfu:commitmentNumber "33"^^xsd:positiveInteger .',
-         expect=[(V, "x:c3", "cfu:commitmentNumber", "shapes:Commitment-number"),
-                 (V, "x:agreement", None, "shapes:CommitmentNumberInRangeShape", "x:c3")]),
-    case("commitment in no agreement", ["x:c3 skos:inScheme *"],
-         add="x:c3 skos:inScheme x:axes .",
-         expect=[(V, "x:c3", "skos:inScheme", "shapes:Commitment-agreement")]),
-    case("commitment in two agreements", add=AGREEMENT_2 + " x:c3 skos:inScheme x:agreement2 .",
-         expect=[(V, "x:c3", "skos:inScheme", "shapes:Commitment-agreement")]),
-    case("axis of a commitment not an axis", add="x:c3 cfu:thematicAxis x:relevance .",
-         expect=[(V, "x:c3", "cfu:thematicAxis", "shapes:Commitment-thematicAxis")]),
-    changed("commitment text without language", "x:c1", "cfu:text", '"Protecting."',
-            [(V, "x:c1", "cfu:text", "shapes:Commitment-text")]),
-    case("two English summaries", add='x:c2 cfu:summary "freezing"@en .',
-         expect=[(V, "x:c2", "cfu:summary", "shapes:Commitment-summary")]),
-    case("prioritised commitment with neither text nor summary",
-         ["x:c2 cfu:summary *"],
-         expect=[(V, "x:c2", None, "shapes:PrioritisedCommitmentShape")]),
-    case("prioritised commitment with a summary only is fine (x:c2), and a text only (x:c1)",
-         add='x:c2 skos:note "Summary, not text."@en .'),
-    case("prioritised commitment in no axis", ["x:c1 cfu:thematicAxis *"],
-         expect=[(V, "x:c1", "cfu:thematicAxis", "shapes:PrioritisedCommitment-thematicAxis")]),
-    case("prioritised commitment in two axes", add=AXIS_B + " x:c1 cfu:thematicAxis x:axisB .",
-         expect=[(V, "x:c1", "cfu:thematicAxis", "shapes:PrioritisedCommitment-thematicAxis")]),
-    case("a commitment that is not prioritised may have an axis",
-         add="x:c3 cfu:thematicAxis x:axisA ."),
-    case("axis without code", ["x:axisA skos:notation *"],
-         expect=[(V, "x:axisA", "skos:notation", "shapes:ThematicAxis-notation")]),
-    changed("criterion definition without language", "x:relevance", "skos:definition",
-            '"How relevance is rated."',
-            [(V, "x:relevance", "skos:definition", "shapes:Criterion-definition")]),
-    case("criterion with a broader that is not a criterion",
-         add="x:relevance skos:broader x:axisA .",
-         expect=[(V, "x:relevance", "skos:broader", "shapes:Criterion-broader")]),
-    case("scale level without value", ["x:level0 rdf:value *"],
-         expect=[(V, "x:level0", "rdf:value", "shapes:ScaleLevel-value")]),
-    changed("scale level value a decimal", "x:level0", "rdf:value", "0.5",
-            [(V, "x:level0", "rdf:value", "shapes:ScaleLevel-value")]),
+    case(
+        "top concept not a concept",
+        add="x:axes skos:hasTopConcept x:report .",
+        expect=[(V, "x:axes", "skos:hasTopConcept", "shapes:ConceptScheme-hasTopConcept")],
+    ),
+    case(
+        "code in no scheme",
+        ["x:axisA skos:inScheme *"],
+        expect=[(V, "x:axisA", "skos:inScheme", "shapes:Concept-inScheme")],
+    ),
+    case(
+        "two English preferred labels",
+        add='x:relevance skos:prefLabel "Pertinence"@en .',
+        expect=[(V, "x:relevance", "skos:prefLabel", "shapes:Concept-prefLabel")],
+    ),
+    case(
+        "code without preferred label",
+        ["x:MX skos:prefLabel *"],
+        expect=[(V, "x:MX", "skos:prefLabel", "shapes:Concept-prefLabel")],
+    ),
+    case(
+        "agreement without commitment count",
+        ["x:agreement cfu:commitmentCount *"],
+        expect=[(V, "x:agreement", "cfu:commitmentCount", "shapes:Agreement-commitmentCount")],
+    ),
+    changed(
+        "agreement count an xsd:integer",
+        "x:agreement",
+        "cfu:commitmentCount",
+        "3",
+        [(V, "x:agreement", "cfu:commitmentCount", "shapes:Agreement-commitmentCount")],
+    ),
+    case(
+        "related match a literal",
+        add='x:agreement skos:relatedMatch "SDG 16.5" .',
+        expect=[(V, "x:agreement", "skos:relatedMatch", "shapes:Agreement-relatedMatch")],
+    ),
+    changed(
+        "commitment number above the agreement's count",
+        "x:c3",
+        "cfu:commitmentNumber",
+        '"4"^^xsd:positiveInteger',
+        [(V, "x:agreement", None, "shapes:CommitmentNumberInRangeShape", "x:c3")],
+    ),
+    case(
+        "commitment number at the agreement's count is fine",
+        ["x:agreement cfu:commitmentCount *"],
+        'x:agreement cfu:commitmentCount "3"^^xsd:nonNegativeInteger .',
+    ),
+    changed(
+        "two commitments share a number",
+        "x:c3",
+        "cfu:commitmentNumber",
+        '"2"^^xsd:positiveInteger',
+        [
+            (V, "x:agreement", None, "shapes:CommitmentNumberUniqueShape", "x:c2"),
+            (V, "x:agreement", None, "shapes:CommitmentNumberUniqueShape", "x:c3"),
+        ],
+    ),
+    case(
+        "commitment without number",
+        ["x:c3 cfu:commitmentNumber *"],
+        expect=[(V, "x:c3", "cfu:commitmentNumber", "shapes:Commitment-number")],
+    ),
+    changed(
+        "commitment number an xsd:integer",
+        "x:c3",
+        "cfu:commitmentNumber",
+        "3",
+        [(V, "x:c3", "cfu:commitmentNumber", "shapes:Commitment-number")],
+    ),
+    changed(
+        "commitment number zero",
+        "x:c3",
+        "cfu:commitmentNumber",
+        '"0"^^xsd:positiveInteger',
+        [
+            (V, "x:c3", "cfu:commitmentNumber", "shapes:Commitment-number"),
+            (V, "x:agreement", None, "shapes:CommitmentNumberInRangeShape", "x:c3"),
+        ],
+    ),
+    case(
+        "two numbers",
+        add='x:c3 cfu:commitmentNumber "33"^^xsd:positiveInteger .',
+        expect=[
+            (V, "x:c3", "cfu:commitmentNumber", "shapes:Commitment-number"),
+            (V, "x:agreement", None, "shapes:CommitmentNumberInRangeShape", "x:c3"),
+        ],
+    ),
+    case(
+        "commitment in no agreement",
+        ["x:c3 skos:inScheme *"],
+        add="x:c3 skos:inScheme x:axes .",
+        expect=[(V, "x:c3", "skos:inScheme", "shapes:Commitment-agreement")],
+    ),
+    case(
+        "commitment in two agreements",
+        add=AGREEMENT_2 + " x:c3 skos:inScheme x:agreement2 .",
+        expect=[(V, "x:c3", "skos:inScheme", "shapes:Commitment-agreement")],
+    ),
+    case(
+        "axis of a commitment not an axis",
+        add="x:c3 cfu:thematicAxis x:relevance .",
+        expect=[(V, "x:c3", "cfu:thematicAxis", "shapes:Commitment-thematicAxis")],
+    ),
+    changed(
+        "commitment text without language",
+        "x:c1",
+        "cfu:text",
+        '"Protecting."',
+        [(V, "x:c1", "cfu:text", "shapes:Commitment-text")],
+    ),
+    case(
+        "two English summaries",
+        add='x:c2 cfu:summary "freezing"@en .',
+        expect=[(V, "x:c2", "cfu:summary", "shapes:Commitment-summary")],
+    ),
+    case(
+        "prioritised commitment with neither text nor summary",
+        ["x:c2 cfu:summary *"],
+        expect=[(V, "x:c2", None, "shapes:PrioritisedCommitmentShape")],
+    ),
+    case(
+        "prioritised commitment with a summary only is fine (x:c2), and a text only (x:c1)",
+        add='x:c2 skos:note "Summary, not text."@en .',
+    ),
+    case(
+        "prioritised commitment in no axis",
+        ["x:c1 cfu:thematicAxis *"],
+        expect=[(V, "x:c1", "cfu:thematicAxis", "shapes:PrioritisedCommitment-thematicAxis")],
+    ),
+    case(
+        "prioritised commitment in two axes",
+        add=AXIS_B + " x:c1 cfu:thematicAxis x:axisB .",
+        expect=[(V, "x:c1", "cfu:thematicAxis", "shapes:PrioritisedCommitment-thematicAxis")],
+    ),
+    case(
+        "a commitment that is not prioritised may have an axis",
+        add="x:c3 cfu:thematicAxis x:axisA .",
+    ),
+    case(
+        "axis without code",
+        ["x:axisA skos:notation *"],
+        expect=[(V, "x:axisA", "skos:notation", "shapes:ThematicAxis-notation")],
+    ),
+    changed(
+        "criterion definition without language",
+        "x:relevance",
+        "skos:definition",
+        '"How relevance is rated."',
+        [(V, "x:relevance", "skos:definition", "shapes:Criterion-definition")],
+    ),
+    case(
+        "criterion with a broader that is not a criterion",
+        add="x:relevance skos:broader x:axisA .",
+        expect=[(V, "x:relevance", "skos:broader", "shapes:Criterion-broader")],
+    ),
+    case(
+        "scale level without value",
+        ["x:level0 rdf:value *"],
+        expect=[(V, "x:level0", "rdf:value", "shapes:ScaleLevel-value")],
+    ),
+    changed(
+        "scale level value a decimal",
+        "x:level0",
+        "rdf:value",
+        "0.5",
+        [(V, "x:level0", "rdf:value", "shapes:ScaleLevel-value")],
+    ),
     # -- methodology, report, assessment, interviews ----------------------------------------------
-    case("methodology prioritises a non-commitment", add="x:method cfu:prioritises x:axisA .",
-         expect=[(V, "x:method", "cfu:prioritises", "shapes:Methodology-prioritises"),
-                 # and so x:axisA is held to what a prioritised commitment must have
-                 (V, "x:axisA", None, "shapes:PrioritisedCommitmentShape"),
-                 (V, "x:axisA", "cfu:thematicAxis", "shapes:PrioritisedCommitment-thematicAxis"),
-                 (W, "x:method", "cfu:commitmentCount", "shapes:MethodologyCountShape", "2"),
-                 (W, "x:dataset", None, "shapes:PrioritisedCommitmentRatedShape", "x:axisA")]),
-    case("methodology without criteria", ["x:method cfu:criteria *"],
-         expect=[(V, "x:method", "cfu:criteria", "shapes:Methodology-criteria")]),
-    changed("methodology criteria not a scheme", "x:method", "cfu:criteria", "x:c1",
-            [(V, "x:method", "cfu:criteria", "shapes:Methodology-criteria")]),
-    case("methodology without scale", ["x:method cfu:scale *"],
-         expect=[(V, "x:method", "cfu:scale", "shapes:Methodology-scale")]),
-    changed("prioritised count an xsd:integer", "x:method", "cfu:commitmentCount", "2",
-            [(V, "x:method", "cfu:commitmentCount", "shapes:Methodology-commitmentCount")]),
-    *[case(f"two values of {prop}", add=f'x:method {prop} "9"^^xsd:nonNegativeInteger .',
-           expect=[(V, "x:method", prop, f"shapes:Methodology-{prop.split(':')[1]}")])
-      for prop in ("cfu:countryCount", "cfu:axisCount", "cfu:normativeQuestionCount",
-                   "cfu:practicalQuestionCount")],
-    case("report without country", ["x:report cfu:country *"],
-         expect=[(V, "x:report", "cfu:country", "shapes:Report-country")]),
-    changed("report year a string", "x:report", "dcterms:issued", '"2021"',
-            [(V, "x:report", "dcterms:issued", "shapes:Report-issued")]),
-    case("report without methodology", ["x:report cfu:methodology *"],
-         expect=[(V, "x:report", "cfu:methodology", "shapes:Report-methodology")]),
-    changed("local partner not an organisation", "x:report", "cfu:localPartner", "x:person",
-            [(V, "x:report", "cfu:localPartner", "shapes:Report-localPartner")]),
-    case("two observatories", add="x:report cfu:observatory x:tm .",
-         expect=[(V, "x:report", "cfu:observatory", "shapes:Report-observatory")]),
-    changed("report generated by a non-assessment", "x:report", "prov:wasGeneratedBy",
-            "x:method", [(V, "x:report", "prov:wasGeneratedBy", "shapes:Report-generatedBy")]),
-    case("report references a non-reference", add="x:report dcterms:references x:c1 .",
-         expect=[(V, "x:report", "dcterms:references", "shapes:Report-references")]),
-    changed("document published by a person", "x:doc", "dcterms:publisher", "x:person",
-            [(V, "x:doc", "dcterms:publisher", "shapes:Document-publisher")]),
-    case("assessment generated nothing", ["x:assessment prov:generated *"],
-         expect=[(V, "x:assessment", "prov:generated", "shapes:Assessment-generated")]),
-    changed("assessment used a non-methodology", "x:assessment", "prov:used", "x:report",
-            [(V, "x:assessment", "prov:used", "shapes:Assessment-used")]),
-    case("assessment associated with no one", ["x:assessment prov:wasAssociatedWith *"],
-         expect=[(V, "x:assessment", "prov:wasAssociatedWith",
-                  "shapes:Assessment-associatedWith")]),
-    changed("assessment informed by a non-activity", "x:assessment", "prov:wasInformedBy",
-            "x:report", [(V, "x:assessment", "prov:wasInformedBy", "shapes:Assessment-informedBy")]),
-    case("interview without interviewee", ["x:interview cfu:interviewee *"],
-         expect=[(V, "x:interview", "cfu:interviewee", "shapes:Interview-interviewee")]),
-    changed("interviewee not a person", "x:interview", "cfu:interviewee", "x:tm",
-            [(V, "x:interview", "cfu:interviewee", "shapes:Interview-interviewee")]),
-    case("interview without month", ["x:interview cfu:month *"],
-         expect=[(V, "x:interview", "cfu:month", "shapes:Interview-month")]),
-    changed("interview month a date", "x:interview", "cfu:month", '"2021-05-01"^^xsd:date',
-            [(V, "x:interview", "cfu:month", "shapes:Interview-month")]),
-    case("interview in two months is fine", add='x:interview cfu:month "2021-07"^^xsd:gYearMonth .'),
+    case(
+        "methodology prioritises a non-commitment",
+        add="x:method cfu:prioritises x:axisA .",
+        expect=[
+            (V, "x:method", "cfu:prioritises", "shapes:Methodology-prioritises"),
+            # and so x:axisA is held to what a prioritised commitment must have
+            (V, "x:axisA", None, "shapes:PrioritisedCommitmentShape"),
+            (V, "x:axisA", "cfu:thematicAxis", "shapes:PrioritisedCommitment-thematicAxis"),
+            (W, "x:method", "cfu:commitmentCount", "shapes:MethodologyCountShape", "2"),
+            (W, "x:dataset", None, "shapes:PrioritisedCommitmentRatedShape", "x:axisA"),
+        ],
+    ),
+    case(
+        "methodology without criteria",
+        ["x:method cfu:criteria *"],
+        expect=[(V, "x:method", "cfu:criteria", "shapes:Methodology-criteria")],
+    ),
+    changed(
+        "methodology criteria not a scheme",
+        "x:method",
+        "cfu:criteria",
+        "x:c1",
+        [(V, "x:method", "cfu:criteria", "shapes:Methodology-criteria")],
+    ),
+    case(
+        "methodology without scale",
+        ["x:method cfu:scale *"],
+        expect=[(V, "x:method", "cfu:scale", "shapes:Methodology-scale")],
+    ),
+    changed(
+        "prioritised count an xsd:integer",
+        "x:method",
+        "cfu:commitmentCount",
+        "2",
+        [(V, "x:method", "cfu:commitmentCount", "shapes:Methodology-commitmentCount")],
+    ),
+    *[
+        case(
+            f"two values of {prop}",
+            add=f'x:method {prop} "9"^^xsd:nonNegativeInteger .',
+            expect=[(V, "x:method", prop, f"shapes:Methodology-{prop.split(':')[1]}")],
+        )
+        for prop in (
+            "cfu:countryCount",
+            "cfu:axisCount",
+            "cfu:normativeQuestionCount",
+            "cfu:practicalQuestionCount",
+        )
+    ],
+    case(
+        "report without country",
+        ["x:report cfu:country *"],
+        expect=[(V, "x:report", "cfu:country", "shapes:Report-country")],
+    ),
+    changed(
+        "report year a string",
+        "x:report",
+        "dcterms:issued",
+        '"2021"',
+        [(V, "x:report", "dcterms:issued", "shapes:Report-issued")],
+    ),
+    case(
+        "report without methodology",
+        ["x:report cfu:methodology *"],
+        expect=[(V, "x:report", "cfu:methodology", "shapes:Report-methodology")],
+    ),
+    changed(
+        "local partner not an organisation",
+        "x:report",
+        "cfu:localPartner",
+        "x:person",
+        [(V, "x:report", "cfu:localPartner", "shapes:Report-localPartner")],
+    ),
+    case(
+        "two observatories",
+        add="x:report cfu:observatory x:tm .",
+        expect=[(V, "x:report", "cfu:observatory", "shapes:Report-observatory")],
+    ),
+    changed(
+        "report generated by a non-assessment",
+        "x:report",
+        "prov:wasGeneratedBy",
+        "x:method",
+        [(V, "x:report", "prov:wasGeneratedBy", "shapes:Report-generatedBy")],
+    ),
+    case(
+        "report references a non-reference",
+        add="x:report dcterms:references x:c1 .",
+        expect=[(V, "x:report", "dcterms:references", "shapes:Report-references")],
+    ),
+    changed(
+        "document published by a person",
+        "x:doc",
+        "dcterms:publisher",
+        "x:person",
+        [(V, "x:doc", "dcterms:publisher", "shapes:Document-publisher")],
+    ),
+    case(
+        "assessment generated nothing",
+        ["x:assessment prov:generated *"],
+        expect=[(V, "x:assessment", "prov:generated", "shapes:Assessment-generated")],
+    ),
+    changed(
+        "assessment used a non-methodology",
+        "x:assessment",
+        "prov:used",
+        "x:report",
+        [(V, "x:assessment", "prov:used", "shapes:Assessment-used")],
+    ),
+    case(
+        "assessment associated with no one",
+        ["x:assessment prov:wasAssociatedWith *"],
+        expect=[(V, "x:assessment", "prov:wasAssociatedWith", "shapes:Assessment-associatedWith")],
+    ),
+    changed(
+        "assessment informed by a non-activity",
+        "x:assessment",
+        "prov:wasInformedBy",
+        "x:report",
+        [(V, "x:assessment", "prov:wasInformedBy", "shapes:Assessment-informedBy")],
+    ),
+    case(
+        "interview without interviewee",
+        ["x:interview cfu:interviewee *"],
+        expect=[(V, "x:interview", "cfu:interviewee", "shapes:Interview-interviewee")],
+    ),
+    changed(
+        "interviewee not a person",
+        "x:interview",
+        "cfu:interviewee",
+        "x:tm",
+        [(V, "x:interview", "cfu:interviewee", "shapes:Interview-interviewee")],
+    ),
+    case(
+        "interview without month",
+        ["x:interview cfu:month *"],
+        expect=[(V, "x:interview", "cfu:month", "shapes:Interview-month")],
+    ),
+    changed(
+        "interview month a date",
+        "x:interview",
+        "cfu:month",
+        '"2021-05-01"^^xsd:date',
+        [(V, "x:interview", "cfu:month", "shapes:Interview-month")],
+    ),
+    case(
+        "interview in two months is fine", add='x:interview cfu:month "2021-07"^^xsd:gYearMonth .'
+    ),
     # -- statements ---------------------------------------------------------------------------------
-    case("finding axis not an axis", add="x:finding1 cfu:thematicAxis x:c1 .",
-         expect=[(V, "x:finding1", "cfu:thematicAxis", "shapes:Finding-thematicAxis")]),
-    case("call to action in no axis", ["x:call1 cfu:thematicAxis *"],
-         expect=[(V, "x:call1", "cfu:thematicAxis", "shapes:CallToAction-thematicAxis")]),
-    changed("call part of a non-call", "x:call2", "cfu:partOfCall", "x:finding1",
-            [(V, "x:call2", "cfu:partOfCall", "shapes:CallToAction-partOfCall")]),
-    case("quoted figure for no commitment", ["x:qf1 cfu:commitment *"],
-         expect=[(V, "x:qf1", "cfu:commitment", "shapes:QuotedFigure-commitment")]),
-    case("quoted figure on no criterion", ["x:qf1 cfu:criterion *"],
-         expect=[(V, "x:qf1", "cfu:criterion", "shapes:QuotedFigure-criterion")]),
-    case("quoted figure without score", ["x:qf1 cfu:score *"],
-         expect=[(V, "x:qf1", "cfu:score", "shapes:QuotedFigure-score")]),
-    case("quoted figure with two scores", add="x:qf1 cfu:score 0.95 .",
-         expect=[(V, "x:qf1", "cfu:score", "shapes:QuotedFigure-score"),
-                 (W, "x:qf1", None, "shapes:QuotedFigureMatchesTableShape", "0.95")]),
-    case("quoted figure without quote", ["x:qf1 cfu:quote *"],
-         expect=[(V, "x:qf1", "cfu:quote", "shapes:QuotedFigure-quote")]),
-    case("quoted figure axis not an axis", add="x:qf1 cfu:thematicAxis x:c1 .",
-         expect=[(V, "x:qf1", "cfu:thematicAxis", "shapes:QuotedFigure-thematicAxis")]),
-    changed("context figure above its total", "x:figure1", "rdf:value", "40",
-            [(V, "x:figure1", "rdf:value", "shapes:ContextFigure-value")]),
-    changed("context figure value a decimal", "x:figure1", "rdf:value", "13.0",
-            [(V, "x:figure1", "rdf:value", "shapes:ContextFigure-value")]),
+    case(
+        "finding axis not an axis",
+        add="x:finding1 cfu:thematicAxis x:c1 .",
+        expect=[(V, "x:finding1", "cfu:thematicAxis", "shapes:Finding-thematicAxis")],
+    ),
+    case(
+        "call to action in no axis",
+        ["x:call1 cfu:thematicAxis *"],
+        expect=[(V, "x:call1", "cfu:thematicAxis", "shapes:CallToAction-thematicAxis")],
+    ),
+    changed(
+        "call part of a non-call",
+        "x:call2",
+        "cfu:partOfCall",
+        "x:finding1",
+        [(V, "x:call2", "cfu:partOfCall", "shapes:CallToAction-partOfCall")],
+    ),
+    case(
+        "quoted figure for no commitment",
+        ["x:qf1 cfu:commitment *"],
+        expect=[(V, "x:qf1", "cfu:commitment", "shapes:QuotedFigure-commitment")],
+    ),
+    case(
+        "quoted figure on no criterion",
+        ["x:qf1 cfu:criterion *"],
+        expect=[(V, "x:qf1", "cfu:criterion", "shapes:QuotedFigure-criterion")],
+    ),
+    case(
+        "quoted figure without score",
+        ["x:qf1 cfu:score *"],
+        expect=[(V, "x:qf1", "cfu:score", "shapes:QuotedFigure-score")],
+    ),
+    case(
+        "quoted figure with two scores",
+        add="x:qf1 cfu:score 0.95 .",
+        expect=[
+            (V, "x:qf1", "cfu:score", "shapes:QuotedFigure-score"),
+            (W, "x:qf1", None, "shapes:QuotedFigureMatchesTableShape", "0.95"),
+        ],
+    ),
+    case(
+        "quoted figure without quote",
+        ["x:qf1 cfu:quote *"],
+        expect=[(V, "x:qf1", "cfu:quote", "shapes:QuotedFigure-quote")],
+    ),
+    case(
+        "quoted figure axis not an axis",
+        add="x:qf1 cfu:thematicAxis x:c1 .",
+        expect=[(V, "x:qf1", "cfu:thematicAxis", "shapes:QuotedFigure-thematicAxis")],
+    ),
+    changed(
+        "context figure above its total",
+        "x:figure1",
+        "rdf:value",
+        "40",
+        [(V, "x:figure1", "rdf:value", "shapes:ContextFigure-value")],
+    ),
+    changed(
+        "context figure value a decimal",
+        "x:figure1",
+        "rdf:value",
+        "13.0",
+        [(V, "x:figure1", "rdf:value", "shapes:ContextFigure-value")],
+    ),
     case("context figure without total is fine", ["x:figure1 cfu:outOf *"]),
-    changed("context figure total a decimal", "x:figure1", "cfu:outOf", "32.0",
-            [(V, "x:figure1", "cfu:outOf", "shapes:ContextFigure-outOf")]),
-    case("reference without title", ["x:ref1 dcterms:title *"],
-         expect=[(V, "x:ref1", "dcterms:title", "shapes:Reference-title")]),
-    changed("reference year a date", "x:ref1", "dcterms:date", '"2019-01-01"^^xsd:date',
-            [(V, "x:ref1", "dcterms:date", "shapes:Reference-date")]),
+    changed(
+        "context figure total a decimal",
+        "x:figure1",
+        "cfu:outOf",
+        "32.0",
+        [(V, "x:figure1", "cfu:outOf", "shapes:ContextFigure-outOf")],
+    ),
+    case(
+        "reference without title",
+        ["x:ref1 dcterms:title *"],
+        expect=[(V, "x:ref1", "dcterms:title", "shapes:Reference-title")],
+    ),
+    changed(
+        "reference year a date",
+        "x:ref1",
+        "dcterms:date",
+        '"2019-01-01"^^xsd:date',
+        [(V, "x:ref1", "dcterms:date", "shapes:Reference-date")],
+    ),
     # -- organisations and people -------------------------------------------------------------------
-    case("two English names", add='x:tm skos:prefLabel "Transparencia"@en .',
-         expect=[(V, "x:tm", "skos:prefLabel", "shapes:Organization-prefLabel")]),
-    changed("homepage a literal", "x:tm", "foaf:homepage", '"https://www.tm.org.mx/"',
-            [(V, "x:tm", "foaf:homepage", "shapes:Organization-homepage")]),
-    changed("homepage not http(s)", "x:tm", "foaf:homepage", "<mailto:info@tm.org.mx>",
-            [(V, "x:tm", "foaf:homepage", "shapes:Organization-homepage")]),
-    changed("part of a person", "x:tm", "org:subOrganizationOf", "x:person",
-            [(V, "x:tm", "org:subOrganizationOf", "shapes:Organization-subOrganizationOf")]),
-    changed("member of a person", "x:pi", "org:memberOf", "x:person",
-            [(V, "x:pi", "org:memberOf", "shapes:Organization-memberOf")]),
-    changed("exact match a literal", "x:ti", "skos:exactMatch", '"Q1"',
-            [(V, "x:ti", "skos:exactMatch", "shapes:Organization-exactMatch")]),
-    changed("spatial not a code", "x:tm", "dcterms:spatial", "x:report",
-            [(V, "x:tm", "dcterms:spatial", "shapes:Organization-spatial")]),
-    case("organisation (a public institution) without source", ["x:pi dcterms:source *"],
-         expect=[(V, "x:pi", None, "shapes:OrganizationSourcedShape")]),
-    case("organisation without source location", ["x:ti cfu:sourceLocation *"],
-         expect=[(V, "x:ti", None, "shapes:OrganizationSourcedShape")]),
-    case("a unit that is a unit of nothing is no longer exempt", ["x:unit org:unitOf *"],
-         expect=[(V, "x:unit", "org:unitOf", "shapes:OrganizationalUnit-unitOf"),
-                 (V, "x:unit", None, "shapes:OrganizationSourcedShape")]),
-    changed("unit of a person", "x:unit", "org:unitOf", "x:person",
-            [(V, "x:unit", "org:unitOf", "shapes:OrganizationalUnit-unitOf")]),
-    case("membership without member", ["x:membership org:member *"],
-         expect=[(V, "x:membership", "org:member", "shapes:Membership-member")]),
-    changed("member not a person", "x:membership", "org:member", "x:tm",
-            [(V, "x:membership", "org:member", "shapes:Membership-member")]),
-    changed("membership in a person", "x:membership", "org:organization", "x:person",
-            [(V, "x:membership", "org:organization", "shapes:Membership-organization")]),
-    changed("role not a role", "x:membership", "org:role", "x:person",
-            [(V, "x:membership", "org:role", "shapes:Membership-role")]),
-    case("role without preferred label", ["x:coordinator skos:prefLabel *"],
-         expect=[(V, "x:coordinator", "skos:prefLabel", "shapes:Role-prefLabel")]),
-    case("person without name", ["x:person foaf:name *"],
-         expect=[(V, "x:person", "foaf:name", "shapes:Person-name")]),
-    case("person with two names", add='x:person foaf:name "Paola P." .',
-         expect=[(V, "x:person", "foaf:name", "shapes:Person-name")]),
-    changed("printed name language-tagged", "x:person", "cfu:printedName", '"P., Paola"@es',
-            [(V, "x:person", "cfu:printedName", "shapes:Person-printedName")]),
+    case(
+        "two English names",
+        add='x:tm skos:prefLabel "Transparencia"@en .',
+        expect=[(V, "x:tm", "skos:prefLabel", "shapes:Organization-prefLabel")],
+    ),
+    changed(
+        "homepage a literal",
+        "x:tm",
+        "foaf:homepage",
+        '"https://www.tm.org.mx/"',
+        [(V, "x:tm", "foaf:homepage", "shapes:Organization-homepage")],
+    ),
+    changed(
+        "homepage not http(s)",
+        "x:tm",
+        "foaf:homepage",
+        "<mailto:info@tm.org.mx>",
+        [(V, "x:tm", "foaf:homepage", "shapes:Organization-homepage")],
+    ),
+    changed(
+        "part of a person",
+        "x:tm",
+        "org:subOrganizationOf",
+        "x:person",
+        [(V, "x:tm", "org:subOrganizationOf", "shapes:Organization-subOrganizationOf")],
+    ),
+    changed(
+        "member of a person",
+        "x:pi",
+        "org:memberOf",
+        "x:person",
+        [(V, "x:pi", "org:memberOf", "shapes:Organization-memberOf")],
+    ),
+    changed(
+        "exact match a literal",
+        "x:ti",
+        "skos:exactMatch",
+        '"Q1"',
+        [(V, "x:ti", "skos:exactMatch", "shapes:Organization-exactMatch")],
+    ),
+    changed(
+        "spatial not a code",
+        "x:tm",
+        "dcterms:spatial",
+        "x:report",
+        [(V, "x:tm", "dcterms:spatial", "shapes:Organization-spatial")],
+    ),
+    case(
+        "organisation (a public institution) without source",
+        ["x:pi dcterms:source *"],
+        expect=[(V, "x:pi", None, "shapes:OrganizationSourcedShape")],
+    ),
+    case(
+        "organisation without source location",
+        ["x:ti cfu:sourceLocation *"],
+        expect=[(V, "x:ti", None, "shapes:OrganizationSourcedShape")],
+    ),
+    case(
+        "a unit that is a unit of nothing is no longer exempt",
+        ["x:unit org:unitOf *"],
+        expect=[
+            (V, "x:unit", "org:unitOf", "shapes:OrganizationalUnit-unitOf"),
+            (V, "x:unit", None, "shapes:OrganizationSourcedShape"),
+        ],
+    ),
+    changed(
+        "unit of a person",
+        "x:unit",
+        "org:unitOf",
+        "x:person",
+        [(V, "x:unit", "org:unitOf", "shapes:OrganizationalUnit-unitOf")],
+    ),
+    case(
+        "membership without member",
+        ["x:membership org:member *"],
+        expect=[(V, "x:membership", "org:member", "shapes:Membership-member")],
+    ),
+    changed(
+        "member not a person",
+        "x:membership",
+        "org:member",
+        "x:tm",
+        [(V, "x:membership", "org:member", "shapes:Membership-member")],
+    ),
+    changed(
+        "membership in a person",
+        "x:membership",
+        "org:organization",
+        "x:person",
+        [(V, "x:membership", "org:organization", "shapes:Membership-organization")],
+    ),
+    changed(
+        "role not a role",
+        "x:membership",
+        "org:role",
+        "x:person",
+        [(V, "x:membership", "org:role", "shapes:Membership-role")],
+    ),
+    case(
+        "role without preferred label",
+        ["x:coordinator skos:prefLabel *"],
+        expect=[(V, "x:coordinator", "skos:prefLabel", "shapes:Role-prefLabel")],
+    ),
+    case(
+        "person without name",
+        ["x:person foaf:name *"],
+        expect=[(V, "x:person", "foaf:name", "shapes:Person-name")],
+    ),
+    case(
+        "person with two names",
+        add='x:person foaf:name "Paola P." .',
+        expect=[(V, "x:person", "foaf:name", "shapes:Person-name")],
+    ),
+    changed(
+        "printed name language-tagged",
+        "x:person",
+        "cfu:printedName",
+        '"P., Paola"@es',
+        [(V, "x:person", "cfu:printedName", "shapes:Person-printedName")],
+    ),
     # -- RDF Data Cube ------------------------------------------------------------------------------
-    case("dimension property without range", ["cfu:period rdfs:range *"],
-         expect=[(V, "cfu:period", "rdfs:range", "shapes:DimensionProperty-range")]),
-    case("coded property without code list", ["cfu:country qb:codeList *"],
-         expect=[(V, "cfu:country", "qb:codeList", "shapes:CodedProperty-codeList")]),
-    case("code list a skos:Collection is fine",
-         ["cfu:country qb:codeList *"],
-         """cfu:country qb:codeList x:countryCollection .
-            x:countryCollection a skos:Collection ; skos:member x:MX ."""),
-    case("structure without components", ["x:structure qb:component *"],
-         expect=[(V, "x:structure", "qb:component", "shapes:DataStructureDefinition-component"),
-                 (V, "x:structure", "qb:component", "shapes:DataStructureDefinition-measure")]),
-    case("component not a component specification", add="x:structure qb:component x:c1 .",
-         expect=[(V, "x:structure", "qb:component", "shapes:DataStructureDefinition-component")]),
-    case("structure without a measure (IC-3)", ["x:s-score qb:measure *"],
-         "x:s-score qb:attribute cfu:score .",
-         [(V, "x:structure", "qb:component", "shapes:DataStructureDefinition-measure")]),
-    case("component that is both dimension and measure", add="x:s-period qb:measure cfu:score .",
-         expect=[(V, "x:s-period", None, "shapes:ComponentSpecificationShape")]),
-    changed("component order a decimal", "x:s-period", "qb:order", "2.5",
-            [(V, "x:s-period", "qb:order", "shapes:ComponentSpecification-order")]),
-    case("dataset without structure (IC-2)", ["x:dataset qb:structure *"],
-         expect=[(V, "x:dataset", "qb:structure", "shapes:DataSet-structure")]),
-    case("dataset derived from no report", ["x:dataset prov:wasDerivedFrom *"],
-         expect=[(V, "x:dataset", "prov:wasDerivedFrom", "shapes:DataSet-derivedFrom"),
-                 # the report then has no table for the quoted figure
-                 (W, "x:qf1", None, "shapes:QuotedFigureInTableShape", "0.940")]),
-    case("observation in no dataset (IC-1)", [obs_without("qb:dataSet")],
-         expect=[(V, "x:c2-overall", "qb:dataSet", "shapes:Observation-dataSet")]),
-    case("observation in two datasets (IC-1)", add=DATASET_2 + " x:c2-overall qb:dataSet x:dataset2 .",
-         expect=[(V, "x:c2-overall", "qb:dataSet", "shapes:Observation-dataSet"),
-                 (W, "x:dataset2", None, "shapes:PrioritisedCommitmentRatedShape", "x:c1")]),
-    *[case(f"observation without {prop} (IC-11, IC-14)", [obs_without(prop)],
-           expect=[(V, "x:c2-overall", prop, f"shapes:Observation-{prop.split(':')[1]}")])
-      for prop in ("cfu:country", "cfu:period", "cfu:commitment", "cfu:criterion", "cfu:score")],
-    case("observation with two periods", add='x:c2-overall cfu:period "2020"^^xsd:gYear .',
-         expect=[(V, "x:c2-overall", "cfu:period", "shapes:Observation-period")]),
-    changed("observation period a string", "x:c2-overall", "cfu:period", '"2021"',
-            [(V, "x:c2-overall", "cfu:period", "shapes:Observation-period")]),
-    changed("observation country not a code", "x:c2-overall", "cfu:country", "x:report",
-            [(V, "x:c2-overall", "cfu:country", "shapes:Observation-country"),
-             (V, "x:dataset", "cfu:country", "shapes:ObservationCodesShape", "x:report")]),
-    changed("observation commitment not a commitment", "x:c2-overall", "cfu:commitment",
-            "x:axisA",
-            [(V, "x:c2-overall", "cfu:commitment", "shapes:Observation-commitment"),
-             (V, "x:dataset", "cfu:commitment", "shapes:ObservationCodesShape", "x:axisA")]),
-    changed("observation criterion not a criterion", "x:c2-overall", "cfu:criterion", "x:axisA",
-            [(V, "x:c2-overall", "cfu:criterion", "shapes:Observation-criterion"),
-             (V, "x:dataset", "cfu:criterion", "shapes:ObservationCodesShape", "x:axisA")]),
-    case("code outside its code list (IC-19)", [obs_without("cfu:country")],
-         FOREIGN_CODE + " x:c2-overall cfu:country x:XX .",
-         [(V, "x:dataset", "cfu:country", "shapes:ObservationCodesShape", "x:XX")]),
-    case("two observations of one cell (IC-12)",
-         add="""x:dup a qb:Observation ; rdfs:label "duplicate"@en ; qb:dataSet x:dataset ;
+    case(
+        "dimension property without range",
+        ["cfu:period rdfs:range *"],
+        expect=[(V, "cfu:period", "rdfs:range", "shapes:DimensionProperty-range")],
+    ),
+    case(
+        "coded property without code list",
+        ["cfu:country qb:codeList *"],
+        expect=[(V, "cfu:country", "qb:codeList", "shapes:CodedProperty-codeList")],
+    ),
+    case(
+        "code list a skos:Collection is fine",
+        ["cfu:country qb:codeList *"],
+        """cfu:country qb:codeList x:countryCollection .
+            x:countryCollection a skos:Collection ; skos:member x:MX .""",
+    ),
+    case(
+        "structure without components",
+        ["x:structure qb:component *"],
+        expect=[
+            (V, "x:structure", "qb:component", "shapes:DataStructureDefinition-component"),
+            (V, "x:structure", "qb:component", "shapes:DataStructureDefinition-measure"),
+        ],
+    ),
+    case(
+        "component not a component specification",
+        add="x:structure qb:component x:c1 .",
+        expect=[(V, "x:structure", "qb:component", "shapes:DataStructureDefinition-component")],
+    ),
+    case(
+        "structure without a measure (IC-3)",
+        ["x:s-score qb:measure *"],
+        "x:s-score qb:attribute cfu:score .",
+        [(V, "x:structure", "qb:component", "shapes:DataStructureDefinition-measure")],
+    ),
+    case(
+        "component that is both dimension and measure",
+        add="x:s-period qb:measure cfu:score .",
+        expect=[(V, "x:s-period", None, "shapes:ComponentSpecificationShape")],
+    ),
+    changed(
+        "component order a decimal",
+        "x:s-period",
+        "qb:order",
+        "2.5",
+        [(V, "x:s-period", "qb:order", "shapes:ComponentSpecification-order")],
+    ),
+    case(
+        "dataset without structure (IC-2)",
+        ["x:dataset qb:structure *"],
+        expect=[(V, "x:dataset", "qb:structure", "shapes:DataSet-structure")],
+    ),
+    case(
+        "dataset derived from no report",
+        ["x:dataset prov:wasDerivedFrom *"],
+        expect=[
+            (V, "x:dataset", "prov:wasDerivedFrom", "shapes:DataSet-derivedFrom"),
+            # the report then has no table for the quoted figure
+            (W, "x:qf1", None, "shapes:QuotedFigureInTableShape", "0.940"),
+        ],
+    ),
+    case(
+        "observation in no dataset (IC-1)",
+        [obs_without("qb:dataSet")],
+        expect=[(V, "x:c2-overall", "qb:dataSet", "shapes:Observation-dataSet")],
+    ),
+    case(
+        "observation in two datasets (IC-1)",
+        add=DATASET_2 + " x:c2-overall qb:dataSet x:dataset2 .",
+        expect=[
+            (V, "x:c2-overall", "qb:dataSet", "shapes:Observation-dataSet"),
+            (W, "x:dataset2", None, "shapes:PrioritisedCommitmentRatedShape", "x:c1"),
+        ],
+    ),
+    *[
+        case(
+            f"observation without {prop} (IC-11, IC-14)",
+            [obs_without(prop)],
+            expect=[(V, "x:c2-overall", prop, f"shapes:Observation-{prop.split(':')[1]}")],
+        )
+        for prop in ("cfu:country", "cfu:period", "cfu:commitment", "cfu:criterion", "cfu:score")
+    ],
+    case(
+        "observation with two periods",
+        add='x:c2-overall cfu:period "2020"^^xsd:gYear .',
+        expect=[(V, "x:c2-overall", "cfu:period", "shapes:Observation-period")],
+    ),
+    changed(
+        "observation period a string",
+        "x:c2-overall",
+        "cfu:period",
+        '"2021"',
+        [(V, "x:c2-overall", "cfu:period", "shapes:Observation-period")],
+    ),
+    changed(
+        "observation country not a code",
+        "x:c2-overall",
+        "cfu:country",
+        "x:report",
+        [
+            (V, "x:c2-overall", "cfu:country", "shapes:Observation-country"),
+            (V, "x:dataset", "cfu:country", "shapes:ObservationCodesShape", "x:report"),
+        ],
+    ),
+    changed(
+        "observation commitment not a commitment",
+        "x:c2-overall",
+        "cfu:commitment",
+        "x:axisA",
+        [
+            (V, "x:c2-overall", "cfu:commitment", "shapes:Observation-commitment"),
+            (V, "x:dataset", "cfu:commitment", "shapes:ObservationCodesShape", "x:axisA"),
+        ],
+    ),
+    changed(
+        "observation criterion not a criterion",
+        "x:c2-overall",
+        "cfu:criterion",
+        "x:axisA",
+        [
+            (V, "x:c2-overall", "cfu:criterion", "shapes:Observation-criterion"),
+            (V, "x:dataset", "cfu:criterion", "shapes:ObservationCodesShape", "x:axisA"),
+        ],
+    ),
+    case(
+        "code outside its code list (IC-19)",
+        [obs_without("cfu:country")],
+        FOREIGN_CODE + " x:c2-overall cfu:country x:XX .",
+        [(V, "x:dataset", "cfu:country", "shapes:ObservationCodesShape", "x:XX")],
+    ),
+    case(
+        "two observations of one cell (IC-12)",
+        add="""x:dup a qb:Observation ; rdfs:label "duplicate"@en ; qb:dataSet x:dataset ;
                 cfu:country x:MX ; cfu:period "2021"^^xsd:gYear ; cfu:commitment x:c2 ;
                 cfu:criterion x:overall ; cfu:score 1.62 ;
                 dcterms:source x:doc ; cfu:sourceLocation "Annex 1" .""",
-         expect=[(V, "x:dataset", None, "shapes:ObservationUniqueShape", "x:dup"),
-                 (V, "x:dataset", None, "shapes:ObservationUniqueShape", "x:c2-overall")]),
-    case("same commitment and criterion in another period is another cell",
-         add="""x:c2-overall-2020 a qb:Observation ; rdfs:label "2020"@en ;
+        expect=[
+            (V, "x:dataset", None, "shapes:ObservationUniqueShape", "x:dup"),
+            (V, "x:dataset", None, "shapes:ObservationUniqueShape", "x:c2-overall"),
+        ],
+    ),
+    case(
+        "same commitment and criterion in another period is another cell",
+        add="""x:c2-overall-2020 a qb:Observation ; rdfs:label "2020"@en ;
                 qb:dataSet x:dataset ; cfu:country x:MX ; cfu:period "2020"^^xsd:gYear ;
                 cfu:commitment x:c2 ; cfu:criterion x:overall ; cfu:score 1.61 ;
-                dcterms:source x:doc ; cfu:sourceLocation "Annex 1" ."""),
+                dcterms:source x:doc ; cfu:sourceLocation "Annex 1" .""",
+    ),
     # -- warnings: the published figures contradict each other -------------------------------------
-    changed("reported average off its criteria's mean by more than 0.01", "x:c2-overall",
-            "cfu:score", "1.70",
-            [(W, "x:c2-overall", None, "shapes:CountryAverageShape", "1.70")]),
-    case("average at exactly 0.01 from the mean is rounding",
-         [f"x:c2-{c} cfu:score *" for c in CRITERIA],
-         "x:c2-relevance cfu:score 1.00 . x:c2-effectiveness cfu:score 1.00 . "
-         "x:c2-sustainability cfu:score 1.00 . x:c2-overall cfu:score 1.01 ."),
-    case("average at 0.02 from the mean is not rounding",
-         [f"x:c2-{c} cfu:score *" for c in CRITERIA],
-         "x:c2-relevance cfu:score 1.00 . x:c2-effectiveness cfu:score 1.00 . "
-         "x:c2-sustainability cfu:score 1.00 . x:c2-overall cfu:score 0.98 .",
-         [(W, "x:c2-overall", None, "shapes:CountryAverageShape", "0.98")]),
-    case("quoted figure differs from the table", ["x:qf1 cfu:score *"], "x:qf1 cfu:score 0.95 .",
-         [(W, "x:qf1", None, "shapes:QuotedFigureMatchesTableShape", "0.95")]),
-    case("quoted figure within 0.001 of the table agrees", ["x:qf1 cfu:score *"],
-         "x:qf1 cfu:score 0.9405 ."),
-    case("quoted figure without a table row", add=QUOTED_C3,
-         expect=[(W, "x:qf2", None, "shapes:QuotedFigureInTableShape", "1.61")]),
-    case("prioritised commitment without observation",
-         [f"x:c2-{c} * *" for c in CRITERIA],
-         expect=[(W, "x:dataset", None, "shapes:PrioritisedCommitmentRatedShape", "x:c2")]),
-    changed("methodology states more prioritised commitments than it lists", "x:method",
-            "cfu:commitmentCount", '"19"^^xsd:nonNegativeInteger',
-            [(W, "x:method", "cfu:commitmentCount", "shapes:MethodologyCountShape", "19")]),
+    changed(
+        "reported average off its criteria's mean by more than 0.01",
+        "x:c2-overall",
+        "cfu:score",
+        "1.70",
+        [(W, "x:c2-overall", None, "shapes:CountryAverageShape", "1.70")],
+    ),
+    case(
+        "average at exactly 0.01 from the mean is rounding",
+        [f"x:c2-{c} cfu:score *" for c in CRITERIA],
+        "x:c2-relevance cfu:score 1.00 . x:c2-effectiveness cfu:score 1.00 . "
+        "x:c2-sustainability cfu:score 1.00 . x:c2-overall cfu:score 1.01 .",
+    ),
+    case(
+        "average at 0.02 from the mean is not rounding",
+        [f"x:c2-{c} cfu:score *" for c in CRITERIA],
+        "x:c2-relevance cfu:score 1.00 . x:c2-effectiveness cfu:score 1.00 . "
+        "x:c2-sustainability cfu:score 1.00 . x:c2-overall cfu:score 0.98 .",
+        [(W, "x:c2-overall", None, "shapes:CountryAverageShape", "0.98")],
+    ),
+    case(
+        "quoted figure differs from the table",
+        ["x:qf1 cfu:score *"],
+        "x:qf1 cfu:score 0.95 .",
+        [(W, "x:qf1", None, "shapes:QuotedFigureMatchesTableShape", "0.95")],
+    ),
+    case(
+        "quoted figure within 0.001 of the table agrees",
+        ["x:qf1 cfu:score *"],
+        "x:qf1 cfu:score 0.9405 .",
+    ),
+    case(
+        "quoted figure without a table row",
+        add=QUOTED_C3,
+        expect=[(W, "x:qf2", None, "shapes:QuotedFigureInTableShape", "1.61")],
+    ),
+    case(
+        "prioritised commitment without observation",
+        [f"x:c2-{c} * *" for c in CRITERIA],
+        expect=[(W, "x:dataset", None, "shapes:PrioritisedCommitmentRatedShape", "x:c2")],
+    ),
+    changed(
+        "methodology states more prioritised commitments than it lists",
+        "x:method",
+        "cfu:commitmentCount",
+        '"19"^^xsd:nonNegativeInteger',
+        [(W, "x:method", "cfu:commitmentCount", "shapes:MethodologyCountShape", "19")],
+    ),
 ]
 
 # the laws, projects and acronyms of issue 7 (kept in their own module)
@@ -616,6 +1195,7 @@ CASES += [case(i, remove, add, expect) for i, remove, add, expect in shape_cases
 
 # -- helpers ------------------------------------------------------------------------------------
 
+
 def expand(term: str) -> Node:
     """A term of a case: a prefixed name, <iri>, or a Turtle literal."""
     if term.startswith("<"):
@@ -623,8 +1203,9 @@ def expand(term: str) -> Node:
     prefix, _, local = term.partition(":")
     if prefix in PREFIXES and not term.startswith('"'):
         return URIRef(PREFIXES[prefix] + local)
-    value = Graph().parse(data=f"{TURTLE_PREFIXES} x:s x:p {term} .", format="turtle").value(
-        X.s, X.p)
+    value = (
+        Graph().parse(data=f"{TURTLE_PREFIXES} x:s x:p {term} .", format="turtle").value(X.s, X.p)
+    )
     assert value is not None
     return value
 
@@ -637,7 +1218,7 @@ def short(node: Node | None) -> str | None:
         return str(node)
     for prefix, ns in sorted(PREFIXES.items(), key=lambda item: -len(item[1])):
         if str(node).startswith(ns):
-            return f"{prefix}:{str(node)[len(ns):]}"
+            return f"{prefix}:{str(node)[len(ns) :]}"
     return node.n3()
 
 
@@ -646,9 +1227,15 @@ def results(report: Graph) -> set[Expected]:
     out: set[Expected] = set()
     for r in report.subjects(RDF.type, SH.ValidationResult):
         severity = str(report.value(r, SH.resultSeverity)).rsplit("#", 1)[-1]
-        out.add((severity, short(report.value(r, SH.focusNode)),
-                 short(report.value(r, SH.resultPath)), short(report.value(r, SH.sourceShape)),
-                 short(report.value(r, SH.value))))
+        out.add(
+            (
+                severity,
+                short(report.value(r, SH.focusNode)),
+                short(report.value(r, SH.resultPath)),
+                short(report.value(r, SH.sourceShape)),
+                short(report.value(r, SH.value)),
+            )
+        )
     return out
 
 
@@ -693,6 +1280,7 @@ def edited(world: Graph, c: Case) -> ParsedOnce:
 
 # -- the cases ----------------------------------------------------------------------------------
 
+
 def test_the_world_conforms_without_any_result(shapes: Graph, world: Graph) -> None:
     assert results(run(shapes, world)) == set()
 
@@ -711,8 +1299,10 @@ def test_figures_appear_in_the_messages(shapes: Graph, world: Graph) -> None:
     report = run(shapes, edited(world, c))
     [result] = report.subjects(SH.focusNode, X["c2-overall"])
     messages = {str(m) for m in report.objects(result, SH.resultMessage)}
-    assert "Reported average 1.70 differs from the mean 1.61 of its criteria by more than 0.01 " \
-           "(more than rounding explains)." in messages
+    assert (
+        "Reported average 1.70 differs from the mean 1.61 of its criteria by more than 0.01 "
+        "(more than rounding explains)." in messages
+    )
     assert any(m.startswith("El promedio publicado 1.70") for m in messages)
 
 
@@ -724,6 +1314,7 @@ def test_core_messages_keep_both_languages(shapes: Graph, world: Graph) -> None:
 
 
 # -- the shapes graph itself --------------------------------------------------------------------
+
 
 def top_level_shapes(shapes: Graph) -> set[Node]:
     """Node shapes with targets, and the property shapes they list: the shapes results name."""
@@ -766,8 +1357,14 @@ def test_every_shape_states_its_severity(shapes: Graph) -> None:
     warnings = {s for s in found if (s, SH.severity, SH.Warning) in shapes}
     assert warnings == WARNING_SHAPES
     for shape in warnings:  # consistency checks compare figures: SPARQL, nothing else
-        assert set(shapes.predicates(shape)) <= {RDF.type, RDFS.comment, SH.severity,
-                                                 SH.targetClass, SH.target, SH.sparql}, shape
+        assert set(shapes.predicates(shape)) <= {
+            RDF.type,
+            RDFS.comment,
+            SH.severity,
+            SH.targetClass,
+            SH.target,
+            SH.sparql,
+        }, shape
 
 
 def test_no_other_severity_is_used(shapes: Graph) -> None:
@@ -778,10 +1375,20 @@ def test_every_shape_has_a_failing_case(shapes: Graph) -> None:
     named = {short(s) for s in top_level_shapes(shapes) if isinstance(s, URIRef)}
     failing = {e[3] for c in CASES for e in c.expect}
     # shapes that only hold other shapes' targets produce no result of their own
-    holders = {short(s) for s in top_level_shapes(shapes)
-               if not set(shapes.predicates(s)) - {RDF.type, RDFS.comment, SH.severity,
-                                                   SH.targetClass, SH.targetSubjectsOf,
-                                                   SH.targetObjectsOf, SH.property}}
+    holders = {
+        short(s)
+        for s in top_level_shapes(shapes)
+        if not set(shapes.predicates(s))
+        - {
+            RDF.type,
+            RDFS.comment,
+            SH.severity,
+            SH.targetClass,
+            SH.targetSubjectsOf,
+            SH.targetObjectsOf,
+            SH.property,
+        }
+    }
     assert named - holders - failing == set()
 
 
@@ -789,8 +1396,11 @@ def test_every_resource_of_the_world_is_a_focus_node(shapes: Graph, world: Graph
     # every class the data uses has a node shape, directly or through rdfs:subClassOf
     targeted = set(shapes.objects(None, SH.targetClass))
     for subject in {s for s in world.subjects(RDF.type, None) if str(s).startswith(str(X))}:
-        classes = {c for t in world.objects(subject, RDF.type)
-                   for c in world.transitive_objects(t, RDFS.subClassOf)}
+        classes = {
+            c
+            for t in world.objects(subject, RDF.type)
+            for c in world.transitive_objects(t, RDFS.subClassOf)
+        }
         assert classes & targeted, subject
 
 
@@ -802,8 +1412,10 @@ def test_header_is_complete(shapes: Graph) -> None:
     assert shapes.value(onto, DCTERMS.license) == CC_BY_4
     assert shapes.value(onto, OWL.versionInfo) == Literal("1.0.0")
     assert shapes.value(onto, RDFS.seeAlso) == IRIS.ontology
-    declared = {str(shapes.value(d, SH.prefix)): str(shapes.value(d, SH.namespace))
-                for d in shapes.objects(onto, SH.declare)}
+    declared = {
+        str(shapes.value(d, SH.prefix)): str(shapes.value(d, SH.namespace))
+        for d in shapes.objects(onto, SH.declare)
+    }
     assert declared["cfu"] == str(IRIS.vocab)
     for constraint in shapes.subjects(SH.select, None):
         assert shapes.value(constraint, SH.prefixes) == onto, constraint

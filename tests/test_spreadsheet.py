@@ -20,16 +20,17 @@ from lima_lod.messages import render
 from lima_lod.yamlfile import read_yaml
 
 REPORT = Path("data/reports/mx-2021")
-HEADER = ["Commitment", "Relevance", "Effectiveness", "Sustainability", "Country Average",
-          "Source"]
+HEADER = ["Commitment", "Relevance", "Effectiveness", "Sustainability", "Country Average", "Source"]
 COLUMNS = ("relevance", "effectiveness", "sustainability", "average")
 
 
 def mexico_rows(project: Path) -> list[list[object]]:
     """The Mexico ratings as Annex 1 rows: number, four scores (as printed text), source."""
     tree = read_yaml(project / REPORT / "ratings.yaml")
-    return [[r["commitment"], *(format(r[c], "f") for c in COLUMNS), r["source"]]
-            for r in tree["ratings"]]
+    return [
+        [r["commitment"], *(format(r[c], "f") for c in COLUMNS), r["source"]]
+        for r in tree["ratings"]
+    ]
 
 
 def drop_yaml_ratings(project: Path) -> None:
@@ -48,8 +49,9 @@ def write_xlsx(path: Path, rows: list[list[object]], numbers: bool = True) -> No
     sheet.title = "Annex 1"
     sheet.append(HEADER)
     for row in rows:
-        sheet.append([row[0], *(float(v) if numbers and _is_number(v) else v for v in row[1:5]),
-                      row[5]])
+        sheet.append(
+            [row[0], *(float(v) if numbers and _is_number(v) else v for v in row[1:5]), row[5]]
+        )
         for cell in sheet[sheet.max_row][1:5]:
             cell.number_format = "0.00"
     book.save(path)
@@ -122,20 +124,26 @@ def test_four_bad_cells_four_clear_errors(project: Path, suffix: str) -> None:
     assert cell("decimal-comma").header == "effectiveness"
     assert (cell("out-of-scale").row, cell("out-of-scale").column) == (6, "E")
     assert (cell("unknown-commitment").row, cell("unknown-commitment").column) == (
-        facts["unknown_row"], "A")
+        facts["unknown_row"],
+        "A",
+    )
     assert cell("missing-row").row == 0  # the whole sheet: the row is not there
 
     en = {e.kind: e for e in map(render, errors)}
     es = {e.kind: e for e in (render(x, "es") for x in errors)}
-    assert en["decimal-comma"].fix == (
-        "write the number with a decimal point, as printed: 1.5")
+    assert en["decimal-comma"].fix == ("write the number with a decimal point, as printed: 1.5")
     assert es["decimal-comma"].fix == (
-        "escriba el número con punto decimal, tal como está impreso: 1.5")
-    where = f"{name}, sheet Annex 1, row 3, column C (effectiveness)" if sheet_name else \
-        f"{name}, row 3, column C (effectiveness)"
+        "escriba el número con punto decimal, tal como está impreso: 1.5"
+    )
+    where = (
+        f"{name}, sheet Annex 1, row 3, column C (effectiveness)"
+        if sheet_name
+        else f"{name}, row 3, column C (effectiveness)"
+    )
     assert en["decimal-comma"].where() == where
     assert es["decimal-comma"].where("es") == where.replace("sheet", "hoja").replace(
-        "row", "fila").replace("column", "columna")
+        "row", "fila"
+    ).replace("column", "columna")
     four = "4.00" if suffix == ".xlsx" else "4"  # as the sheet prints it (number format 0.00)
     assert en["out-of-scale"].problem == f"'average' is {four}, outside the 0-3 scale"
     assert es["out-of-scale"].problem == f"'average' es {four}, fuera de la escala 0-3"
@@ -143,11 +151,13 @@ def test_four_bad_cells_four_clear_errors(project: Path, suffix: str) -> None:
     assert en["missing-row"].problem == f"commitment {dropped} has no row"
     assert es["missing-row"].fix == f"añada una fila para el compromiso {dropped}"
     assert en["unknown-commitment"].problem == (
-        "commitment 99 is not one of the prioritised commitments")
+        "commitment 99 is not one of the prioritised commitments"
+    )
     known = [int(n) for n in en["unknown-commitment"].fix.split(": ", 1)[1].split(", ")]
     assert known == sorted(known) and dropped in known and 99 not in known
     assert es["unknown-commitment"].fix.startswith(
-        "escriba uno de los números de compromiso priorizados: ")
+        "escriba uno de los números de compromiso priorizados: "
+    )
     # the programmer's one-line form is unchanged
     assert str(found["out-of-scale"]).endswith(f"'average' is {four}; expected a number 0-3")
 

@@ -21,8 +21,9 @@ def scaffold(project: Path) -> Path:
     return project / "data" / "reports" / "mx-2025"
 
 
-def test_text_summary_first_in_spanish(project: Path, scaffold: Path,
-                                       capsys: pytest.CaptureFixture[str]) -> None:
+def test_text_summary_first_in_spanish(
+    project: Path, scaffold: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     assert main(["validate", "--root", str(project), "--lang", "es", str(scaffold)]) == 2
     out = capsys.readouterr()
     lines = out.out.splitlines()
@@ -48,8 +49,9 @@ def test_csv_to_do_list(project: Path, scaffold: Path, capsys: pytest.CaptureFix
     assert first["fix"] == "fill this in" and first["kind"] == "Values to fill in"
 
 
-def test_json_lists_shape_results_with_their_source(root: Path,
-                                                    capsys: pytest.CaptureFixture[str]) -> None:
+def test_json_lists_shape_results_with_their_source(
+    root: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     assert main(["validate", "--root", str(root), "--format", "json", "--lang", "es"]) == 0
     found = json.loads(capsys.readouterr().out)
     assert found["problems"] and all(p["severity"] == "warning" for p in found["problems"])
@@ -58,10 +60,12 @@ def test_json_lists_shape_results_with_their_source(root: Path,
     assert all(p["fix"] for p in found["problems"])
 
 
-def test_extra_shapes_are_picked_up(root: Path, tmp_path: Path,
-                                    capsys: pytest.CaptureFixture[str]) -> None:
+def test_extra_shapes_are_picked_up(
+    root: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     extra = tmp_path / "extra.ttl"
-    extra.write_text("""
+    extra.write_text(
+        """
         @prefix sh: <http://www.w3.org/ns/shacl#> .
         @prefix cfu: <https://w3id.org/lima-lod/def/cfu#> .
         @prefix ex: <https://example.org/observatory/shapes#> .
@@ -70,18 +74,34 @@ def test_extra_shapes_are_picked_up(root: Path, tmp_path: Path,
             sh:property [ sh:path cfu:reviewer ; sh:minCount 1 ;
                           sh:message "A report names its reviewer."@en ,
                                      "Un informe nombra a su revisor."@es ] .
-    """, encoding="utf-8")
+    """,
+        encoding="utf-8",
+    )
     assert main(["validate", "--root", str(root), "--shapes", str(extra), "--lang", "es"]) == 3
     out = capsys.readouterr().out
     assert "error: nota del informe" in out and "Un informe nombra a su revisor." in out
 
 
-def test_json_points_at_spreadsheet_cells(project: Path,
-                                          capsys: pytest.CaptureFixture[str]) -> None:
+def test_json_points_at_spreadsheet_cells(
+    project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     new_report(project, "MX", "2025", ratings="xlsx")
     sheet = project / "data" / "reports" / "mx-2025" / "ratings.xlsx"
-    assert main(["validate", "--root", str(project), "--format", "json", "--lang", "es",
-                 str(sheet.parent)]) == 2
+    assert (
+        main(
+            [
+                "validate",
+                "--root",
+                str(project),
+                "--format",
+                "json",
+                "--lang",
+                "es",
+                str(sheet.parent),
+            ]
+        )
+        == 2
+    )
     found = json.loads(capsys.readouterr().out)
     cells = [p for p in found["problems"] if p["sheet"]]
     assert len(cells) == 19 * 4  # the four empty scores of each row (the source has a default)

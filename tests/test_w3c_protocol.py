@@ -35,8 +35,9 @@ UT = Namespace("http://www.w3.org/2009/sparql/tests/test-update#")
 HTS = Namespace("http://www.w3.org/2011/http-statusCodes#")
 SD = Namespace("http://www.w3.org/ns/sparql-service-description#")
 
-pytestmark = pytest.mark.skipif(not SUITE.exists(),
-                                reason=f"the W3C test manifests are not at {SUITE}")
+pytestmark = pytest.mark.skipif(
+    not SUITE.exists(), reason=f"the W3C test manifests are not at {SUITE}"
+)
 
 
 @dataclass
@@ -62,8 +63,11 @@ class Case:
     def updates(self) -> bool:
         """Say whether the test expects an update to succeed (the endpoint refuses it)."""
         first = self.steps[0]
-        is_update = ("sparql-update" in first.headers.get("content-type", "")
-                     or first.body.startswith(b"update=") or "update=" in first.path)
+        is_update = (
+            "sparql-update" in first.headers.get("content-type", "")
+            or first.body.startswith(b"update=")
+            or "update=" in first.path
+        )
         return is_update and "2xx" in first.statuses
 
 
@@ -75,14 +79,16 @@ def protocol_cases() -> list[Case]:
         case = Case(str(test).rsplit("#", 1)[-1])
         for data in manifest.objects(test, UT.graphData):
             case.graphs[str(manifest.value(data, RDFS.label))] = Path(
-                str(manifest.value(data, UT.graph)).removeprefix("file://"))
+                str(manifest.value(data, UT.graph)).removeprefix("file://")
+            )
         action = manifest.value(test, MF.action)
         for request in Collection(manifest, manifest.value(action, HT.requests)):
             headers = {}
             if (header_list := manifest.value(request, HT.headers)) is not None:
                 for header in Collection(manifest, header_list):
                     headers[str(manifest.value(header, HT.fieldName)).lower()] = str(
-                        manifest.value(header, HT.fieldValue))
+                        manifest.value(header, HT.fieldValue)
+                    )
             body = b""
             if (content := manifest.value(request, HT.body)) is not None:
                 encoding = str(manifest.value(content, CNT.characterEncoding) or "UTF-8")
@@ -90,14 +96,20 @@ def protocol_cases() -> list[Case]:
             response = manifest.value(request, HT.resp)
             expected = manifest.value(response, MF.expectedBoolean)
             form = manifest.value(response, MF.expectedFormat)
-            case.steps.append(Step(
-                str(manifest.value(request, HT.methodName)),
-                str(manifest.value(request, HT.absolutePath)).replace("/sparql/", "/sparql", 1),
-                headers, body,
-                {str(s).rsplit("StatusCode", 1)[-1] for s in
-                 manifest.objects(response, MF.expectedStatus)},
-                expected.toPython() if isinstance(expected, Literal) else None,
-                str(form) if form is not None else None))
+            case.steps.append(
+                Step(
+                    str(manifest.value(request, HT.methodName)),
+                    str(manifest.value(request, HT.absolutePath)).replace("/sparql/", "/sparql", 1),
+                    headers,
+                    body,
+                    {
+                        str(s).rsplit("StatusCode", 1)[-1]
+                        for s in manifest.objects(response, MF.expectedStatus)
+                    },
+                    expected.toPython() if isinstance(expected, Literal) else None,
+                    str(form) if form is not None else None,
+                )
+            )
         cases.append(case)
     return cases
 
@@ -111,8 +123,7 @@ def send(url: str, step: Step) -> tuple[int, str, bytes]:
     head += [f"{name}: {value}" for name, value in step.headers.items()]
     if step.body or step.method == "POST":
         head.append(f"Content-Length: {len(step.body)}")
-    status, headers, body = raw_request(url, ("\r\n".join(head) + "\r\n\r\n").encode()
-                                        + step.body)
+    status, headers, body = raw_request(url, ("\r\n".join(head) + "\r\n\r\n").encode() + step.body)
     return status, headers.get("content-type", ""), body
 
 
@@ -124,10 +135,16 @@ def boolean_of(content_type: str, body: bytes) -> bool:
     return node.text == "true"
 
 
-FORMS = {"boolean": ("application/sparql-results+json", "application/sparql-results+xml"),
-         "tabular": ("application/sparql-results+json", "application/sparql-results+xml",
-                     "text/csv", "text/tab-separated-values"),
-         "RDF": ("application/rdf+xml", "text/turtle", "application/n-triples")}
+FORMS = {
+    "boolean": ("application/sparql-results+json", "application/sparql-results+xml"),
+    "tabular": (
+        "application/sparql-results+json",
+        "application/sparql-results+xml",
+        "text/csv",
+        "text/tab-separated-values",
+    ),
+    "RDF": ("application/rdf+xml", "text/turtle", "application/n-triples"),
+}
 
 
 @pytest.fixture(scope="module")
@@ -149,11 +166,13 @@ def servers(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[frozenset
             folder.mkdir(parents=True)
             (folder / "lima-lod.nq").write_text("\n".join(lines) + "\n")
             (folder / "release.json").write_text(
-                json.dumps({"version": "w3c", "built": "2012-11-20T00:00:00+00:00"}))
+                json.dumps({"version": "w3c", "built": "2012-11-20T00:00:00+00:00"})
+            )
             (dist / "latest").symlink_to("releases/w3c")
             settings = load_settings({"dist": dist, "workers": 1}, environ={})
             urls[frozenset(g for g, _ in dataset)] = stack.enter_context(
-                running(settings, EmbeddedStore.open(settings)))
+                running(settings, EmbeddedStore.open(settings))
+            )
         yield urls
 
 
@@ -166,8 +185,9 @@ def test_protocol(case: Case, servers: dict[frozenset[str], str]) -> None:
             if number == 0:
                 assert status == 403, body  # read-only: refused, never executed
                 continue
-            assert status == 200 and boolean_of(content_type, body) is False, \
+            assert status == 200 and boolean_of(content_type, body) is False, (
                 "the refused update changed nothing"
+            )
             continue
         assert f"{status // 100}xx" in step.statuses, (status, body)
         if status >= 400:
@@ -176,9 +196,12 @@ def test_protocol(case: Case, servers: dict[frozenset[str], str]) -> None:
         if step.form:
             assert content_type.split(";")[0] in FORMS[step.form], content_type
         if step.form == "RDF":
-            Graph().parse(data=body, format={"application/rdf+xml": "xml",
-                                             "application/n-triples": "nt"}.get(
-                content_type.split(";")[0], "turtle"))
+            Graph().parse(
+                data=body,
+                format={"application/rdf+xml": "xml", "application/n-triples": "nt"}.get(
+                    content_type.split(";")[0], "turtle"
+                ),
+            )
         if step.boolean is not None:
             assert boolean_of(content_type, body) is step.boolean
 
@@ -189,12 +212,25 @@ def service_description(url: str, accept: str) -> Graph:
     status, content_type, body = send(url, step)
     assert status == 200
     media = content_type.split(";")[0]
-    return Graph().parse(data=body, format={"text/turtle": "turtle", "application/rdf+xml": "xml",
-                                            "application/ld+json": "json-ld"}[media])
+    return Graph().parse(
+        data=body,
+        format={
+            "text/turtle": "turtle",
+            "application/rdf+xml": "xml",
+            "application/ld+json": "json-ld",
+        }[media],
+    )
 
 
-@pytest.mark.parametrize("accept", ["text/turtle", "application/rdf+xml", "application/ld+json",
-                                    "application/rdf+xml, text/turtle;q=0.5"])
+@pytest.mark.parametrize(
+    "accept",
+    [
+        "text/turtle",
+        "application/rdf+xml",
+        "application/ld+json",
+        "application/rdf+xml, text/turtle;q=0.5",
+    ],
+)
 def test_service_description_returns_rdf(servers: dict[frozenset[str], str], accept: str) -> None:
     assert len(service_description(next(iter(servers.values())), accept)) > 0
 

@@ -28,7 +28,8 @@ IRIS = Iris()
 
 def apache() -> str | None:
     return shutil.which("apache2") or (
-        "/usr/sbin/apache2" if os.access("/usr/sbin/apache2", os.X_OK) else None)
+        "/usr/sbin/apache2" if os.access("/usr/sbin/apache2", os.X_OK) else None
+    )
 
 
 def setting(name: str) -> str:
@@ -64,7 +65,8 @@ def w3id() -> Iterator[str]:
         for path in (folder, docroot, docroot / "lima-lod", docroot / "lima-lod" / ".htaccess"):
             path.chmod(0o755 if path.is_dir() else 0o644)
     conf = folder / "httpd.conf"
-    conf.write_text(f"""
+    conf.write_text(
+        f"""
 ServerRoot {folder}
 ServerName 127.0.0.1
 Listen 127.0.0.1:{port}
@@ -81,9 +83,12 @@ DocumentRoot {docroot}
     AllowOverride All
     Require all granted
 </Directory>
-""", encoding="utf-8")
-    process = subprocess.Popen([binary, "-f", str(conf), "-X"], stdout=subprocess.PIPE,
-                               stderr=subprocess.STDOUT)
+""",
+        encoding="utf-8",
+    )
+    process = subprocess.Popen(
+        [binary, "-f", str(conf), "-X"], stdout=subprocess.PIPE, stderr=subprocess.STDOUT
+    )
     base = f"http://127.0.0.1:{port}"
     try:
         for _ in range(100):
@@ -93,14 +98,19 @@ DocumentRoot {docroot}
             except httpx.TransportError:
                 if process.poll() is not None:
                     out = process.stdout.read().decode() if process.stdout else ""
-                    log = (folder / "error.log").read_text() if (
-                        folder / "error.log").exists() else ""
+                    log = (
+                        (folder / "error.log").read_text()
+                        if (folder / "error.log").exists()
+                        else ""
+                    )
                     pytest.fail(f"apache2 exited: {out}\n{log}")
                 time.sleep(0.1)
         yield base + "/lima-lod/"
     finally:
         process.terminate()
         process.wait(timeout=10)
+        if process.stdout:
+            process.stdout.close()
         shutil.rmtree(request_cleanup, ignore_errors=True)
 
 
@@ -112,22 +122,29 @@ def redirect(w3id: str, path: str, accept: str = "*/*") -> tuple[int, str, httpx
 HOST = setting("LIMA_HOST")
 
 
-@pytest.mark.parametrize(("path", "accept", "location"), [
-    ("def/cfu", "text/turtle", "/def/cfu?format=turtle"),
-    ("def/cfu", "application/rdf+xml", "/def/cfu?format=rdfxml"),
-    ("def/cfu", "application/n-triples", "/def/cfu?format=ntriples"),
-    ("def/cfu", "application/ld+json", "/def/cfu?format=jsonld"),
-    ("def/cfu", "text/html,application/xhtml+xml", "/def/cfu"),
-    ("def/cfu/1.0.0", "text/turtle", "/def/cfu/1.0.0?format=turtle"),
-    ("def/cfu/1.0.0", "text/html", "/def/cfu/1.0.0"),
-    ("def/shapes", "application/ld+json", "/def/shapes?format=jsonld"),
-    ("def/shapes/1.0.0", "text/turtle", "/def/shapes/1.0.0?format=turtle"),
-    ("id/commitment/10", "text/turtle", "/doc/commitment/10.ttl"),
-    ("id/commitment/10", "application/ld+json", "/doc/commitment/10.jsonld"),
-    ("id/commitment/10", "application/n-triples", "/doc/commitment/10.nt"),
-    ("id/commitment/10", "application/rdf+xml", "/doc/commitment/10.rdf"),
-    ("id/observation/mx-2021/10/overall", "text/html", "/doc/observation/mx-2021/10/overall.html"),
-])
+@pytest.mark.parametrize(
+    ("path", "accept", "location"),
+    [
+        ("def/cfu", "text/turtle", "/def/cfu?format=turtle"),
+        ("def/cfu", "application/rdf+xml", "/def/cfu?format=rdfxml"),
+        ("def/cfu", "application/n-triples", "/def/cfu?format=ntriples"),
+        ("def/cfu", "application/ld+json", "/def/cfu?format=jsonld"),
+        ("def/cfu", "text/html,application/xhtml+xml", "/def/cfu"),
+        ("def/cfu/1.0.0", "text/turtle", "/def/cfu/1.0.0?format=turtle"),
+        ("def/cfu/1.0.0", "text/html", "/def/cfu/1.0.0"),
+        ("def/shapes", "application/ld+json", "/def/shapes?format=jsonld"),
+        ("def/shapes/1.0.0", "text/turtle", "/def/shapes/1.0.0?format=turtle"),
+        ("id/commitment/10", "text/turtle", "/doc/commitment/10.ttl"),
+        ("id/commitment/10", "application/ld+json", "/doc/commitment/10.jsonld"),
+        ("id/commitment/10", "application/n-triples", "/doc/commitment/10.nt"),
+        ("id/commitment/10", "application/rdf+xml", "/doc/commitment/10.rdf"),
+        (
+            "id/observation/mx-2021/10/overall",
+            "text/html",
+            "/doc/observation/mx-2021/10/overall.html",
+        ),
+    ],
+)
 def test_negotiated_redirects(w3id: str, path: str, accept: str, location: str) -> None:
     status, where, answer = redirect(w3id, path, accept)
     assert status == 303, answer.text
@@ -135,14 +152,17 @@ def test_negotiated_redirects(w3id: str, path: str, accept: str, location: str) 
     assert "Accept" in answer.headers.get("vary", "")
 
 
-@pytest.mark.parametrize(("path", "location"), [
-    ("def/cfu/context.jsonld", "/def/cfu/context.jsonld"),
-    ("def/cfu/1.0.0/context.jsonld", "/def/cfu/1.0.0/context.jsonld"),
-    ("doc/commitment/10.ttl", "/doc/commitment/10.ttl"),
-    ("releases/latest/catalog.ttl", "/releases/latest/catalog.ttl"),
-    ("sparql?query=ASK%7B%7D", "/sparql?query=ASK%7B%7D"),
-    ("", "/"),
-])
+@pytest.mark.parametrize(
+    ("path", "location"),
+    [
+        ("def/cfu/context.jsonld", "/def/cfu/context.jsonld"),
+        ("def/cfu/1.0.0/context.jsonld", "/def/cfu/1.0.0/context.jsonld"),
+        ("doc/commitment/10.ttl", "/doc/commitment/10.ttl"),
+        ("releases/latest/catalog.ttl", "/releases/latest/catalog.ttl"),
+        ("sparql?query=ASK%7B%7D", "/sparql?query=ASK%7B%7D"),
+        ("", "/"),
+    ],
+)
 def test_plain_redirects(w3id: str, path: str, location: str) -> None:
     status, where, _ = redirect(w3id, path)
     assert status == 302

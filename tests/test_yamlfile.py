@@ -28,12 +28,15 @@ def test_dates_stay_text(tmp_path: Path) -> None:
     assert tree["d"] == "2018-04-01" and tree["m"] == "2021-05"
 
 
-@pytest.mark.parametrize(("text", "line", "key"), [
-    ("a: [1\n", 2, "(syntax)"),
-    ("a: 1\na: 2\n", 2, "a"),
-    ("- 1\n- 2\n", 1, "(top level)"),
-    ("a: 1\n  b: 2\n", 2, "(syntax)"),
-])
+@pytest.mark.parametrize(
+    ("text", "line", "key"),
+    [
+        ("a: [1\n", 2, "(syntax)"),
+        ("a: 1\na: 2\n", 2, "a"),
+        ("- 1\n- 2\n", 1, "(top level)"),
+        ("a: 1\n  b: 2\n", 2, "(syntax)"),
+    ],
+)
 def test_bad_yaml_names_file_line_and_key(tmp_path: Path, text: str, line: int, key: str) -> None:
     with pytest.raises(DataError) as caught:
         read_yaml(write(tmp_path, text), shown_as="data/x.yaml")

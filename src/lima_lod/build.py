@@ -64,11 +64,19 @@ def _agreements(w: Writer, corpus: Corpus, iris: Iris) -> None:
     cfu = iris.vocab
     agreements = corpus.section("agreement")
     if len(agreements) > 1:
-        raise DataErrors([DataError(a.where("id"), "agreement", a["id"],
-                                    "one agreement per deployment") for a in agreements[1:]])
+        raise DataErrors(
+            [
+                DataError(a.where("id"), "agreement", a["id"], "one agreement per deployment")
+                for a in agreements[1:]
+            ]
+        )
     for doc in corpus.section("sources"):
-        subject = w.thing(iris.mint("document", doc["id"]), (FOAF.Document, PROV.Entity),
-                          doc["title"], doc.where())
+        subject = w.thing(
+            iris.mint("document", doc["id"]),
+            (FOAF.Document, PROV.Entity),
+            doc["title"],
+            doc.where(),
+        )
         w.add(subject, DCTERMS.title, doc["title"], "en")
         w.add(subject, DCTERMS.issued, doc.get("issued"))
         w.add(subject, DCTERMS.language, doc.get("language"))
@@ -76,8 +84,9 @@ def _agreements(w: Writer, corpus: Corpus, iris: Iris) -> None:
         if doc.get("publisher"):
             w.add(subject, DCTERMS.publisher, iris.organization(doc["publisher"]))
     for a in agreements:
-        subject = w.thing(iris.agreement(a["id"]), (cfu.Agreement, SKOS.ConceptScheme),
-                          a["title"], a.where())
+        subject = w.thing(
+            iris.agreement(a["id"]), (cfu.Agreement, SKOS.ConceptScheme), a["title"], a.where()
+        )
         w.add(subject, DCTERMS.title, a["title"], "en")
         w.add(subject, SKOS.prefLabel, a["title"], "en")
         for alt in a.get("alt_titles", []):
@@ -93,22 +102,39 @@ def _agreements(w: Writer, corpus: Corpus, iris: Iris) -> None:
         for url in a.get("related_match", []):
             w.add(subject, SKOS.relatedMatch, URIRef(url))
         w.sourced(subject, document_iri(iris, a), a["source"])
-        listed = {c["number"]: c for c in corpus.section("commitments")
-                  if c.context.get("agreement") == str(a["id"])}
+        listed = {
+            c["number"]: c
+            for c in corpus.section("commitments")
+            if c.context.get("agreement") == str(a["id"])
+        }
         for number in range(1, a["commitment_count"] + 1):
             _commitment(w, iris, subject, number, listed.get(number))
     for axis in corpus.section("axes"):
         scheme = w.thing(iris.scheme("axes"), SKOS.ConceptScheme, "Thematic axes")
-        concept = w.concept(iris.axis(axis["code"]), cfu.ThematicAxis, axis["label"], scheme,
-                            axis["code"], axis.where(), top=True)
+        concept = w.concept(
+            iris.axis(axis["code"]),
+            cfu.ThematicAxis,
+            axis["label"],
+            scheme,
+            axis["code"],
+            axis.where(),
+            top=True,
+        )
         w.add(concept, SCHEMA.position, axis.get("number"))
         w.sourced(concept, document_iri(iris, axis), axis["source"])
 
 
 def _commitment(w: Writer, iris: Iris, agreement: URIRef, number: int, item: Item | None) -> None:
     cfu = iris.vocab
-    subject = w.concept(iris.commitment(number), cfu.Commitment, f"Commitment {number}",
-                        agreement, number, item.where() if item else None, top=True)
+    subject = w.concept(
+        iris.commitment(number),
+        cfu.Commitment,
+        f"Commitment {number}",
+        agreement,
+        number,
+        item.where() if item else None,
+        top=True,
+    )
     w.add(subject, cfu.commitmentNumber, typed(number, XSD.positiveInteger))
     if item is None:
         return
@@ -124,8 +150,7 @@ def _methodologies(w: Writer, corpus: Corpus, iris: Iris) -> None:
     cfu = iris.vocab
     agreements = [str(a["id"]) for a in corpus.section("agreement")]
     for m in corpus.section("methodology"):
-        subject = w.thing(iris.mint("methodology", m["id"]), cfu.Methodology, m["title"],
-                          m.where())
+        subject = w.thing(iris.mint("methodology", m["id"]), cfu.Methodology, m["title"], m.where())
         w.add(subject, DCTERMS.title, m["title"], "en")
         if m.get("url"):
             w.add(subject, FOAF.page, URIRef(m["url"]))
@@ -137,10 +162,13 @@ def _methodologies(w: Writer, corpus: Corpus, iris: Iris) -> None:
                     w.add(subject, cfu.prioritises, iris.commitment(c["number"]))
         if m.get("observatory"):
             w.add(subject, cfu.observatory, iris.organization(m["observatory"]))
-        for key, prop in (("countries", cfu.countryCount), ("prioritised_commitments",
-                          cfu.commitmentCount), ("axes", cfu.axisCount), ("normative_questions",
-                          cfu.normativeQuestionCount), ("practical_questions",
-                          cfu.practicalQuestionCount)):
+        for key, prop in (
+            ("countries", cfu.countryCount),
+            ("prioritised_commitments", cfu.commitmentCount),
+            ("axes", cfu.axisCount),
+            ("normative_questions", cfu.normativeQuestionCount),
+            ("practical_questions", cfu.practicalQuestionCount),
+        ):
             if m.get(key) is not None:
                 w.add(subject, prop, typed(m[key], XSD.nonNegativeInteger))
         w.add(subject, cfu.reviewPeriod, m.get("period"), "en")
@@ -152,8 +180,15 @@ def _methodologies(w: Writer, corpus: Corpus, iris: Iris) -> None:
         w.sourced(subject, document_iri(iris, m), m["source"])
     criteria = w.thing(iris.scheme("criteria"), SKOS.ConceptScheme, "Follow-up criteria")
     for c in corpus.section("criteria"):
-        concept = w.concept(iris.criterion(c["code"]), cfu.Criterion, c["label"], criteria,
-                            c["code"], c.where(), top=not c.get("broader"))
+        concept = w.concept(
+            iris.criterion(c["code"]),
+            cfu.Criterion,
+            c["label"],
+            criteria,
+            c["code"],
+            c.where(),
+            top=not c.get("broader"),
+        )
         w.add(concept, SKOS.definition, c.get("definition"), "en")
         if c.get("broader"):
             w.add(concept, SKOS.broader, iris.criterion(c["broader"]))
@@ -161,8 +196,15 @@ def _methodologies(w: Writer, corpus: Corpus, iris: Iris) -> None:
         w.sourced(concept, document_iri(iris, c), c["source"])
     scale = w.thing(iris.scheme("scale"), SKOS.ConceptScheme, "Rating scale 0-3")
     for level in corpus.section("scale"):
-        concept = w.concept(iris.level(level["value"]), cfu.ScaleLevel, level["label"], scale,
-                            level["value"], level.where(), top=True)
+        concept = w.concept(
+            iris.level(level["value"]),
+            cfu.ScaleLevel,
+            level["label"],
+            scale,
+            level["value"],
+            level.where(),
+            top=True,
+        )
         w.add(concept, RDF.value, level["value"])
         w.sourced(concept, document_iri(iris, level), level["source"])
 
@@ -170,8 +212,15 @@ def _methodologies(w: Writer, corpus: Corpus, iris: Iris) -> None:
 def _countries(w: Writer, corpus: Corpus, iris: Iris) -> None:
     scheme = w.thing(iris.scheme("countries"), SKOS.ConceptScheme, "Countries")
     for c in corpus.section("countries"):
-        concept = w.concept(iris.country(c["code"]), DCTERMS.Location, c["name"], scheme,
-                            c["code"], c.where(), top=True)
+        concept = w.concept(
+            iris.country(c["code"]),
+            DCTERMS.Location,
+            c["name"],
+            scheme,
+            c["code"],
+            c.where(),
+            top=True,
+        )
         for url in c.get("exact_match", []):
             w.add(concept, SKOS.exactMatch, URIRef(url))
         w.sourced(concept, document_iri(iris, c), c["source"])
@@ -180,16 +229,25 @@ def _countries(w: Writer, corpus: Corpus, iris: Iris) -> None:
 def _structure(w: Writer, corpus: Corpus, iris: Iris) -> None:
     """The Data Cube structure shared by every country's ratings, and its code lists."""
     cfu = iris.vocab
-    dsd = w.thing(iris.mint("structure", "commitment-ratings"), QB.DataStructureDefinition,
-                  "Structure of the commitment ratings")
+    dsd = w.thing(
+        iris.mint("structure", "commitment-ratings"),
+        QB.DataStructureDefinition,
+        "Structure of the commitment ratings",
+    )
     for order, name in enumerate(DIMENSIONS, start=1):
-        spec = w.thing(iris.mint("structure", "commitment-ratings", name),
-                       QB.ComponentSpecification, f"Dimension: {name}")
+        spec = w.thing(
+            iris.mint("structure", "commitment-ratings", name),
+            QB.ComponentSpecification,
+            f"Dimension: {name}",
+        )
         w.add(spec, QB.dimension, cfu[name])
         w.add(spec, QB.order, order)
         w.add(dsd, QB.component, spec)
-    measure = w.thing(iris.mint("structure", "commitment-ratings", "score"),
-                      QB.ComponentSpecification, "Measure: score")
+    measure = w.thing(
+        iris.mint("structure", "commitment-ratings", "score"),
+        QB.ComponentSpecification,
+        "Measure: score",
+    )
     w.add(measure, QB.measure, cfu.score)
     w.add(dsd, QB.component, measure)
     agreements = corpus.section("agreement")
@@ -206,8 +264,9 @@ def organization_classes(iris: Iris, kind: str) -> tuple[URIRef, ...]:
 
 def _organizations(w: Writer, corpus: Corpus, iris: Iris) -> None:
     for o in corpus.section("organizations"):
-        subject = w.thing(iris.organization(o["id"]), organization_classes(iris, o["kind"]),
-                          o["name"], o.where())
+        subject = w.thing(
+            iris.organization(o["id"]), organization_classes(iris, o["kind"]), o["name"], o.where()
+        )
         w.add(subject, SKOS.prefLabel, o["name"], "en")
         w.add(subject, FOAF.name, o["name"])
         for alt in o.get("alt_names", []):
@@ -231,4 +290,3 @@ def _organizations(w: Writer, corpus: Corpus, iris: Iris) -> None:
         for url in o.get("exact_match", []):
             w.add(subject, SKOS.exactMatch, URIRef(url))
         w.sourced(subject, document_iri(iris, o), o["source"])
-

@@ -18,7 +18,9 @@ from .load import Item
 
 #: Classes of a law, by the ``kind`` its data file gives.
 LAW_CLASSES: dict[str, tuple[str, ...]] = {
-    "law": (), "amendment": ("Amendment",), "package": ("LegislativePackage",),
+    "law": (),
+    "amendment": ("Amendment",),
+    "package": ("LegislativePackage",),
     "bill": ("DraftLaw",),
 }
 
@@ -30,9 +32,12 @@ def _spanish(item: Item) -> bool:
 def add_laws(w: Writer, iris: Iris, report: URIRef, laws: list[Item]) -> None:
     """Describe each law or legal act a report names, and link the report to it."""
     for law in laws:
-        s = w.thing(iris.mint("law", law["id"]),
-                    (SCHEMA.Legislation, *(iris.vocab[c] for c in LAW_CLASSES[law["kind"]])),
-                    law.get("title") or _untitled(law, laws), law.where())
+        s = w.thing(
+            iris.mint("law", law["id"]),
+            (SCHEMA.Legislation, *(iris.vocab[c] for c in LAW_CLASSES[law["kind"]])),
+            law.get("title") or _untitled(law, laws),
+            law.where(),
+        )
         w.add(s, SCHEMA.name, law.get("title"), "en")
         w.add(s, SCHEMA.name, law.get("spanish_title"), "es")
         if law.get("date"):
@@ -63,8 +68,9 @@ def _untitled(law: Item, laws: list[Item]) -> str:
 def add_projects(w: Writer, iris: Iris, projects: list[Item]) -> None:
     """Describe the projects a report names: title, acronyms, purpose, partners."""
     for p in projects:
-        s = w.thing(iris.mint("project", p["id"]), (FOAF.Project, PROV.Activity), p["title"],
-                    p.where())
+        s = w.thing(
+            iris.mint("project", p["id"]), (FOAF.Project, PROV.Activity), p["title"], p.where()
+        )
         w.add(s, DCTERMS.title, p["title"], "en")
         w.add(s, FOAF.name, p["title"])
         if p.get("acronym"):
@@ -87,12 +93,23 @@ def add_glossary(w: Writer, iris: Iris, report_key: str, acronyms: list[Item]) -
     """The report's acronyms as SKOS concepts of one scheme; return the scheme (None if empty)."""
     if not acronyms:
         return None
-    scheme = w.thing(iris.mint("glossary", report_key), SKOS.ConceptScheme,
-                     "Document Acronyms", acronyms[0].where())
+    scheme = w.thing(
+        iris.mint("glossary", report_key),
+        SKOS.ConceptScheme,
+        "Document Acronyms",
+        acronyms[0].where(),
+    )
     w.add(scheme, SKOS.prefLabel, "Document Acronyms", "en")
     for a in acronyms:
-        c = w.concept(iris.mint("acronym", report_key, a["acronym"]), iris.vocab.Acronym,
-                      a["expansion"], scheme, a["acronym"], a.where(), top=True)
+        c = w.concept(
+            iris.mint("acronym", report_key, a["acronym"]),
+            iris.vocab.Acronym,
+            a["expansion"],
+            scheme,
+            a["acronym"],
+            a.where(),
+            top=True,
+        )
         w.add(c, SKOS.altLabel, a["acronym"], "es" if _spanish(a) else "en")
         w.add(c, SKOS.note, a.get("note"), "en")
         if a.get("project"):
@@ -105,13 +122,22 @@ def add_glossary(w: Writer, iris: Iris, report_key: str, acronyms: list[Item]) -
 FIGURE_CLASSES = {"graph": SCHEMA.ImageObject, "table": SCHEMA.Table}
 
 
-def add_figures(w: Writer, iris: Iris, report_key: str, figures: list[Item],
-                own: Callable[[URIRef, Item, int | None], None]) -> None:
+def add_figures(
+    w: Writer,
+    iris: Iris,
+    report_key: str,
+    figures: list[Item],
+    own: Callable[[URIRef, Item, int | None], None],
+) -> None:
     """Describe the report's graphs and tables: caption and credit as printed, axis, data."""
     for f in figures:
         printed = f"{str(f['kind']).capitalize()} {f['number']}. {f['caption']}"
-        s = w.thing(iris.in_report("figure", report_key, f["id"]), FIGURE_CLASSES[f["kind"]],
-                    printed, f.where())
+        s = w.thing(
+            iris.in_report("figure", report_key, f["id"]),
+            FIGURE_CLASSES[f["kind"]],
+            printed,
+            f.where(),
+        )
         w.add(s, DCTERMS.title, f["caption"], "en")
         w.add(s, SCHEMA.creditText, f.get("credit"), "en")
         if f.get("axis"):
@@ -121,12 +147,22 @@ def add_figures(w: Writer, iris: Iris, report_key: str, figures: list[Item],
         own(s, f, f["number"])
 
 
-def add_footnotes(w: Writer, iris: Iris, report_key: str, title: str, footnotes: list[Item],
-                  own: Callable[[URIRef, Item, int | None], None]) -> None:
+def add_footnotes(
+    w: Writer,
+    iris: Iris,
+    report_key: str,
+    title: str,
+    footnotes: list[Item],
+    own: Callable[[URIRef, Item, int | None], None],
+) -> None:
     """Describe the footnotes whose text no other item holds."""
     for n in footnotes:
-        s = w.thing(iris.in_report("footnote", report_key, n["number"]), iris.vocab.Footnote,
-                    f"Footnote {n['number']}, {title}", n.where())
+        s = w.thing(
+            iris.in_report("footnote", report_key, n["number"]),
+            iris.vocab.Footnote,
+            f"Footnote {n['number']}, {title}",
+            n.where(),
+        )
         w.add(s, iris.vocab.text, n["text"], "en")
         for org in n.get("institutions", []):
             w.add(s, iris.vocab.namesInstitution, iris.organization(org))

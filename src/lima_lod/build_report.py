@@ -19,9 +19,11 @@ OVERALL = "overall"
 #: Column of a ratings row -> criterion code.
 RATING_COLUMNS = (*((c, c) for c in CRITERIA), ("average", OVERALL))
 #: Statements of a report: section, IRI kind, label, and cfu class (conclusions: by their kind).
-STATEMENTS = (("findings", "finding", "Finding", "Finding"),
-              ("conclusions", "conclusion", "Conclusion", "Conclusion"),
-              ("calls_to_action", "call-to-action", "Call to action", "CallToAction"))
+STATEMENTS = (
+    ("findings", "finding", "Finding", "Finding"),
+    ("conclusions", "conclusion", "Conclusion", "Conclusion"),
+    ("calls_to_action", "call-to-action", "Call to action", "CallToAction"),
+)
 CONCLUSION_CLASSES = {"progress": "Progress", "weakness": "Weakness", "general": "Conclusion"}
 
 
@@ -101,8 +103,9 @@ class _ReportBuilder:
         w.add(a, PROV.wasAssociatedWith, iris.organization(r["local_partner"]))
         for item in self.items("participating_organizations"):
             w.add(a, PROV.wasAssociatedWith, iris.organization(item["value"]))
-        ds = w.thing(iris.dataset(self.key), QB.DataSet, f"Commitment ratings, {self.title}",
-                     r.where())
+        ds = w.thing(
+            iris.dataset(self.key), QB.DataSet, f"Commitment ratings, {self.title}", r.where()
+        )
         w.add(ds, QB.structure, iris.mint("structure", "commitment-ratings"))
         w.add(ds, cfu.country, self.country)
         w.add(ds, cfu.period, self.period)
@@ -114,8 +117,12 @@ class _ReportBuilder:
         for row in self.items("ratings"):
             number = row["commitment"]
             for column, criterion in RATING_COLUMNS:
-                o = w.thing(iris.observation(self.key, number, criterion), QB.Observation,
-                            f"Commitment {number}, {criterion}, {self.title}", row.where(column))
+                o = w.thing(
+                    iris.observation(self.key, number, criterion),
+                    QB.Observation,
+                    f"Commitment {number}, {criterion}, {self.title}",
+                    row.where(column),
+                )
                 w.add(o, QB.dataSet, iris.dataset(self.key))
                 w.add(o, cfu.country, self.country)
                 w.add(o, cfu.period, self.period)
@@ -128,9 +135,12 @@ class _ReportBuilder:
     def quoted_figures(self) -> None:
         w, cfu, iris = self.w, self.cfu, self.iris
         for n, q in enumerate(self.items("quoted_figures"), start=1):
-            s = w.thing(iris.in_report("quoted-figure", self.key, q["id"]), cfu.QuotedFigure,
-                        f"Figure {q['value']} quoted for commitment {q['commitment']}",
-                        q.where())
+            s = w.thing(
+                iris.in_report("quoted-figure", self.key, q["id"]),
+                cfu.QuotedFigure,
+                f"Figure {q['value']} quoted for commitment {q['commitment']}",
+                q.where(),
+            )
             w.add(s, cfu.commitment, iris.commitment(q["commitment"]))
             w.add(s, cfu.criterion, iris.criterion(q["criterion"]))
             w.add(s, cfu.score, q["value"])
@@ -145,8 +155,12 @@ class _ReportBuilder:
         w, cfu, iris = self.w, self.cfu, self.iris
         for n, item in enumerate(self.items(section), start=1):
             cls = cfu[CONCLUSION_CLASSES[item["kind"]] if section == "conclusions" else cls_name]
-            s = w.thing(iris.in_report(kind, self.key, item["id"]), cls,
-                        f"{label} {item['id']}, {self.title}", item.where())
+            s = w.thing(
+                iris.in_report(kind, self.key, item["id"]),
+                cls,
+                f"{label} {item['id']}, {self.title}",
+                item.where(),
+            )
             w.add(s, cfu.text, item["text"], "en")
             if item.get("axis"):
                 w.add(s, cfu.thematicAxis, iris.axis(item["axis"]))
@@ -161,8 +175,12 @@ class _ReportBuilder:
     def references(self) -> None:
         w, iris = self.w, self.iris
         for n, ref in enumerate(self.items("references"), start=1):
-            s = w.thing(iris.in_report("reference", self.key, ref["id"]),
-                        DCTERMS.BibliographicResource, ref["title"], ref.where())
+            s = w.thing(
+                iris.in_report("reference", self.key, ref["id"]),
+                DCTERMS.BibliographicResource,
+                ref["title"],
+                ref.where(),
+            )
             w.add(s, DCTERMS.title, ref["title"])
             w.add(s, DC.creator, ref.get("author"))
             if ref.get("year"):
@@ -179,13 +197,18 @@ class _ReportBuilder:
         self.w.add(s, FOAF.name, name)
         return s, key
 
-    def membership(self, person: tuple[URIRef, str], org: tuple[URIRef, str], role: str | None,
-                   item: Item) -> None:
+    def membership(
+        self, person: tuple[URIRef, str], org: tuple[URIRef, str], role: str | None, item: Item
+    ) -> None:
         """Say that a person belongs to an organisation (IRIs with their keys), in a role."""
         w, iris = self.w, self.iris
         (who, who_key), (where, where_key) = person, org
-        m = w.thing(iris.in_report("membership", self.key, f"{who_key}-{where_key}"),
-                    ORG.Membership, None, item.where())
+        m = w.thing(
+            iris.in_report("membership", self.key, f"{who_key}-{where_key}"),
+            ORG.Membership,
+            None,
+            item.where(),
+        )
         w.add(m, ORG.member, who)
         w.add(m, ORG.organization, where)
         if role:
@@ -201,17 +224,21 @@ class _ReportBuilder:
     def people(self) -> None:
         w, cfu, iris = self.w, self.cfu, self.iris
         for group in self.items("working_group"):
-            unit = w.thing(iris.mint("organization", group["organization"], "working-group",
-                                     self.key), (ORG.OrganizationalUnit, ORG.Organization),
-                           group.get("name") or "Working group", group.where())
+            unit = w.thing(
+                iris.mint("organization", group["organization"], "working-group", self.key),
+                (ORG.OrganizationalUnit, ORG.Organization),
+                group.get("name") or "Working group",
+                group.where(),
+            )
             unit_key = f"{group['organization']}-working-group"
             w.add(unit, ORG.unitOf, iris.organization(group["organization"]))
             w.sourced(unit, document_iri(iris, group), group.get("source"))
             w.add(self.assessment, PROV.wasAssociatedWith, unit)
             for member in group["members"]:
                 item = Item("members", member, group.context)
-                self.membership(self.person(member["name"], item), (unit, unit_key),
-                                member["role"], item)
+                self.membership(
+                    self.person(member["name"], item), (unit, unit_key), member["role"], item
+                )
         for p in self.items("participants"):
             person = self.person(p["name"], p)
             w.add(self.assessment, PROV.wasAssociatedWith, person[0])
@@ -221,8 +248,12 @@ class _ReportBuilder:
         for sp in self.items("specialists"):
             person = self.person(sp["name"], sp)
             w.add(person[0], cfu.printedName, sp["printed_name"])
-            i = w.thing(iris.in_report("interview", self.key, person[1]),
-                        cfu.Interview, f"Interview with {sp['name']}", sp.where())
+            i = w.thing(
+                iris.in_report("interview", self.key, person[1]),
+                cfu.Interview,
+                f"Interview with {sp['name']}",
+                sp.where(),
+            )
             w.add(i, cfu.interviewee, person[0])
             for month in sp["months"]:
                 w.add(i, cfu.month, typed(month, XSD.gYearMonth))
@@ -238,8 +269,12 @@ class _ReportBuilder:
     def context_figures(self) -> None:
         w, cfu, iris = self.w, self.cfu, self.iris
         for n, f in enumerate(self.items("context_figures"), start=1):
-            s = w.thing(iris.in_report("context-figure", self.key, f["id"]), cfu.ContextFigure,
-                        f"Context figure {f['id']}, {self.title}", f.where())
+            s = w.thing(
+                iris.in_report("context-figure", self.key, f["id"]),
+                cfu.ContextFigure,
+                f"Context figure {f['id']}, {self.title}",
+                f.where(),
+            )
             w.add(s, RDF.value, f["value"])
             w.add(s, cfu.outOf, f.get("out_of"))
             w.add(s, cfu.qualifier, f.get("qualifier"), "en")

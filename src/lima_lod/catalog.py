@@ -41,39 +41,66 @@ from .iris import (
 from .layout import RELEASES, part_of
 from .rdfio import bind
 
-TITLE = {"en": "Citizen follow-up of the Lima Commitment (lima-lod)",
-         "es": "Seguimiento ciudadano del Compromiso de Lima (lima-lod)"}
+TITLE = {
+    "en": "Citizen follow-up of the Lima Commitment (lima-lod)",
+    "es": "Seguimiento ciudadano del Compromiso de Lima (lima-lod)",
+}
 DESCRIPTION = {
     "en": "The Citizen Corruption Observatory's follow-up reports on the Lima Commitment "
-          "'Democratic Governance against Corruption' (2018) as linked open data: the agreement "
-          "and its commitments, the thematic axes, criteria and scale of the methodology, each "
-          "country's ratings as RDF Data Cube observations, and the findings, calls to action, "
-          "institutions, organisations and references of the reports.",
+    "'Democratic Governance against Corruption' (2018) as linked open data: the agreement "
+    "and its commitments, the thematic axes, criteria and scale of the methodology, each "
+    "country's ratings as RDF Data Cube observations, and the findings, calls to action, "
+    "institutions, organisations and references of the reports.",
     "es": "Los informes de seguimiento del Observatorio Ciudadano de Corrupción sobre el "
-          "Compromiso de Lima 'Gobernabilidad Democrática frente a la Corrupción' (2018) como "
-          "datos abiertos enlazados: el acuerdo y sus compromisos, los ejes temáticos, criterios "
-          "y escala de la metodología, las calificaciones de cada país como observaciones de "
-          "RDF Data Cube, y los hallazgos, llamados a la acción, instituciones, organizaciones y "
-          "referencias de los informes.",
+    "Compromiso de Lima 'Gobernabilidad Democrática frente a la Corrupción' (2018) como "
+    "datos abiertos enlazados: el acuerdo y sus compromisos, los ejes temáticos, criterios "
+    "y escala de la metodología, las calificaciones de cada país como observaciones de "
+    "RDF Data Cube, y los hallazgos, llamados a la acción, instituciones, organizaciones y "
+    "referencias de los informes.",
 }
-KEYWORDS = {"en": ("corruption", "Lima Commitment", "civil society", "follow-up",
-                   "Summit of the Americas"),
-            "es": ("corrupción", "Compromiso de Lima", "sociedad civil", "seguimiento",
-                   "Cumbre de las Américas")}
+KEYWORDS = {
+    "en": ("corruption", "Lima Commitment", "civil society", "follow-up", "Summit of the Americas"),
+    "es": (
+        "corrupción",
+        "Compromiso de Lima",
+        "sociedad civil",
+        "seguimiento",
+        "Cumbre de las Américas",
+    ),
+}
 #: The datasets our links point into: target, its URI space, and its title.
-LINK_TARGETS = ((WIKIDATA, str(WD), "Wikidata"),
-                (UN_SDG, str(SDG), "UN SDG metadata (M49 geographic areas)"))
+LINK_TARGETS = (
+    (WIKIDATA, str(WD), "Wikidata"),
+    (UN_SDG, str(SDG), "UN SDG metadata (M49 geographic areas)"),
+)
 #: EU vocabularies (the Publications Office's authority tables) that DCAT-AP 3 recommends.
 EU_AUTHORITY = "http://publications.europa.eu/resource/authority/"
 #: dct:format of a distribution: the EU file-type code of each format of the format table.
-FILE_TYPES = {"turtle": "RDF_TURTLE", "ntriples": "RDF_N_TRIPLES", "rdfxml": "RDF_XML",
-              "jsonld": "JSON_LD", "trig": "RDF_TRIG", "nquads": "RDF_N_QUADS", "table": "CSV",
-              "csvw": "JSON", "html": "HTML", "release-json": "JSON", "text": "TXT",
-              "csv": "CSV", "json": "JSON", "xml": "XML", "tsv": "TSV"}
+FILE_TYPES = {
+    "turtle": "RDF_TURTLE",
+    "ntriples": "RDF_N_TRIPLES",
+    "rdfxml": "RDF_XML",
+    "jsonld": "JSON_LD",
+    "trig": "RDF_TRIG",
+    "nquads": "RDF_N_QUADS",
+    "table": "CSV",
+    "csvw": "JSON",
+    "html": "HTML",
+    "release-json": "JSON",
+    "text": "TXT",
+    "csv": "CSV",
+    "json": "JSON",
+    "xml": "XML",
+    "tsv": "TSV",
+}
 #: dcat:theme of every dataset and the service: the EU data themes.
-THEMES = {"GOVE": {"en": "Government and public sector", "es": "Gobierno y sector público"},
-          "JUST": {"en": "Justice, legal system and public safety",
-                   "es": "Justicia, sistema judicial y seguridad pública"}}
+THEMES = {
+    "GOVE": {"en": "Government and public sector", "es": "Gobierno y sector público"},
+    "JUST": {
+        "en": "Justice, legal system and public safety",
+        "es": "Justicia, sistema judicial y seguridad pública",
+    },
+}
 DATA_THEME = URIRef(EU_AUTHORITY + "data-theme")
 LANGUAGES = (URIRef(EU_AUTHORITY + "language/ENG"), URIRef(EU_AUTHORITY + "language/SPA"))
 #: Files stay at their release URL as long as the release is published (DCAT-AP availability).
@@ -159,8 +186,9 @@ class _Describer:
         g.add((CC_BY_4, RDF.type, DCTERMS.LicenseDocument))
         g.add((CC_BY_4, DCTERMS.type, ATTRIBUTION))
         for concept, label, scheme, title in (
-                (ATTRIBUTION, "Attribution", LICENCE_TYPES, "Licence type"),
-                (STABLE, "Stable", PLANNED_AVAILABILITY, "Planned availability")):
+            (ATTRIBUTION, "Attribution", LICENCE_TYPES, "Licence type"),
+            (STABLE, "Stable", PLANNED_AVAILABILITY, "Planned availability"),
+        ):
             g.add((concept, RDF.type, SKOS.Concept))
             g.add((concept, SKOS.prefLabel, Literal(label, lang="en")))
             g.add((concept, SKOS.inScheme, scheme))
@@ -207,13 +235,23 @@ class _Describer:
         service = iris.mint("service", "sparql")
         g.add((catalog, DCAT.service, service))
         g.add((service, RDF.type, DCAT.DataService))
-        _texts(g, service, DCTERMS.title, {"en": "SPARQL endpoint of lima-lod",
-                                           "es": "Punto de acceso SPARQL de lima-lod"})
-        _texts(g, service, DCTERMS.description, {
-            "en": "A read-only SPARQL 1.1 endpoint over the latest release; a GET without a "
-                  "query returns its SPARQL service description.",
-            "es": "Un punto de acceso SPARQL 1.1 de solo lectura sobre la última versión; un GET "
-                  "sin consulta devuelve su descripción de servicio SPARQL."})
+        _texts(
+            g,
+            service,
+            DCTERMS.title,
+            {"en": "SPARQL endpoint of lima-lod", "es": "Punto de acceso SPARQL de lima-lod"},
+        )
+        _texts(
+            g,
+            service,
+            DCTERMS.description,
+            {
+                "en": "A read-only SPARQL 1.1 endpoint over the latest release; a GET without a "
+                "query returns its SPARQL service description.",
+                "es": "Un punto de acceso SPARQL 1.1 de solo lectura sobre la última versión; un GET "
+                "sin consulta devuelve su descripción de servicio SPARQL.",
+            },
+        )
         g.add((service, DCAT.endpointURL, public_url(info.public, "sparql")))
         # the endpoint describes itself (SPARQL 1.1 Service Description) at the same URL
         g.add((service, DCAT.endpointDescription, public_url(info.public, "sparql")))
@@ -236,41 +274,71 @@ class _Describer:
         self.profile(g, d, KEYWORDS)
         # the catalogue and the validation report cover what the data covers
         report = iris.mint("dataset", "lima-lod", "validation-report")
-        for country in sorted({c for c in self.data.objects(None, iris.vocab.country)
-                               if isinstance(c, URIRef)}):
+        for country in sorted(
+            {c for c in self.data.objects(None, iris.vocab.country) if isinstance(c, URIRef)}
+        ):
             for covering in (d, catalog, report):
                 g.add((covering, DCTERMS.spatial, country))
         self.temporal(g, d)
         self.temporal(g, report)
         for kind, key, title, description in (
-                (iris.ontology, "vocabulary", {"en": "Commitment Follow-up vocabulary (cfu)",
-                                               "es": "Vocabulario de seguimiento de compromisos"},
-                 {"en": "The RDF vocabulary the data is described with: agreements, "
-                        "commitments, criteria, ratings, findings and calls to action.",
-                  "es": "El vocabulario RDF con que se describen los datos: acuerdos, "
-                        "compromisos, criterios, calificaciones, hallazgos y llamados a la "
-                        "acción."}),
-                (iris.shapes, "shapes", {"en": "SHACL shapes of lima-lod",
-                                         "es": "Formas SHACL de lima-lod"},
-                 {"en": "The SHACL shapes (Core and SPARQL) the data is validated with.",
-                  "es": "Las formas SHACL (Core y SPARQL) con que se validan los datos."}),
-                (iris.mint("dataset", "lima-lod", "validation-report"), "validation",
-                 {"en": f"SHACL validation report of release {info.version}",
-                  "es": f"Informe de validación SHACL de la versión {info.version}"},
-                 {"en": "The result of validating this release's data with its shapes: "
-                        "violations, and warnings where the published figures disagree.",
-                  "es": "El resultado de validar los datos de esta versión con sus formas: "
-                        "violaciones, y advertencias donde las cifras publicadas no "
-                        "concuerdan."})):
+            (
+                iris.ontology,
+                "vocabulary",
+                {
+                    "en": "Commitment Follow-up vocabulary (cfu)",
+                    "es": "Vocabulario de seguimiento de compromisos",
+                },
+                {
+                    "en": "The RDF vocabulary the data is described with: agreements, "
+                    "commitments, criteria, ratings, findings and calls to action.",
+                    "es": "El vocabulario RDF con que se describen los datos: acuerdos, "
+                    "compromisos, criterios, calificaciones, hallazgos y llamados a la "
+                    "acción.",
+                },
+            ),
+            (
+                iris.shapes,
+                "shapes",
+                {"en": "SHACL shapes of lima-lod", "es": "Formas SHACL de lima-lod"},
+                {
+                    "en": "The SHACL shapes (Core and SPARQL) the data is validated with.",
+                    "es": "Las formas SHACL (Core y SPARQL) con que se validan los datos.",
+                },
+            ),
+            (
+                iris.mint("dataset", "lima-lod", "validation-report"),
+                "validation",
+                {
+                    "en": f"SHACL validation report of release {info.version}",
+                    "es": f"Informe de validación SHACL de la versión {info.version}",
+                },
+                {
+                    "en": "The result of validating this release's data with its shapes: "
+                    "violations, and warnings where the published figures disagree.",
+                    "es": "El resultado de validar los datos de esta versión con sus formas: "
+                    "violaciones, y advertencias donde las cifras publicadas no "
+                    "concuerdan.",
+                },
+            ),
+        ):
             g.add((catalog, DCAT.dataset, kind))
             g.add((kind, RDF.type, DCAT.Dataset))
             _texts(g, kind, DCTERMS.title, title)
             _texts(g, kind, DCTERMS.description, description)
             self.common(g, kind)
-            self.profile(g, kind, {"en": (key, "SHACL" if key != "vocabulary" else "RDF"),
-                                   "es": (title["es"],)})
-            g.add((kind, DCAT.version, Literal(info.vocabulary_version if key == "vocabulary"
-                                               else info.version)))
+            self.profile(
+                g,
+                kind,
+                {"en": (key, "SHACL" if key != "vocabulary" else "RDF"), "es": (title["es"],)},
+            )
+            g.add(
+                (
+                    kind,
+                    DCAT.version,
+                    Literal(info.vocabulary_version if key == "vocabulary" else info.version),
+                )
+            )
         for item in files:
             self.distribution(g, item)
         self.classes(g)
@@ -294,8 +362,16 @@ class _Describer:
         g.add((self.dataset_of(path), DCAT.distribution, dist))
         g.add((dist, RDF.type, DCAT.Distribution))
         g.add((dist, DCTERMS.title, Literal(path)))
-        g.add((dist, DCTERMS.description, Literal(f"{fmt.label}{' (gzip)' if compression else ''}"
-                                                  f", release {self.info.version}", lang="en")))
+        g.add(
+            (
+                dist,
+                DCTERMS.description,
+                Literal(
+                    f"{fmt.label}{' (gzip)' if compression else ''}, release {self.info.version}",
+                    lang="en",
+                ),
+            )
+        )
         g.add((dist, DCAT.mediaType, media_type_iri(fmt.media_type)))
         if fmt.name in FILE_TYPES:
             code = FILE_TYPES[fmt.name]
@@ -334,11 +410,13 @@ class _Describer:
         subjects = {s for s in data.subjects() if isinstance(s, URIRef)}
         entities = {s for s in subjects if iris.is_ours(str(s))}
         for predicate, count in (
-                (VOID.triples, len(data)), (VOID.entities, len(entities)),
-                (VOID.distinctSubjects, len(set(data.subjects()))),
-                (VOID.distinctObjects, len(set(data.objects()))),
-                (VOID.properties, len(set(data.predicates()))),
-                (VOID.classes, len(set(data.objects(None, RDF.type))))):
+            (VOID.triples, len(data)),
+            (VOID.entities, len(entities)),
+            (VOID.distinctSubjects, len(set(data.subjects()))),
+            (VOID.distinctObjects, len(set(data.objects()))),
+            (VOID.properties, len(set(data.predicates()))),
+            (VOID.classes, len(set(data.objects(None, RDF.type)))),
+        ):
             g.add((d, predicate, Literal(count, datatype=XSD.integer)))
         self.partitions(g)
         self.linksets(g)
@@ -367,8 +445,9 @@ class _Describer:
             g.add((target, RDF.type, VOID.Dataset))
             g.add((target, DCTERMS.title, Literal(title)))
             g.add((target, VOID.uriSpace, Literal(space)))
-            links = Counter(p for _, p, o in data if isinstance(o, URIRef)
-                            and str(o).startswith(space))
+            links = Counter(
+                p for _, p, o in data if isinstance(o, URIRef) and str(o).startswith(space)
+            )
             for predicate, count in sorted(links.items()):
                 name = f"{_short(data, target)}-{_short(data, predicate)}"
                 linkset = iris.partition("linkset", name)
@@ -392,8 +471,11 @@ def _short(graph: Graph, node: Node) -> str:
 def _vocabularies(data: Graph, iris: Iris) -> list[str]:
     """The namespaces of the classes and properties the data uses (ours first, then others)."""
     used = {str(p) for p in data.predicates()} | {str(c) for c in data.objects(None, RDF.type)}
-    spaces = [ns for _, ns in sorted(iris.prefixes().items())
-              if any(term.startswith(ns) for term in used) and not ns.startswith(iris.base)]
+    spaces = [
+        ns
+        for _, ns in sorted(iris.prefixes().items())
+        if any(term.startswith(ns) for term in used) and not ns.startswith(iris.base)
+    ]
     return spaces
 
 
@@ -401,16 +483,28 @@ def examples(data: Graph, iris: Iris) -> list[URIRef]:
     """A few typical resources: a report, an observation, a commitment, an organisation."""
     cfu = iris.vocab
     found = []
-    for cls in (cfu.FollowUpReport, cfu.Agreement, QB.Observation, cfu.Commitment,
-                cfu.CallToAction, cfu.PublicInstitution):
+    for cls in (
+        cfu.FollowUpReport,
+        cfu.Agreement,
+        QB.Observation,
+        cfu.Commitment,
+        cfu.CallToAction,
+        cfu.PublicInstitution,
+    ):
         members = sorted(str(s) for s in data.subjects(RDF.type, cls) if isinstance(s, URIRef))
         if members:
             found.append(URIRef(members[0]))
     return found
 
 
-def catalog_graphs(iris: Iris, info: ReleaseInfo, data: Graph, files: Iterable[FileInfo | str],
-                   dumps: list[str], publisher: URIRef) -> Description:
+def catalog_graphs(
+    iris: Iris,
+    info: ReleaseInfo,
+    data: Graph,
+    files: Iterable[FileInfo | str],
+    dumps: list[str],
+    publisher: URIRef,
+) -> Description:
     """Describe a release: DCAT (catalogue, datasets, distributions) and VoID.
 
     Args:

@@ -51,8 +51,9 @@ def _definition(iri: URIRef, how: str) -> dict[str, str] | str:
     return str(iri)
 
 
-def build_context(vocabulary: Graph, iris: Iris,
-                  prefixes: dict[str, str] | None = None) -> dict[str, Any]:
+def build_context(
+    vocabulary: Graph, iris: Iris, prefixes: dict[str, str] | None = None
+) -> dict[str, Any]:
     """The ``@context`` object for the vocabulary: prefixes, then one key per term."""
     namespace = str(iris.vocab)
     context: dict[str, Any] = {"id": "@id", "type": "@type"}
@@ -60,11 +61,16 @@ def build_context(vocabulary: Graph, iris: Iris,
     context.setdefault("xsd", str(XSD))
     for key, (iri, how) in SHARED.items():
         context[key] = _definition(iri, how)
-    terms = sorted({s for t in (OWL.Class, OWL.ObjectProperty, OWL.DatatypeProperty)
-                    for s in vocabulary.subjects(RDF.type, t)
-                    if isinstance(s, URIRef) and str(s).startswith(namespace)})
+    terms = sorted(
+        {
+            s
+            for t in (OWL.Class, OWL.ObjectProperty, OWL.DatatypeProperty)
+            for s in vocabulary.subjects(RDF.type, t)
+            if isinstance(s, URIRef) and str(s).startswith(namespace)
+        }
+    )
     for term in terms:
-        key = str(term)[len(namespace):]
+        key = str(term)[len(namespace) :]
         rng = vocabulary.value(term, RDFS.range)
         if (term, RDF.type, OWL.ObjectProperty) in vocabulary:
             context[key] = _definition(term, "@id")
@@ -115,16 +121,20 @@ def frame_report(graph: Graph, report: URIRef, context: dict[str, Any]) -> dict[
         report: the report's IRI.
         context: the vocabulary's context (:func:`build_context`).
     """
-    datasets = sorted(s for s in graph.subjects(URIRef(PROV_DERIVED), report)
-                      if isinstance(s, URIRef))
+    datasets = sorted(
+        s for s in graph.subjects(URIRef(PROV_DERIVED), report) if isinstance(s, URIRef)
+    )
     sub = Graph()
     sub += graph.triples((report, None, None))
     for dataset in datasets:
         sub += graph.triples((dataset, None, None))
         for observation in graph.subjects(QB.dataSet, dataset):
             sub += graph.triples((observation, None, None))
-    framed_context = {**context, DATASETS: {"@reverse": PROV_DERIVED},
-                      RATINGS: {"@reverse": str(QB.dataSet)}}
+    framed_context = {
+        **context,
+        DATASETS: {"@reverse": PROV_DERIVED},
+        RATINGS: {"@reverse": str(QB.dataSet)},
+    }
     flat = compact(sub, context)
     nodes = flat.get("@graph", [flat])
     by_id = {n["id"]: {k: v for k, v in n.items() if k != "@context"} for n in nodes}
@@ -133,9 +143,13 @@ def frame_report(graph: Graph, report: URIRef, context: dict[str, Any]) -> dict[
     for dataset in datasets:
         node = by_id.pop(str(dataset))
         node.pop("derivedFrom", None)
-        ratings = [by_id.pop(i) for i in sorted(
-            (i for i, n in by_id.items() if n.get("dataSet") == str(dataset)),
-            key=lambda i: (str(by_id[i].get("commitment")), str(by_id[i].get("criterion"))))]
+        ratings = [
+            by_id.pop(i)
+            for i in sorted(
+                (i for i, n in by_id.items() if n.get("dataSet") == str(dataset)),
+                key=lambda i: (str(by_id[i].get("commitment")), str(by_id[i].get("criterion"))),
+            )
+        ]
         for rating in ratings:
             rating.pop("dataSet")
         node[RATINGS] = ratings
@@ -143,8 +157,9 @@ def frame_report(graph: Graph, report: URIRef, context: dict[str, Any]) -> dict[
     return {"@context": framed_context, **top}
 
 
-def write_report_views(folder: Path, graph: Graph, context: dict[str, Any],
-                       iris: Iris) -> list[str]:
+def write_report_views(
+    folder: Path, graph: Graph, context: dict[str, Any], iris: Iris
+) -> list[str]:
     """Write the framed view of each report as ``reports/<key>.jsonld``; return the names."""
     written = []
     for report in sorted(graph.subjects(RDF.type, iris.vocab.FollowUpReport), key=str):
@@ -152,8 +167,9 @@ def write_report_views(folder: Path, graph: Graph, context: dict[str, Any],
         if not isinstance(report, URIRef) or parsed is None:
             continue
         name = f"{REPORTS_FOLDER}/{'-'.join(parsed[1])}.jsonld"
-        body = json.dumps(frame_report(graph, report, context), indent=1, ensure_ascii=False,
-                          sort_keys=True)
+        body = json.dumps(
+            frame_report(graph, report, context), indent=1, ensure_ascii=False, sort_keys=True
+        )
         write_file(folder / name, (body + "\n").encode("utf-8"))
         written.append(name)
     return written

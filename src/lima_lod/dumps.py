@@ -29,6 +29,8 @@ DUMP_FORMATS = ("turtle", "ntriples", "jsonld", "rdfxml", "trig", "nquads")
 GZIPPED = ("ntriples",)
 #: Formats the vocabulary and the shapes are shipped in.
 TERM_FORMATS = ("turtle", "ntriples", "jsonld", "rdfxml")
+
+
 def union_graph(dataset: Dataset, iris: Iris) -> Graph:
     """Every triple of every graph of a dataset, once, in one graph."""
     return union(dataset, new_graph(iris))
@@ -39,20 +41,29 @@ def jsonld_context(graph: Graph, iris: Iris) -> dict[str, str]:
     used = {str(term) for triple in graph for term in triple}
     # a literal's datatype IRI counts as used as well
     used |= {str(o.datatype) for o in graph.objects() if isinstance(o, Literal) and o.datatype}
-    return {prefix: ns for prefix, ns in sorted(prefixes(iris).items())
-            if any(term.startswith(ns) for term in used)}
+    return {
+        prefix: ns
+        for prefix, ns in sorted(prefixes(iris).items())
+        if any(term.startswith(ns) for term in used)
+    }
 
 
-def serialise(data: Graph, fmt: Format, iris: Iris,
-              context: Mapping[str, Any] | None = None) -> bytes:
+def serialise(
+    data: Graph, fmt: Format, iris: Iris, context: Mapping[str, Any] | None = None
+) -> bytes:
     """Serialise a graph (or, for quad formats, a dataset) in one format of the table; JSON-LD
     is compacted with ``context`` (the vocabulary's, :mod:`lima_lod.context`) when given, else
     with our prefixes."""
     if fmt.rdflib is None:
         raise ValueError(f"{fmt.label} is not an RDF format")
     if fmt.name == "jsonld":
-        out = data.serialize(format="json-ld", context=dict(context or jsonld_context(data, iris)),
-                             indent=1, sort_keys=True, auto_compact=True)
+        out = data.serialize(
+            format="json-ld",
+            context=dict(context or jsonld_context(data, iris)),
+            indent=1,
+            sort_keys=True,
+            auto_compact=True,
+        )
         return _check_json(out).encode("utf-8")
     if fmt.name in ("ntriples", "nquads"):
         lines = data.serialize(format=fmt.rdflib, encoding="utf-8").splitlines(keepends=True)
@@ -84,9 +95,13 @@ def dump_names() -> list[str]:
     return names
 
 
-def write_dumps(folder: Path, dataset: Dataset, iris: Iris,
-                union: Graph | None = None,
-                context: Mapping[str, Any] | None = None) -> list[str]:
+def write_dumps(
+    folder: Path,
+    dataset: Dataset,
+    iris: Iris,
+    union: Graph | None = None,
+    context: Mapping[str, Any] | None = None,
+) -> list[str]:
     """Write the whole dataset in every dump format; return the names written.
 
     Args:
@@ -111,8 +126,9 @@ def write_dumps(folder: Path, dataset: Dataset, iris: Iris,
     return written
 
 
-def write_graph(folder: Path, stem: str, graph: Graph, iris: Iris,
-                formats: tuple[str, ...] = TERM_FORMATS) -> list[str]:
+def write_graph(
+    folder: Path, stem: str, graph: Graph, iris: Iris, formats: tuple[str, ...] = TERM_FORMATS
+) -> list[str]:
     """Write one graph (the vocabulary, the shapes) in several formats; return the names."""
     copy = new_graph(iris)  # our prefixes only: the same in every file of a release
     copy += graph

@@ -1,24 +1,24 @@
 """The one exception tree of lima-lod.
 
-    LimaLodError                 exit 1, HTTP 500
-    ├── DataError                exit 2: bad input data (YAML or RDF), names file:line, key, value
-    │   └── DataErrors           several DataErrors found in one pass
-    ├── ValidationFailed         exit 3: the data does not conform to the shapes
-    ├── ReleaseError             exit 4: a release could not be written or read
-    ├── ConfigError              exit 5: a bad setting
-    ├── StoreError               exit 6: a triple store refused or failed a load
-    └── QueryError               HTTP 4xx/5xx: a SPARQL request was refused or failed
-        ├── BadRequest           400: malformed query or protocol misuse
-        │   └── MalformedQuery   400: the query does not parse (the parser's message)
-        ├── Forbidden            403: an update on the read-only endpoint
-        ├── NotFound             404: nothing is known about the IRI or file asked for
-        ├── NotAcceptable        406: no acceptable result format
-        ├── UnsupportedMediaType 415: wrong or missing Content-Type on POST
-        ├── PayloadTooLarge      413: request body over the limit
-        ├── URITooLong           414: query string over the limit
-        ├── QueryTimeout         503: the query ran past its deadline or memory bound
-        └── EngineError          502: the remote SPARQL engine failed or answered nonsense
-            └── EngineTimeout    504: the remote SPARQL engine did not answer in time
+LimaLodError                 exit 1, HTTP 500
+├── DataError                exit 2: bad input data (YAML or RDF), names file:line, key, value
+│   └── DataErrors           several DataErrors found in one pass
+├── ValidationFailed         exit 3: the data does not conform to the shapes
+├── ReleaseError             exit 4: a release could not be written or read
+├── ConfigError              exit 5: a bad setting
+├── StoreError               exit 6: a triple store refused or failed a load
+└── QueryError               HTTP 4xx/5xx: a SPARQL request was refused or failed
+    ├── BadRequest           400: malformed query or protocol misuse
+    │   └── MalformedQuery   400: the query does not parse (the parser's message)
+    ├── Forbidden            403: an update on the read-only endpoint
+    ├── NotFound             404: nothing is known about the IRI or file asked for
+    ├── NotAcceptable        406: no acceptable result format
+    ├── UnsupportedMediaType 415: wrong or missing Content-Type on POST
+    ├── PayloadTooLarge      413: request body over the limit
+    ├── URITooLong           414: query string over the limit
+    ├── QueryTimeout         503: the query ran past its deadline or memory bound
+    └── EngineError          502: the remote SPARQL engine failed or answered nonsense
+        └── EngineTimeout    504: the remote SPARQL engine did not answer in time
 """
 
 from __future__ import annotations
@@ -55,9 +55,12 @@ class CellLocation(Location):
     header: str = ""
 
     def __str__(self) -> str:
-        parts = [self.file, f"sheet {self.sheet}" if self.sheet else "",
-                 f"row {self.row}" if self.row else "",
-                 f"column {self.column} ({self.header})" if self.column else ""]
+        parts = [
+            self.file,
+            f"sheet {self.sheet}" if self.sheet else "",
+            f"row {self.row}" if self.row else "",
+            f"column {self.column} ({self.header})" if self.column else "",
+        ]
         return ", ".join(p for p in parts if p)
 
 
@@ -67,8 +70,16 @@ class DataError(LimaLodError):
     exit_code = 2
     status = 400
 
-    def __init__(self, location: Location | str, key: str, value: object, expected: str, *,
-                 code: str = "", params: dict[str, object] | None = None) -> None:
+    def __init__(
+        self,
+        location: Location | str,
+        key: str,
+        value: object,
+        expected: str,
+        *,
+        code: str = "",
+        params: dict[str, object] | None = None,
+    ) -> None:
         self.location = location
         self.key = key
         self.value = value

@@ -7,12 +7,12 @@ nothing else names a media type or an rdflib format string.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from enum import Enum
+from enum import StrEnum
 
 from .iris import MEDIA_FORMATS
 
 
-class Family(str, Enum):
+class Family(StrEnum):
     """What a format can carry."""
 
     GRAPH = "graph"  # triples: Turtle, N-Triples, RDF/XML, JSON-LD
@@ -47,8 +47,7 @@ class Format:
     @property
     def content_type(self) -> str:
         """The ``Content-Type`` to answer with: the media type, with a charset for text."""
-        textual = self.media_type.startswith("text/") or self.media_type.endswith(
-            ("+xml", "+json"))
+        textual = self.media_type.startswith("text/") or self.media_type.endswith(("+xml", "+json"))
         return f"{self.media_type}; charset=utf-8" if textual else self.media_type
 
     def matches(self, media_type: str) -> bool:
@@ -69,37 +68,134 @@ W3C_FORMATS = str(MEDIA_FORMATS)
 # Fuseki, rdflib-endpoint) send: N3 is answered with Turtle (a subset of N3 every N3 reader reads);
 # a name may sit on one row per family (``xml``, ``json``): the kind of answer decides which.
 FORMATS: tuple[Format, ...] = (
-    Format("turtle", "text/turtle", ".ttl", Family.GRAPH, "turtle", "TURTLE",
-           ("application/x-turtle", "application/turtle", "text/n3", "text/rdf+n3",
-            "application/n3"), names=("ttl", "n3"), label="Turtle", w3c="Turtle"),
-    Format("ntriples", "application/n-triples", ".nt", Family.GRAPH, "nt", "N_TRIPLES",
-           ("text/plain",), names=("nt", "n-triples", "text"), label="N-Triples",
-           w3c="N-Triples"),
-    Format("rdfxml", "application/rdf+xml", ".rdf", Family.GRAPH, "xml", "RDF_XML",
-           ("application/xml", "text/xml"), names=("rdf", "rdf+xml", "rdf/xml", "xml"),
-           label="RDF/XML", w3c="RDF_XML"),
-    Format("jsonld", "application/ld+json", ".jsonld", Family.GRAPH, "json-ld", "JSON_LD",
-           ("application/x-json+ld",), names=("json-ld", "json"), quads=True, label="JSON-LD",
-           w3c="JSON-LD"),
-    Format("trig", "application/trig", ".trig", Family.DATASET, "trig", "TRIG",
-           quads=True, label="TriG", w3c="TriG"),
-    Format("nquads", "application/n-quads", ".nq", Family.DATASET, "nquads", "N_QUADS",
-           names=("nq", "n-quads"), quads=True, label="N-Quads", w3c="N-Quads"),
-    Format("json", "application/sparql-results+json", ".srj", Family.RESULTS, None, "JSON",
-           ("application/json",), names=("srj",), label="SPARQL Results JSON",
-           w3c="SPARQL_Results_JSON"),
-    Format("xml", "application/sparql-results+xml", ".srx", Family.RESULTS, None, "XML",
-           ("application/xml",), names=("srx",), label="SPARQL Results XML",
-           w3c="SPARQL_Results_XML"),
-    Format("csv", "text/csv", ".csv", Family.RESULTS, None, "CSV", label="SPARQL Results CSV",
-           w3c="SPARQL_Results_CSV"),
-    Format("tsv", "text/tab-separated-values", ".tsv", Family.RESULTS, None, "TSV",
-           label="SPARQL Results TSV", w3c="SPARQL_Results_TSV"),
-    Format("html", "text/html", ".html", Family.PAGE, None, None, ("application/xhtml+xml",),
-           label="HTML"),
+    Format(
+        "turtle",
+        "text/turtle",
+        ".ttl",
+        Family.GRAPH,
+        "turtle",
+        "TURTLE",
+        ("application/x-turtle", "application/turtle", "text/n3", "text/rdf+n3", "application/n3"),
+        names=("ttl", "n3"),
+        label="Turtle",
+        w3c="Turtle",
+    ),
+    Format(
+        "ntriples",
+        "application/n-triples",
+        ".nt",
+        Family.GRAPH,
+        "nt",
+        "N_TRIPLES",
+        ("text/plain",),
+        names=("nt", "n-triples", "text"),
+        label="N-Triples",
+        w3c="N-Triples",
+    ),
+    Format(
+        "rdfxml",
+        "application/rdf+xml",
+        ".rdf",
+        Family.GRAPH,
+        "xml",
+        "RDF_XML",
+        ("application/xml", "text/xml"),
+        names=("rdf", "rdf+xml", "rdf/xml", "xml"),
+        label="RDF/XML",
+        w3c="RDF_XML",
+    ),
+    Format(
+        "jsonld",
+        "application/ld+json",
+        ".jsonld",
+        Family.GRAPH,
+        "json-ld",
+        "JSON_LD",
+        ("application/x-json+ld",),
+        names=("json-ld", "json"),
+        quads=True,
+        label="JSON-LD",
+        w3c="JSON-LD",
+    ),
+    Format(
+        "trig",
+        "application/trig",
+        ".trig",
+        Family.DATASET,
+        "trig",
+        "TRIG",
+        quads=True,
+        label="TriG",
+        w3c="TriG",
+    ),
+    Format(
+        "nquads",
+        "application/n-quads",
+        ".nq",
+        Family.DATASET,
+        "nquads",
+        "N_QUADS",
+        names=("nq", "n-quads"),
+        quads=True,
+        label="N-Quads",
+        w3c="N-Quads",
+    ),
+    Format(
+        "json",
+        "application/sparql-results+json",
+        ".srj",
+        Family.RESULTS,
+        None,
+        "JSON",
+        ("application/json",),
+        names=("srj",),
+        label="SPARQL Results JSON",
+        w3c="SPARQL_Results_JSON",
+    ),
+    Format(
+        "xml",
+        "application/sparql-results+xml",
+        ".srx",
+        Family.RESULTS,
+        None,
+        "XML",
+        ("application/xml",),
+        names=("srx",),
+        label="SPARQL Results XML",
+        w3c="SPARQL_Results_XML",
+    ),
+    Format(
+        "csv",
+        "text/csv",
+        ".csv",
+        Family.RESULTS,
+        None,
+        "CSV",
+        label="SPARQL Results CSV",
+        w3c="SPARQL_Results_CSV",
+    ),
+    Format(
+        "tsv",
+        "text/tab-separated-values",
+        ".tsv",
+        Family.RESULTS,
+        None,
+        "TSV",
+        label="SPARQL Results TSV",
+        w3c="SPARQL_Results_TSV",
+    ),
+    Format(
+        "html",
+        "text/html",
+        ".html",
+        Family.PAGE,
+        None,
+        None,
+        ("application/xhtml+xml",),
+        label="HTML",
+    ),
     Format("table", "text/csv", ".csv", Family.TABLE, label="CSV"),
-    Format("csvw", "application/csvm+json", "-metadata.json", Family.TABLE,
-           label="CSVW metadata"),
+    Format("csvw", "application/csvm+json", "-metadata.json", Family.TABLE, label="CSVW metadata"),
     Format("gzip", "application/gzip", ".gz", Family.FILE, label="gzip"),
     Format("release-json", "application/json", ".json", Family.FILE, label="JSON"),
     Format("text", "text/plain", ".txt", Family.FILE, label="Plain text"),
@@ -132,10 +228,16 @@ def by_suffix(path: str) -> Format | None:
 
 
 #: The formats of the files of a release, by the end of their names (longest first).
-_RELEASE_SUFFIXES: tuple[tuple[str, Format], ...] = tuple(sorted(
-    ((f.suffix, f) for f in FORMATS if f.family in (Family.GRAPH, Family.DATASET, Family.PAGE,
-                                                   Family.TABLE, Family.FILE)),
-    key=lambda pair: -len(pair[0])))
+_RELEASE_SUFFIXES: tuple[tuple[str, Format], ...] = tuple(
+    sorted(
+        (
+            (f.suffix, f)
+            for f in FORMATS
+            if f.family in (Family.GRAPH, Family.DATASET, Family.PAGE, Family.TABLE, Family.FILE)
+        ),
+        key=lambda pair: -len(pair[0]),
+    )
+)
 
 
 def of_file(name: str) -> tuple[Format, Format | None]:

@@ -70,8 +70,14 @@ class Writer:
         for obj in objects or []:
             self.add(subject, predicate, obj)
 
-    def thing(self, subject: URIRef, classes: URIRef | tuple[URIRef, ...], label: str | None,
-              where: Location | None = None, lang: str = "en") -> URIRef:
+    def thing(
+        self,
+        subject: URIRef,
+        classes: URIRef | tuple[URIRef, ...],
+        label: str | None,
+        where: Location | None = None,
+        lang: str = "en",
+    ) -> URIRef:
         """Describe a new resource: its classes, its label, and where it came from."""
         for cls in classes if isinstance(classes, tuple) else (classes,):
             self.graph.add((subject, RDF.type, cls))
@@ -81,12 +87,23 @@ class Writer:
             self.locations.setdefault(subject, where)
         return subject
 
-    def concept(self, subject: URIRef, classes: URIRef | tuple[URIRef, ...], label: str,
-                scheme: URIRef, notation: str | int, where: Location | None = None,
-                top: bool = False) -> URIRef:
+    def concept(
+        self,
+        subject: URIRef,
+        classes: URIRef | tuple[URIRef, ...],
+        label: str,
+        scheme: URIRef,
+        notation: str | int,
+        where: Location | None = None,
+        top: bool = False,
+    ) -> URIRef:
         """Describe a SKOS concept of a scheme."""
-        self.thing(subject, (SKOS.Concept, *(classes if isinstance(classes, tuple) else
-                                             (classes,))), label, where)
+        self.thing(
+            subject,
+            (SKOS.Concept, *(classes if isinstance(classes, tuple) else (classes,))),
+            label,
+            where,
+        )
         self.add(subject, SKOS.prefLabel, label, "en")
         self.add(subject, SKOS.notation, str(notation))
         self.add(subject, SKOS.inScheme, scheme)

@@ -272,12 +272,12 @@ class Iris:
         """The key of one of our resource IRIs, as it stands in the IRI; None for others."""
         if not iri.startswith(self.resource_prefix):
             return None
-        key = iri[len(self.resource_prefix):]
+        key = iri[len(self.resource_prefix) :]
         return key if is_key(key) else None
 
     def local_path(self, iri: str) -> str | None:
         """Where one of our IRIs is served on this server (its path); None for others."""
-        return "/" + iri[len(self.base):] if self.is_ours(iri) else None
+        return "/" + iri[len(self.base) :] if self.is_ours(iri) else None
 
     def is_ours(self, iri: str) -> bool:
         """Say whether an IRI lies under this deployment's base."""

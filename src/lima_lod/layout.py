@@ -193,23 +193,34 @@ class Release:
             built = _datetime(summary["built"])
             version = str(summary["version"])
             issued = _datetime(summary["issued"]) if "issued" in summary else None
-            files = tuple(ReleaseFile(str(f["path"]), str(f.get("media_type", "")),
-                                      f.get("bytes"), f.get("sha256"))
-                          for f in summary.get("files", []))
+            files = tuple(
+                ReleaseFile(
+                    str(f["path"]), str(f.get("media_type", "")), f.get("bytes"), f.get("sha256")
+                )
+                for f in summary.get("files", [])
+            )
             graphs = {str(g): int(n) for g, n in dict(summary.get("graphs", {})).items()}
         except (ValueError, KeyError, TypeError, AttributeError) as exc:
-            raise ReleaseError(f"{file}: 'version' and 'built' (ISO datetime) needed: {exc}") \
-                from None
+            raise ReleaseError(
+                f"{file}: 'version' and 'built' (ISO datetime) needed: {exc}"
+            ) from None
         vocabulary_version = summary.get("vocabulary_version")
         vocabulary_path = summary.get("vocabulary_file")
         release = cls(
-            path=folder.resolve(), version=version, built=built, issued=issued,
+            path=folder.resolve(),
+            version=version,
+            built=built,
+            issued=issued,
             vocabulary_version=None if vocabulary_version is None else str(vocabulary_version),
             vocabulary_path=None if vocabulary_path is None else str(vocabulary_path),
             base=None if summary.get("base") is None else str(summary["base"]),
-            server_dump=str(summary.get("server_dump") or SERVER_DUMP), files=files,
-            graphs=graphs, triples=summary.get("triples"),
-            validation=dict(summary.get("validation") or {}), summary=summary)
+            server_dump=str(summary.get("server_dump") or SERVER_DUMP),
+            files=files,
+            graphs=graphs,
+            triples=summary.get("triples"),
+            validation=dict(summary.get("validation") or {}),
+            summary=summary,
+        )
         if not release.nquads.exists():
             raise ReleaseError(f"{folder / release.server_dump}: the release has no N-Quads dump")
         return release
@@ -250,8 +261,11 @@ class Release:
 def find_release(dist: Path) -> Release:
     """Read the served release: ``<dist>/latest`` (a link, or a file naming the version)."""
     latest = latest_link(dist)
-    folder = release_folder(dist, latest.read_text(encoding="utf-8").strip()) \
-        if latest.is_file() else latest
+    folder = (
+        release_folder(dist, latest.read_text(encoding="utf-8").strip())
+        if latest.is_file()
+        else latest
+    )
     return Release.read(folder)
 
 

@@ -85,15 +85,17 @@ class _Checker:
     def fail(self, where: Location, key: str, value: object, expected: str) -> None:
         self.errors.append(DataError(where, key, value, expected))
 
-    def value(self, type_: str, value: object, where: Location, key: str,
-              context: dict[str, str]) -> object:
+    def value(
+        self, type_: str, value: object, where: Location, key: str, context: dict[str, str]
+    ) -> object:
         """Check (and normalise) one value; return it, or None when it is bad."""
         if type_.startswith("list:"):
             if not isinstance(value, Sequence):
                 self.fail(where, key, value, f"a list of {type_[5:]}")
                 return None
-            return [self.value(type_[5:], v, value.where(i), key, context)
-                    for i, v in enumerate(value)]
+            return [
+                self.value(type_[5:], v, value.where(i), key, context) for i, v in enumerate(value)
+            ]
         if type_.startswith("item:"):
             if not isinstance(value, Mapping):
                 self.fail(where, key, value, f"a mapping with the keys of {type_[5:]}")
@@ -109,23 +111,35 @@ class _Checker:
 
     def scalar(self, type_: str, value: object, where: Location, key: str) -> object:
         ok: bool
-        expected = {"text": "non-empty text", "slug": "an id of letters, digits, '.', '_', '-'",
-                    "int": "a whole number", "score": "a number 0-3",
-                    "url": "an http(s) URL without spaces", "year": "a year (YYYY)",
-                    "month": "a month (YYYY-MM)", "date": "a date (YYYY, YYYY-MM or YYYY-MM-DD)",
-                    "bool": "true or false"}[type_]
+        expected = {
+            "text": "non-empty text",
+            "slug": "an id of letters, digits, '.', '_', '-'",
+            "int": "a whole number",
+            "score": "a number 0-3",
+            "url": "an http(s) URL without spaces",
+            "year": "a year (YYYY)",
+            "month": "a month (YYYY-MM)",
+            "date": "a date (YYYY, YYYY-MM or YYYY-MM-DD)",
+            "bool": "true or false",
+        }[type_]
         if type_ == "text":
             ok = isinstance(value, str) and bool(value.strip())
         elif type_ == "slug":
-            ok = isinstance(value, (str, int)) and not isinstance(value, bool) and is_slug(
-                str(value))
+            ok = (
+                isinstance(value, (str, int))
+                and not isinstance(value, bool)
+                and is_slug(str(value))
+            )
         elif type_ == "int":
             ok = isinstance(value, int) and not isinstance(value, bool)
         elif type_ == "score":
             if isinstance(value, int) and not isinstance(value, bool):
                 value = Decimal(value)
-            ok = isinstance(value, Decimal) and value.is_finite() and (
-                SCORE_MIN <= value <= SCORE_MAX)
+            ok = (
+                isinstance(value, Decimal)
+                and value.is_finite()
+                and (SCORE_MIN <= value <= SCORE_MAX)
+            )
         elif type_ == "url":
             ok = isinstance(value, str) and bool(_URL.match(value))
         elif type_ == "year":
@@ -146,20 +160,27 @@ class _Checker:
         known = {f.name: f for f in section.fields}
         for key in data:
             if key not in known:
-                self.fail(data.where(key), key, data[key],
-                          f"one of the keys of {section.name}: {', '.join(sorted(known))}")
+                self.fail(
+                    data.where(key),
+                    key,
+                    data[key],
+                    f"one of the keys of {section.name}: {', '.join(sorted(known))}",
+                )
         for f in section.fields:
             self.one_field(section, f, data, context)
         return data
 
-    def one_field(self, section: Section, f: Field, data: Mapping,
-                  context: dict[str, str]) -> None:
+    def one_field(self, section: Section, f: Field, data: Mapping, context: dict[str, str]) -> None:
         if f.name not in data or data[f.name] is None:
             if f.required:
                 why = f" ({f.expected})" if f.expected else ""
                 # an empty key is pointed at itself (an empty cell, a `key:` line to fill in)
-                self.fail(data.where(f.name) if f.name in data else data.where(), f.name, None,
-                          f"a value for required key{why}")
+                self.fail(
+                    data.where(f.name) if f.name in data else data.where(),
+                    f.name,
+                    None,
+                    f"a value for required key{why}",
+                )
             data.pop(f.name, None)
             return
         checked = self.value(f.type, data[f.name], data.where(f.name), f.name, context)
@@ -177,14 +198,23 @@ def _article(kind: str) -> str:
 
 def data_files(data_dir: Path) -> list[Path]:
     """The YAML files of a data folder, in a stable order."""
-    return sorted([*data_dir.rglob("*.yaml"), *data_dir.rglob("*.yml"),
-                   *data_dir.rglob("ratings*.csv"), *data_dir.rglob("ratings*.xlsx")])
+    return sorted(
+        [
+            *data_dir.rglob("*.yaml"),
+            *data_dir.rglob("*.yml"),
+            *data_dir.rglob("ratings*.csv"),
+            *data_dir.rglob("ratings*.xlsx"),
+        ]
+    )
 
 
 def _context(tree: Mapping) -> dict[str, str]:
     context: dict[str, str] = {}
-    for section, kind in (("agreement", "agreement"), ("methodology", "methodology"),
-                          ("report", "report")):
+    for section, kind in (
+        ("agreement", "agreement"),
+        ("methodology", "methodology"),
+        ("report", "report"),
+    ):
         value = tree.get(section)
         if isinstance(value, Mapping) and "id" in value:
             context[kind] = str(value["id"])
@@ -202,8 +232,9 @@ def _sections(tree: Mapping, checker: _Checker) -> Iterator[tuple[Section, Any, 
         section = BY_NAME.get(key)
         if section is None or key in NESTED:
             sections = sorted(n for n in BY_NAME if n not in NESTED)
-            checker.fail(tree.where(key), key, "(section)",
-                         f"one of the sections {', '.join(sections)}")
+            checker.fail(
+                tree.where(key), key, "(section)", f"one of the sections {', '.join(sections)}"
+            )
             continue
         yield section, value, tree.where(key)
 
@@ -213,20 +244,32 @@ def _read_file(path: Path, shown: str, corpus: Corpus, checker: _Checker) -> Non
     context = _context(tree)
     if "document" in tree:  # the source document every item of the file comes from
         if tree["document"] is None:
-            checker.errors.append(DataError(
-                tree.where("document"), "document", None, "the id of a source in data/sources.yaml",
-                code="missing", params={"expected": "the id of a source in data/sources.yaml"}))
+            checker.errors.append(
+                DataError(
+                    tree.where("document"),
+                    "document",
+                    None,
+                    "the id of a source in data/sources.yaml",
+                    code="missing",
+                    params={"expected": "the id of a source in data/sources.yaml"},
+                )
+            )
         else:
-            checker.value("ref:source", tree["document"], tree.where("document"), "document",
-                          context)
+            checker.value(
+                "ref:source", tree["document"], tree.where("document"), "document", context
+            )
     if "report" in context and not isinstance(tree.get("report"), Mapping):
         # The file's items belong to a report defined elsewhere: that report must exist.
         checker.value("ref:report", tree["report"], tree.where("report"), "report", context)
     for section, value, where in _sections(tree, checker):
         missing = section.needs and section.needs not in context
         if missing:
-            checker.fail(where, section.name, "(section)",
-                         f"a file that also defines or names its {section.needs}")
+            checker.fail(
+                where,
+                section.name,
+                "(section)",
+                f"a file that also defines or names its {section.needs}",
+            )
             continue
         values = value if section.many else [value]
         if section.many and not isinstance(value, Sequence):
@@ -237,7 +280,8 @@ def _read_file(path: Path, shown: str, corpus: Corpus, checker: _Checker) -> Non
             if section.item_type:
                 if checker.value(section.item_type, raw, at, section.name, context) is not None:
                     corpus.items.setdefault(section.name, []).append(
-                        Item(section.name, _scalar_item(raw, at), dict(context)))
+                        Item(section.name, _scalar_item(raw, at), dict(context))
+                    )
                 continue
             if not isinstance(raw, Mapping):
                 checker.fail(at, section.name, raw, f"a mapping with the keys of {section.name}")
@@ -261,8 +305,12 @@ def _define(section: Section, item: Item, corpus: Corpus, checker: _Checker) -> 
     table = corpus.ids.setdefault(section.defines, {})
     if key in table:
         first = table[key].where()
-        checker.fail(item.where(section.key), section.key, item[section.key],
-                     f"an id not used before (already defined at {first})")
+        checker.fail(
+            item.where(section.key),
+            section.key,
+            item[section.key],
+            f"an id not used before (already defined at {first})",
+        )
     else:
         table[key] = item
 
@@ -280,12 +328,17 @@ def _resolve(corpus: Corpus, checker: _Checker) -> None:
                 continue  # the unknown report is the error, reported once for its file
             scope = str(report.get("agreement", ""))
         if corpus.get(ref.kind, ref.value, scope) is None:
-            known = sorted((k for (s, k) in corpus.ids.get(ref.kind, {}) if s == scope),
-                           key=lambda k: (0, int(k), "") if k.isdigit() else (1, 0, k))
+            known = sorted(
+                (k for (s, k) in corpus.ids.get(ref.kind, {}) if s == scope),
+                key=lambda k: (0, int(k), "") if k.isdigit() else (1, 0, k),
+            )
             hint = f"; known: {', '.join(known[:20])}{'...' if len(known) > 20 else ''}"
-            checker.fail(ref.location, ref.key, ref.value,
-                         f"the id of {_article(ref.kind)} defined in data/"
-                         f"{hint if known else ''}")
+            checker.fail(
+                ref.location,
+                ref.key,
+                ref.value,
+                f"the id of {_article(ref.kind)} defined in data/{hint if known else ''}",
+            )
 
 
 def load_corpus(source: Path | list[Path], shown_from: Path | None = None) -> Corpus:
@@ -305,8 +358,16 @@ def load_corpus(source: Path | list[Path], shown_from: Path | None = None) -> Co
             if found.resolve() not in {f.resolve() for f in files}:
                 files.append(found)
     if not files:
-        raise DataErrors([DataError(Location(", ".join(map(str, sources))), "(folder)",
-                                    "no YAML files", "at least one data file")])
+        raise DataErrors(
+            [
+                DataError(
+                    Location(", ".join(map(str, sources))),
+                    "(folder)",
+                    "no YAML files",
+                    "at least one data file",
+                )
+            ]
+        )
     base = (shown_from or (sources[0].parent if len(sources) == 1 else Path.cwd())).resolve()
     corpus = Corpus()
     checker = _Checker()
@@ -333,10 +394,17 @@ def _check_values(corpus: Corpus, checker: _Checker) -> None:
             continue  # already reported as a bad value
         for item in corpus.section("commitments"):
             number = item.get("number")
-            if (item.context.get("agreement") == str(agreement.get("id"))
-                    and isinstance(number, int) and not 1 <= number <= count):
-                checker.fail(item.where("number"), "number", item["number"],
-                             f"a commitment number 1-{count} (the agreement's count)")
+            if (
+                item.context.get("agreement") == str(agreement.get("id"))
+                and isinstance(number, int)
+                and not 1 <= number <= count
+            ):
+                checker.fail(
+                    item.where("number"),
+                    "number",
+                    item["number"],
+                    f"a commitment number 1-{count} (the agreement's count)",
+                )
     for level in corpus.section("scale"):
         if isinstance(level.get("value"), int) and not 0 <= level["value"] <= 3:
             checker.fail(level.where("value"), "value", level["value"], "a scale value 0-3")
@@ -348,18 +416,29 @@ def _unrated(corpus: Corpus) -> list[DataError]:
     YAML ratings list is checked by the shapes, on what it holds)."""
     errors = []
     for report in corpus.section("report"):
-        rows = [r for r in corpus.section("ratings") if r.context.get("report") == str(report["id"])]
+        rows = [
+            r for r in corpus.section("ratings") if r.context.get("report") == str(report["id"])
+        ]
         if not rows or not isinstance(rows[0].data.location, CellLocation):
             continue
         rated = {str(r.get("commitment")) for r in rows}
         where = rows[0].data.location  # the sheet, or the first row of the ratings list
         where = replace(where, row=0) if isinstance(where, CellLocation) else where
         for c in corpus.section("commitments"):
-            if (c.context.get("agreement") == str(report.get("agreement"))
-                    and str(c.get("number")) not in rated):
-                errors.append(DataError(where, "commitment", c["number"],
-                                        "a ratings row for every prioritised commitment",
-                                        code="missing-row", params={"number": c["number"]}))
+            if (
+                c.context.get("agreement") == str(report.get("agreement"))
+                and str(c.get("number")) not in rated
+            ):
+                errors.append(
+                    DataError(
+                        where,
+                        "commitment",
+                        c["number"],
+                        "a ratings row for every prioritised commitment",
+                        code="missing-row",
+                        params={"number": c["number"]},
+                    )
+                )
     return errors
 
 

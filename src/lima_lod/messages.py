@@ -24,58 +24,86 @@ MESSAGES: dict[str, dict[str, tuple[str, str]]] = {
         "es": ("'{key}' está vacío", "rellene este dato{expected}"),
     },
     "decimal-comma": {
-        "en": ("'{key}' is {value}: a decimal comma",
-               "write the number with a decimal point, as printed: {suggestion}"),
-        "es": ("'{key}' es {value}: una coma decimal",
-               "escriba el número con punto decimal, tal como está impreso: {suggestion}"),
+        "en": (
+            "'{key}' is {value}: a decimal comma",
+            "write the number with a decimal point, as printed: {suggestion}",
+        ),
+        "es": (
+            "'{key}' es {value}: una coma decimal",
+            "escriba el número con punto decimal, tal como está impreso: {suggestion}",
+        ),
     },
     "out-of-scale": {
-        "en": ("'{key}' is {value}, outside the 0-3 scale",
-               "write a score from 0 to 3 as printed in the report (e.g. 1.50)"),
-        "es": ("'{key}' es {value}, fuera de la escala 0-3",
-               "escriba una puntuación de 0 a 3 tal como está impresa en el informe (p. ej. 1.50)"),
+        "en": (
+            "'{key}' is {value}, outside the 0-3 scale",
+            "write a score from 0 to 3 as printed in the report (e.g. 1.50)",
+        ),
+        "es": (
+            "'{key}' es {value}, fuera de la escala 0-3",
+            "escriba una puntuación de 0 a 3 tal como está impresa en el informe (p. ej. 1.50)",
+        ),
     },
     "bad-value": {
         "en": ("'{key}' is {value}", "write {expected}"),
         "es": ("'{key}' es {value}", "escriba {expected}"),
     },
     "unknown-key": {
-        "en": ("'{key}' is not a key of {section}",
-               "check the spelling; the keys are: {known}"),
-        "es": ("'{key}' no es una clave de {section}",
-               "revise la ortografía; las claves son: {known}"),
+        "en": ("'{key}' is not a key of {section}", "check the spelling; the keys are: {known}"),
+        "es": (
+            "'{key}' no es una clave de {section}",
+            "revise la ortografía; las claves son: {known}",
+        ),
     },
     "unknown-section": {
         "en": ("'{key}' is not a section", "check the spelling; the sections are: {known}"),
         "es": ("'{key}' no es una sección", "revise la ortografía; las secciones son: {known}"),
     },
     "unknown-id": {
-        "en": ("'{key}' names {value}, which is not defined",
-               "use the id of {kind} defined in the data{known}"),
-        "es": ("'{key}' nombra {value}, que no está definido",
-               "use el identificador de {kind} definido en los datos{known}"),
+        "en": (
+            "'{key}' names {value}, which is not defined",
+            "use the id of {kind} defined in the data{known}",
+        ),
+        "es": (
+            "'{key}' nombra {value}, que no está definido",
+            "use el identificador de {kind} definido en los datos{known}",
+        ),
     },
     "unknown-commitment": {
-        "en": ("commitment {value} is not one of the prioritised commitments",
-               "write one of the prioritised commitment numbers: {known}"),
-        "es": ("el compromiso {value} no es uno de los compromisos priorizados",
-               "escriba uno de los números de compromiso priorizados: {known}"),
+        "en": (
+            "commitment {value} is not one of the prioritised commitments",
+            "write one of the prioritised commitment numbers: {known}",
+        ),
+        "es": (
+            "el compromiso {value} no es uno de los compromisos priorizados",
+            "escriba uno de los números de compromiso priorizados: {known}",
+        ),
     },
     "missing-row": {
         "en": ("commitment {number} has no row", "add a row for commitment {number}"),
-        "es": ("el compromiso {number} no tiene fila", "añada una fila para el compromiso {number}"),
+        "es": (
+            "el compromiso {number} no tiene fila",
+            "añada una fila para el compromiso {number}",
+        ),
     },
     "duplicate": {
-        "en": ("{value} is given twice (first at {first})",
-               "keep one, or give this one its own id"),
-        "es": ("{value} aparece dos veces (la primera en {first})",
-               "deje uno, o dé a este su propio identificador"),
+        "en": (
+            "{value} is given twice (first at {first})",
+            "keep one, or give this one its own id",
+        ),
+        "es": (
+            "{value} aparece dos veces (la primera en {first})",
+            "deje uno, o dé a este su propio identificador",
+        ),
     },
     "syntax": {
-        "en": ("the file is not well-formed {format}: {value}",
-               "check the indentation and the quotes on and just before this line"),
-        "es": ("el archivo no es {format} bien formado: {value}",
-               "revise la sangría y las comillas en esta línea y la anterior"),
+        "en": (
+            "the file is not well-formed {format}: {value}",
+            "check the indentation and the quotes on and just before this line",
+        ),
+        "es": (
+            "el archivo no es {format} bien formado: {value}",
+            "revise la sangría y las comillas en esta línea y la anterior",
+        ),
     },
     "file": {
         "en": ("the file cannot be read: {value}", "give {expected}"),
@@ -96,8 +124,7 @@ KINDS: dict[str, dict[str, str]] = {
     "unknown-key": {"en": "Unknown keys", "es": "Claves desconocidas"},
     "unknown-section": {"en": "Unknown sections", "es": "Secciones desconocidas"},
     "unknown-id": {"en": "References to undefined ids", "es": "Referencias a ids no definidos"},
-    "unknown-commitment": {"en": "Commitments not prioritised",
-                           "es": "Compromisos no priorizados"},
+    "unknown-commitment": {"en": "Commitments not prioritised", "es": "Compromisos no priorizados"},
     "missing-row": {"en": "Commitments without a row", "es": "Compromisos sin fila"},
     "duplicate": {"en": "Repeated ids or rows", "es": "Identificadores o filas repetidos"},
     "syntax": {"en": "Files that do not parse", "es": "Archivos que no se pueden leer"},
@@ -118,8 +145,7 @@ EXPECTED_ES: dict[str, str] = {
     "true or false": "true o false",
     "a value for required key": "un valor (obligatorio)",
     "the id of a source in data/sources.yaml": "el identificador de una fuente de data/sources.yaml",
-    "a ratings row for every prioritised commitment":
-        "una fila de puntuaciones por cada compromiso priorizado",
+    "a ratings row for every prioritised commitment": "una fila de puntuaciones por cada compromiso priorizado",
     "a text key": "una clave de texto",
     "each key once in a mapping": "cada clave una sola vez",
     "a mapping of sections": "un conjunto de secciones (clave: valor)",
@@ -137,22 +163,34 @@ EXPECTED_ES: dict[str, str] = {
 
 #: Kinds of things a reference names, in Spanish.
 KIND_ES: dict[str, str] = {
-    "a commitment": "un compromiso", "an organization": "una organización",
-    "a country": "un país", "an agreement": "un acuerdo", "a methodology": "una metodología",
-    "a report": "un informe", "an axis": "un eje", "a criterion": "un criterio",
-    "a call to action": "un llamado a la acción", "a finding": "un hallazgo",
+    "a commitment": "un compromiso",
+    "an organization": "una organización",
+    "a country": "un país",
+    "an agreement": "un acuerdo",
+    "a methodology": "una metodología",
+    "a report": "un informe",
+    "an axis": "un eje",
+    "a criterion": "un criterio",
+    "a call to action": "un llamado a la acción",
+    "a finding": "un hallazgo",
 }
 
-_RULES: tuple[tuple[re.Pattern[str], str], ...] = tuple((re.compile(p, re.DOTALL), k) for p, k in (
-    (r"^a value for required key(?: \((?P<why>.*)\))?$", "missing"),
-    (r"^a number 0-3$", "score"),
-    (r"^one of the keys of (?P<section>\w+): (?P<known>.*)$", "unknown-key"),
-    (r"^one of the sections (?P<known>.*)$", "unknown-section"),
-    (r"^the id of (?P<kind>an? .+?) defined in data/(?:; known: (?P<known>.*))?$", "unknown-id"),
-    (r"^an id not used before \(already defined at (?P<first>.*)\)$", "duplicate"),
-    (r"^well-formed (?P<format>.*)$", "syntax"),
-    (r"^(UTF-8 text|a readable file|an existing file or folder)$", "file"),
-))
+_RULES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
+    (re.compile(p, re.DOTALL), k)
+    for p, k in (
+        (r"^a value for required key(?: \((?P<why>.*)\))?$", "missing"),
+        (r"^a number 0-3$", "score"),
+        (r"^one of the keys of (?P<section>\w+): (?P<known>.*)$", "unknown-key"),
+        (r"^one of the sections (?P<known>.*)$", "unknown-section"),
+        (
+            r"^the id of (?P<kind>an? .+?) defined in data/(?:; known: (?P<known>.*))?$",
+            "unknown-id",
+        ),
+        (r"^an id not used before \(already defined at (?P<first>.*)\)$", "duplicate"),
+        (r"^well-formed (?P<format>.*)$", "syntax"),
+        (r"^(UTF-8 text|a readable file|an existing file or folder)$", "file"),
+    )
+)
 
 
 @dataclass(frozen=True)
@@ -175,11 +213,20 @@ class Problem:
         """The problem as one row of a to-do list."""
         loc = self.location
         cell = loc if isinstance(loc, CellLocation) else None
-        return {"severity": self.severity, "kind": self.kind,
-                "file": loc.file if loc else "", "line": str(loc.line or "") if loc else "",
-                "sheet": cell.sheet if cell else "", "row": str(cell.row or "") if cell else "",
-                "column": cell.column if cell else "", "key": self.key, "value": self.value,
-                "problem": self.problem, "fix": self.fix, "where": self.where(lang)}
+        return {
+            "severity": self.severity,
+            "kind": self.kind,
+            "file": loc.file if loc else "",
+            "line": str(loc.line or "") if loc else "",
+            "sheet": cell.sheet if cell else "",
+            "row": str(cell.row or "") if cell else "",
+            "column": cell.column if cell else "",
+            "key": self.key,
+            "value": self.value,
+            "problem": self.problem,
+            "fix": self.fix,
+            "where": self.where(lang),
+        }
 
 
 def place(location: Location | None, lang: str = "en") -> str:
@@ -187,9 +234,12 @@ def place(location: Location | None, lang: str = "en") -> str:
     if location is None:
         return ""
     if isinstance(location, CellLocation) and lang == "es":
-        parts = [location.file, f"hoja {location.sheet}" if location.sheet else "",
-                 f"fila {location.row}" if location.row else "",
-                 f"columna {location.column} ({location.header})" if location.column else ""]
+        parts = [
+            location.file,
+            f"hoja {location.sheet}" if location.sheet else "",
+            f"fila {location.row}" if location.row else "",
+            f"columna {location.column} ({location.header})" if location.column else "",
+        ]
         return ", ".join(p for p in parts if p)
     return str(location)
 
@@ -252,7 +302,7 @@ def render(error: DataError, lang: str = "en") -> Problem:
         values = {k: _es(v) for k, v in values.items()}
     if kind == "unknown-id":
         known = values.get("known", "")
-        values["known"] = (f" ({'p. ej.' if lang == 'es' else 'e.g.'} {known})" if known else "")
+        values["known"] = f" ({'p. ej.' if lang == 'es' else 'e.g.'} {known})" if known else ""
     if kind == "missing":
         values["expected"] = f": {values['expected']}" if values.get("expected") else ""
     values.setdefault("expected", _es(error.expected) if lang == "es" else error.expected)
@@ -262,10 +312,18 @@ def render(error: DataError, lang: str = "en") -> Problem:
     values.setdefault("format", "")
     values.update(key=error.key, value=_shown(error.value))
     wrong, fix = MESSAGES[kind][lang if lang in LANGS else "en"]
-    location = error.location if isinstance(error.location, Location) else Location(
-        str(error.location))
-    return Problem(kind, "error", location, error.key, _shown(error.value),
-                   wrong.format(**values), fix.format(**values))
+    location = (
+        error.location if isinstance(error.location, Location) else Location(str(error.location))
+    )
+    return Problem(
+        kind,
+        "error",
+        location,
+        error.key,
+        _shown(error.value),
+        wrong.format(**values),
+        fix.format(**values),
+    )
 
 
 def errors_of(error: DataError) -> list[DataError]:

@@ -54,8 +54,9 @@ def reference_files(root: Path) -> list[Path]:
     return [p for p in data_files(root / "data") if not p.resolve().is_relative_to(reports)]
 
 
-def check_paths(root: Path, iris: Iris, paths: list[Path],
-                shapes: Graph | None = None) -> tuple[Report, Graph]:
+def check_paths(
+    root: Path, iris: Iris, paths: list[Path], shapes: Graph | None = None
+) -> tuple[Report, Graph]:
     """Validate our data (no paths), or other YAML / RDF files, against the shapes.
 
     YAML files are read together with the project's shared reference data; RDF files are
@@ -67,8 +68,9 @@ def check_paths(root: Path, iris: Iris, paths: list[Path],
         return validate(built.dataset, shapes, built.locations), built.dataset
     missing = [p for p in paths if not p.exists()]
     if missing:
-        raise DataError(Location(str(missing[0])), "(path)", str(missing[0]),
-                        "an existing file or folder")
+        raise DataError(
+            Location(str(missing[0])), "(path)", str(missing[0]), "an existing file or folder"
+        )
     yaml_paths = [p for p in paths if p.is_dir() or p.suffix.lower() in YAML_SUFFIXES]
     rdf_paths = [p for p in paths if p not in yaml_paths]
     if yaml_paths:

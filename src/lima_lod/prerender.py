@@ -74,11 +74,16 @@ class Site:
         return sum((self.folder / d.file).stat().st_size for d in self.documents)
 
     def write_manifest(self, file: Path) -> None:
-        manifest = {"format": SITE_FORMAT, "fingerprint": self.fingerprint,
-                    "version": self.version, "base": self.base,
-                    "languages": list(self.languages), "keys": sorted(self.keys),
-                    "seconds": round(self.seconds, 3),
-                    "documents": [asdict(d) for d in self.documents]}
+        manifest = {
+            "format": SITE_FORMAT,
+            "fingerprint": self.fingerprint,
+            "version": self.version,
+            "base": self.base,
+            "languages": list(self.languages),
+            "keys": sorted(self.keys),
+            "seconds": round(self.seconds, 3),
+            "documents": [asdict(d) for d in self.documents],
+        }
         file.write_text(json.dumps(manifest, indent=0), encoding="utf-8")
 
     @classmethod
@@ -89,14 +94,21 @@ class Site:
             manifest: dict[str, Any] = json.loads(file.read_text(encoding="utf-8"))
         except (OSError, ValueError):
             return None
-        if manifest.get("format") != SITE_FORMAT or \
-                manifest.get("fingerprint") != release.fingerprint:
+        if (
+            manifest.get("format") != SITE_FORMAT
+            or manifest.get("fingerprint") != release.fingerprint
+        ):
             return None  # rendered from other data: stale, never served
-        return cls(site_folder(release.path), str(manifest["fingerprint"]),
-                   str(manifest["version"]), str(manifest["base"]),
-                   tuple(manifest["languages"]), frozenset(manifest["keys"]),
-                   [Document(**d) for d in manifest["documents"]],
-                   float(manifest.get("seconds", 0.0)))
+        return cls(
+            site_folder(release.path),
+            str(manifest["fingerprint"]),
+            str(manifest["version"]),
+            str(manifest["base"]),
+            tuple(manifest["languages"]),
+            frozenset(manifest["keys"]),
+            [Document(**d) for d in manifest["documents"]],
+            float(manifest.get("seconds", 0.0)),
+        )
 
 
 def interface_languages() -> tuple[str, ...]:
@@ -116,7 +128,7 @@ def resource_keys(store: Store, settings: Settings) -> list[str]:
     query = KEYS.format(prefix=prefix.replace("\\", "\\\\").replace('"', '\\"'))
     answer = store.run(Job(query, Choice("json", "json", "ntriples"), 1 << 62), 3600.0)
     rows = json.loads(answer.body)["results"]["bindings"]
-    keys = (row["t"]["value"][len(prefix):] for row in rows)
+    keys = (row["t"]["value"][len(prefix) :] for row in rows)
     return sorted(k for k in keys if is_key(k))
 
 
@@ -125,21 +137,30 @@ def language_file(file: str, language: str, default: str) -> str:
     return file if language == default else f"{LANGUAGE_FOLDER}/{language}/{file}"
 
 
-def plan(keys: list[str], release: Release, languages: tuple[str, ...]) \
-        -> Iterator[tuple[str, dict[str, str], Document]]:
+def plan(
+    keys: list[str], release: Release, languages: tuple[str, ...]
+) -> Iterator[tuple[str, dict[str, str], Document]]:
     """What to render: (request path with query, request headers, the document it makes)."""
     from .web.resources import DOCUMENT_FORMATS, TERM_FORMATS
 
     default = languages[0]
 
-    def variants(path: str, file: str, fmt: Format, accept: str | None = None) \
-            -> Iterator[tuple[str, dict[str, str], Document]]:
+    def variants(
+        path: str, file: str, fmt: Format, accept: str | None = None
+    ) -> Iterator[tuple[str, dict[str, str], Document]]:
         headers = {"accept": accept} if accept else {}
-        for language in (languages if fmt.name == "html" else (default,)):
+        for language in languages if fmt.name == "html" else (default,):
             query = f"?lang={language}" if language and language != default else ""
-            yield (path + query, headers,
-                   Document(path, language_file(file, language, default), fmt.content_type,
-                            language if fmt.name == "html" else ""))
+            yield (
+                path + query,
+                headers,
+                Document(
+                    path,
+                    language_file(file, language, default),
+                    fmt.content_type,
+                    language if fmt.name == "html" else "",
+                ),
+            )
 
     from .formats import BY_NAME
 
@@ -191,14 +212,23 @@ def render_site(settings: Settings, release: Release, store: Store | None = None
     manifest.unlink(missing_ok=True)
     shutil.rmtree(folder, ignore_errors=True)
     partial.rename(folder)
-    site = Site(folder, release.fingerprint, release.version, settings.base, languages,
-                frozenset(keys), documents, time.monotonic() - started)
+    site = Site(
+        folder,
+        release.fingerprint,
+        release.version,
+        settings.base,
+        languages,
+        frozenset(keys),
+        documents,
+        time.monotonic() - started,
+    )
     site.write_manifest(manifest)
     return site
 
 
-def _render(client: TestClient, todo: Iterator[tuple[str, dict[str, str], Document]],
-            folder: Path) -> list[Document]:
+def _render(
+    client: TestClient, todo: Iterator[tuple[str, dict[str, str], Document]], folder: Path
+) -> list[Document]:
     """Request each planned document and write its bytes into the folder."""
     documents: list[Document] = []
     for path, headers, document in todo:
@@ -207,12 +237,20 @@ def _render(client: TestClient, todo: Iterator[tuple[str, dict[str, str], Docume
         if response.status_code in (404, 406) and path.startswith("/def/"):
             continue  # the release lacks the vocabulary or that format: not published
         if response.status_code != 200:
-            raise ReleaseError(f"pre-rendering {path}: the app answered "
-                               f"{response.status_code}: {response.text[:200]}")
+            raise ReleaseError(
+                f"pre-rendering {path}: the app answered "
+                f"{response.status_code}: {response.text[:200]}"
+            )
         target = folder / document.file
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_bytes(response.content)
-        documents.append(Document(document.path, document.file,
-                                  response.headers["content-type"], document.language,
-                                  response.headers.get("vary", "")))
+        documents.append(
+            Document(
+                document.path,
+                document.file,
+                response.headers["content-type"],
+                document.language,
+                response.headers.get("vary", ""),
+            )
+        )
     return documents

@@ -61,8 +61,13 @@ class Layout:
 #: The engines ``lima-lod load`` knows, by the path of the Graph Store endpoint.
 LAYOUTS: tuple[Layout, ...] = (
     Layout("Oxigraph server", "/store", "/query", "/update"),
-    Layout("Virtuoso (authenticated)", "/sparql-graph-crud-auth", "/sparql-auth", "/sparql-auth",
-           "query"),
+    Layout(
+        "Virtuoso (authenticated)",
+        "/sparql-graph-crud-auth",
+        "/sparql-auth",
+        "/sparql-auth",
+        "query",
+    ),
     Layout("Virtuoso", "/sparql-graph-crud", "/sparql", "/sparql", "query"),
     Layout("Fuseki", "/data", "/query", "/update"),
     Layout("GraphDB / RDF4J", "/rdf-graphs/service", "", "/statements"),
@@ -92,27 +97,31 @@ def endpoints(url: str) -> Endpoints:
     parts = urllib.parse.urlsplit(url)
     if parts.username or parts.password:
         # Said without the URL: it holds the credentials.
-        raise ConfigError("the store URL holds credentials; give them with --user/--password "
-                          "or LIMA_LOD_STORE_USER/LIMA_LOD_STORE_PASSWORD instead")
+        raise ConfigError(
+            "the store URL holds credentials; give them with --user/--password "
+            "or LIMA_LOD_STORE_USER/LIMA_LOD_STORE_PASSWORD instead"
+        )
     if parts.scheme not in ("http", "https") or not parts.hostname:
         raise ConfigError(f"--store is {url!r}; expected an http(s) URL of a Graph Store endpoint")
     path = parts.path.rstrip("/")
     for layout in LAYOUTS:
         if path.endswith(layout.store):
             base = urllib.parse.urlunsplit(
-                (parts.scheme, parts.netloc, path[:-len(layout.store)], "", ""))
-            return Endpoints(layout, base + layout.store, base + layout.query,
-                             base + layout.update)
+                (parts.scheme, parts.netloc, path[: -len(layout.store)], "", "")
+            )
+            return Endpoints(layout, base + layout.store, base + layout.query, base + layout.update)
     known = ", ".join(f"{lay.store} ({lay.engine})" for lay in LAYOUTS)
-    raise ConfigError(f"--store is {url!r}; expected the URL of a Graph Store endpoint ending "
-                      f"in one of {known}")
+    raise ConfigError(
+        f"--store is {url!r}; expected the URL of a Graph Store endpoint ending in one of {known}"
+    )
 
 
 class StoreClient:
     """Graph Store Protocol and SPARQL requests to one store, with its credentials."""
 
-    def __init__(self, where: Endpoints, credentials: Credentials | None,
-                 timeout: float = REQUEST_TIMEOUT) -> None:
+    def __init__(
+        self, where: Endpoints, credentials: Credentials | None, timeout: float = REQUEST_TIMEOUT
+    ) -> None:
         self.where = where
         self.timeout = timeout
         self.credentials = credentials
@@ -122,7 +131,8 @@ class StoreClient:
                 passwords.add_password(None, url, credentials.user, credentials.password)
         self.digest = urllib.request.HTTPDigestAuthHandler(passwords)
         self.opener = urllib.request.build_opener(
-            self.digest, urllib.request.HTTPBasicAuthHandler(passwords))
+            self.digest, urllib.request.HTTPBasicAuthHandler(passwords)
+        )
         self.challenge: dict[str, str] | None = None
 
     def _authorize(self, request: urllib.request.Request) -> None:
@@ -139,13 +149,15 @@ class StoreClient:
         elif self.challenge.get("scheme") == "basic":
             pair = f"{self.credentials.user}:{self.credentials.password}".encode()
             request.add_unredirected_header(
-                "Authorization", "Basic " + base64.b64encode(pair).decode("ascii"))
+                "Authorization", "Basic " + base64.b64encode(pair).decode("ascii")
+            )
 
     def _ask_challenge(self) -> dict[str, str]:
         """The store's authentication challenge, from a request without a body."""
         ask = urllib.parse.urlencode({"query": "ASK {}"})
-        probe = urllib.request.Request(f"{self.where.query}?{ask}",
-                                       headers={"Accept": RESULTS_JSON})
+        probe = urllib.request.Request(
+            f"{self.where.query}?{ask}", headers={"Accept": RESULTS_JSON}
+        )
         try:
             with urllib.request.urlopen(probe, timeout=self.timeout):
                 return {"scheme": "none"}  # open for queries; the handlers answer a 401
@@ -166,43 +178,60 @@ class StoreClient:
                 return body
         except urllib.error.HTTPError as exc:
             detail = exc.read().decode("utf-8", "replace").strip()[:300]
-            raise StoreError(f"{what}: the store answered {exc.code} {exc.reason}: {detail}") \
-                from None
+            raise StoreError(
+                f"{what}: the store answered {exc.code} {exc.reason}: {detail}"
+            ) from None
         except (urllib.error.URLError, OSError) as exc:
             reason = getattr(exc, "reason", exc)
-            raise StoreError(f"{what}: the store at {self.where.store} failed: {reason}") \
-                from None
+            raise StoreError(f"{what}: the store at {self.where.store} failed: {reason}") from None
 
     def put(self, graph: str, turtle: bytes) -> None:
         """Replace one graph with a Turtle document (Graph Store Protocol PUT)."""
         url = f"{self.where.store}?{urllib.parse.urlencode({'graph': graph})}"
-        self._send(urllib.request.Request(url, data=turtle, method="PUT",
-                                          headers={"Content-Type": "text/turtle"}),
-                   f"writing <{graph}>")
+        self._send(
+            urllib.request.Request(
+                url, data=turtle, method="PUT", headers={"Content-Type": "text/turtle"}
+            ),
+            f"writing <{graph}>",
+        )
 
     def update(self, text: str) -> None:
         """Run one SPARQL Update request."""
         data = urllib.parse.urlencode({self.where.layout.update_field: text}).encode()
-        self._send(urllib.request.Request(
-            self.where.update, data=data, method="POST",
-            headers={"Content-Type": "application/x-www-form-urlencoded", "Accept": "*/*"}),
-            "updating the store")
+        self._send(
+            urllib.request.Request(
+                self.where.update,
+                data=data,
+                method="POST",
+                headers={"Content-Type": "application/x-www-form-urlencoded", "Accept": "*/*"},
+            ),
+            "updating the store",
+        )
 
     def select(self, query: str) -> list[dict[str, str]]:
         """Run a SELECT; the rows as plain strings (posted as a form: Virtuoso hangs on
         ``application/sparql-query`` bodies, and answers HTML without an Accept header)."""
         data = urllib.parse.urlencode({"query": query}).encode()
-        body = self._send(urllib.request.Request(
-            self.where.query, data=data, method="POST",
-            headers={"Content-Type": "application/x-www-form-urlencoded",
-                     "Accept": RESULTS_JSON}), "querying the store")
+        body = self._send(
+            urllib.request.Request(
+                self.where.query,
+                data=data,
+                method="POST",
+                headers={
+                    "Content-Type": "application/x-www-form-urlencoded",
+                    "Accept": RESULTS_JSON,
+                },
+            ),
+            "querying the store",
+        )
         try:
             doc = json.loads(body)
-            return [{name: str(value["value"]) for name, value in row.items()}
-                    for row in doc["results"]["bindings"]]
+            return [
+                {name: str(value["value"]) for name, value in row.items()}
+                for row in doc["results"]["bindings"]
+            ]
         except (ValueError, KeyError, TypeError):
-            raise StoreError("querying the store: the answer is not SPARQL JSON results") \
-                from None
+            raise StoreError("querying the store: the answer is not SPARQL JSON results") from None
 
     def count(self, graph: str) -> int:
         rows = self.select(f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}")
@@ -210,8 +239,10 @@ class StoreClient:
 
     def leftovers(self) -> list[str]:
         """Temporary graphs of earlier loads that did not finish."""
-        rows = self.select("SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } "
-                           f'FILTER(STRSTARTS(STR(?g), "{TEMPORARY}")) }}')
+        rows = self.select(
+            "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } "
+            f'FILTER(STRSTARTS(STR(?g), "{TEMPORARY}")) }}'
+        )
         return sorted(row["g"] for row in rows)
 
 
@@ -229,8 +260,12 @@ class Loaded:
         return sum(self.graphs.values())
 
     def summary(self) -> str:
-        lines = [(f"loaded release {self.release}: {len(self.graphs)} graphs, "
-                  f"{self.triples} triples in {self.seconds:.1f} s (counts verified)")]
+        lines = [
+            (
+                f"loaded release {self.release}: {len(self.graphs)} graphs, "
+                f"{self.triples} triples in {self.seconds:.1f} s (counts verified)"
+            )
+        ]
         lines += [f"  {count:>9}  <{graph}>" for graph, count in self.graphs.items()]
         if self.dropped:
             lines.append(f"  dropped {len(self.dropped)} temporary graph(s) of an earlier load")
@@ -245,8 +280,9 @@ def read_graphs(dump: Path) -> ox.Store:
     except (SyntaxError, OSError) as exc:
         raise ReleaseError(f"{dump}: cannot read the release's graphs: {exc}") from None
     if next(iter(dataset.quads_for_pattern(None, None, None, ox.DefaultGraph())), None):
-        raise ReleaseError(f"{dump}: triples outside a named graph; a release's parts are "
-                           "named graphs")
+        raise ReleaseError(
+            f"{dump}: triples outside a named graph; a release's parts are named graphs"
+        )
     if next(iter(dataset.named_graphs()), None) is None:
         raise ReleaseError(f"{dump}: no named graph; nothing to load")
     return dataset
@@ -255,8 +291,7 @@ def read_graphs(dump: Path) -> ox.Store:
 Progress = Callable[[int, int, str], None]
 
 
-def load_release(client: StoreClient, release: Release,
-                 progress: Progress | None = None) -> Loaded:
+def load_release(client: StoreClient, release: Release, progress: Progress | None = None) -> Loaded:
     """Publish every named graph of a release into the store, each replaced atomically.
 
     Args:
@@ -280,20 +315,25 @@ def load_release(client: StoreClient, release: Release,
         tell(n + 1, steps, f"writing <{graph}>")
         body = dataset.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=ox.NamedNode(graph))
         assert body is not None
-        expected[graph] = sum(1 for _ in dataset.quads_for_pattern(
-            None, None, None, ox.NamedNode(graph)))
+        expected[graph] = sum(
+            1 for _ in dataset.quads_for_pattern(None, None, None, ox.NamedNode(graph))
+        )
         client.put(temporary[graph], body)  # N-Triples is Turtle: every engine reads it
         found = client.count(temporary[graph])
         if found != expected[graph]:
-            raise StoreError(f"<{graph}>: the store holds {found} triples of the "
-                             f"{expected[graph]} written; the graph was not replaced")
+            raise StoreError(
+                f"<{graph}>: the store holds {found} triples of the "
+                f"{expected[graph]} written; the graph was not replaced"
+            )
     tell(len(graphs) + 1, steps, "replacing the graphs")
     client.update(" ;\n".join(f"MOVE <{temporary[g]}> TO <{g}>" for g in graphs))
     for graph in graphs:
         found = client.count(graph)
         if found != expected[graph]:
-            raise StoreError(f"<{graph}>: after the move the store holds {found} triples; "
-                             f"expected {expected[graph]}")
+            raise StoreError(
+                f"<{graph}>: after the move the store holds {found} triples; "
+                f"expected {expected[graph]}"
+            )
     tell(steps, steps, "done")
     return Loaded(release.version, expected, time.monotonic() - started, tuple(dropped))
 
@@ -310,6 +350,7 @@ def progress_bar(stream: TextIO) -> Progress | None:
         if done >= total:
             stream.write("\n")
         stream.flush()
+
     return show
 
 

@@ -73,11 +73,18 @@ def read_rdf_folder(folder: Path, iris: Iris, into: Graph) -> None:
     """Parse every Turtle file of a folder into a graph, rebased to the deployment's base."""
     for path in sorted(folder.glob("*.ttl")):
         try:
-            into.parse(data=iris.rebase_text(path.read_text(encoding="utf-8")), format="turtle",
-                       publicID=iris.base)
-        except Exception as exc:  # noqa: BLE001 - rdflib parsers raise many types; all are bad data
-            raise DataError(Location(str(path)), "(turtle)", str(exc).splitlines()[0][:200],
-                            "well-formed Turtle") from None
+            into.parse(
+                data=iris.rebase_text(path.read_text(encoding="utf-8")),
+                format="turtle",
+                publicID=iris.base,
+            )
+        except Exception as exc:
+            raise DataError(
+                Location(str(path)),
+                "(turtle)",
+                str(exc).splitlines()[0][:200],
+                "well-formed Turtle",
+            ) from None
 
 
 def read_rdf_files(paths: Iterable[Path]) -> Graph:
@@ -86,8 +93,12 @@ def read_rdf_files(paths: Iterable[Path]) -> Graph:
     for path in paths:
         fmt = by_suffix(path.name)
         if fmt is None or fmt.rdflib is None:
-            raise DataError(Location(str(path)), "(file)", path.suffix,
-                            "a YAML file or an RDF file (.ttl, .nt, .nq, .trig, .rdf, .jsonld)")
+            raise DataError(
+                Location(str(path)),
+                "(file)",
+                path.suffix,
+                "a YAML file or an RDF file (.ttl, .nt, .nq, .trig, .rdf, .jsonld)",
+            )
         try:
             if fmt.quads:
                 ds = Dataset()
@@ -95,8 +106,11 @@ def read_rdf_files(paths: Iterable[Path]) -> Graph:
                 graph += union(ds)
             else:
                 graph.parse(path, format=fmt.rdflib)
-        except Exception as exc:  # noqa: BLE001 - rdflib parsers raise many types; all are bad data
-            raise DataError(Location(str(path)), f"({fmt.label})",
-                            str(exc).splitlines()[0][:200] if str(exc) else type(exc).__name__,
-                            f"well-formed {fmt.label}") from None
+        except Exception as exc:
+            raise DataError(
+                Location(str(path)),
+                f"({fmt.label})",
+                str(exc).splitlines()[0][:200] if str(exc) else type(exc).__name__,
+                f"well-formed {fmt.label}",
+            ) from None
     return graph

@@ -70,8 +70,15 @@ class Validation(Protocol):
     def graph(self) -> Graph: ...
 
 
-def write_release(built: Built, report: Validation, settings: Settings, *, shapes: Graph,
-                  force: bool = False, now: datetime | None = None) -> Path:
+def write_release(
+    built: Built,
+    report: Validation,
+    settings: Settings,
+    *,
+    shapes: Graph,
+    force: bool = False,
+    now: datetime | None = None,
+) -> Path:
     """Write a release of the built, validated dataset; return its folder.
 
     Args:
@@ -87,20 +94,24 @@ def write_release(built: Built, report: Validation, settings: Settings, *, shape
         raise ValidationFailed(text)
     version = settings.data_version
     if not is_slug(version):
-        raise ReleaseError(f"data_version {version!r} cannot name a release folder; expected "
-                           "letters, digits, '.', '_', '-'")
+        raise ReleaseError(
+            f"data_version {version!r} cannot name a release folder; expected "
+            "letters, digits, '.', '_', '-'"
+        )
     releases = releases_folder(settings.dist)
     target = release_folder(settings.dist, version)
     if target.exists() and not force:
-        raise ReleaseError(f"{target}: release {version} exists; bump data_version or pass "
-                           "--force to replace it")
+        raise ReleaseError(
+            f"{target}: release {version} exists; bump data_version or pass --force to replace it"
+        )
     _check_latest(latest_link(settings.dist))
     info = _info(built, settings, releases, now)
     try:
         releases.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
-        raise ReleaseError(f"{releases}: cannot create the releases folder "
-                           f"({exc.strerror})") from None
+        raise ReleaseError(
+            f"{releases}: cannot create the releases folder ({exc.strerror})"
+        ) from None
     remove_stale(releases)
     building = releases / f".{version}.building-{os.getpid()}-{secrets.token_hex(4)}"
     try:
@@ -110,8 +121,10 @@ def write_release(built: Built, report: Validation, settings: Settings, *, shape
         _move_into_place(building, target)
         _point_latest(settings.dist, version)
     except OSError as exc:
-        raise ReleaseError(f"{exc.filename or target}: the release could not be written "
-                           f"({exc.strerror or exc}); the previous release is unchanged") from None
+        raise ReleaseError(
+            f"{exc.filename or target}: the release could not be written "
+            f"({exc.strerror or exc}); the previous release is unchanged"
+        ) from None
     finally:
         if building.exists():
             shutil.rmtree(building, ignore_errors=True)
@@ -123,20 +136,28 @@ def _info(built: Built, settings: Settings, releases: Path, now: datetime | None
     ontology = built.iris.ontology
     vocab_version = vocabulary.value(ontology, OWL.versionInfo)
     if vocab_version is None:
-        raise ReleaseError(f"ontology/: <{ontology}> has no owl:versionInfo; expected the "
-                           "vocabulary's version")
+        raise ReleaseError(
+            f"ontology/: <{ontology}> has no owl:versionInfo; expected the vocabulary's version"
+        )
     version_iri = vocabulary.value(ontology, OWL.versionIRI)
     expected = built.iris.ontology_version(str(vocab_version))
     if version_iri != expected:
-        raise ReleaseError(f"ontology/: owl:versionIRI is {version_iri}; expected <{expected}> "
-                           f"(version {vocab_version}), the file the server serves")
+        raise ReleaseError(
+            f"ontology/: owl:versionIRI is {version_iri}; expected <{expected}> "
+            f"(version {vocab_version}), the file the server serves"
+        )
     if now is None:
         epoch = os.environ.get("SOURCE_DATE_EPOCH")
         now = datetime.fromtimestamp(int(epoch), UTC) if epoch else datetime.now(UTC)
     now = now.astimezone(UTC).replace(microsecond=0)
-    return ReleaseInfo(version=settings.data_version, data_version=settings.data_version,
-                       vocabulary_version=str(vocab_version), built=now,
-                       issued=min([now, *_earlier_builds(releases)]), public=settings.public)
+    return ReleaseInfo(
+        version=settings.data_version,
+        data_version=settings.data_version,
+        vocabulary_version=str(vocab_version),
+        built=now,
+        issued=min([now, *_earlier_builds(releases)]),
+        public=settings.public,
+    )
 
 
 def _earlier_builds(releases: Path) -> list[datetime]:
@@ -150,39 +171,57 @@ def _earlier_builds(releases: Path) -> list[datetime]:
     return found
 
 
-def _write_files(folder: Path, built: Built, report: Validation, shapes: Graph,
-                 info: ReleaseInfo, root: Path) -> None:
+def _write_files(
+    folder: Path, built: Built, report: Validation, shapes: Graph, info: ReleaseInfo, root: Path
+) -> None:
     iris = built.iris
     data = dumps.union_graph(built.dataset, iris)
     vocabulary = built.graph("vocabulary")
     publisher = vocabulary.value(iris.ontology, DCTERMS.publisher)
     written = csvw.write_tables(folder, data, iris, str(CC_BY_4), info.data_version)
     stem = vocabulary_stem(info.vocabulary_version)
-    vocab_files = [in_folder(VOCABULARY_FOLDER, name) for name in
-                   dumps.write_graph(folder / VOCABULARY_FOLDER, stem, vocabulary, iris)]
-    shape_files = [in_folder(SHAPES_FOLDER, name) for name in
-                   dumps.write_graph(folder / SHAPES_FOLDER, SHAPES_STEM, shapes, iris)]
+    vocab_files = [
+        in_folder(VOCABULARY_FOLDER, name)
+        for name in dumps.write_graph(folder / VOCABULARY_FOLDER, stem, vocabulary, iris)
+    ]
+    shape_files = [
+        in_folder(SHAPES_FOLDER, name)
+        for name in dumps.write_graph(folder / SHAPES_FOLDER, SHAPES_STEM, shapes, iris)
+    ]
     written += vocab_files + shape_files
     jsonld_context = context.build_context(vocabulary, iris)
-    written.append(in_folder(VOCABULARY_FOLDER,
-                             context.write_context(folder / VOCABULARY_FOLDER, vocabulary, iris)))
+    written.append(
+        in_folder(
+            VOCABULARY_FOLDER, context.write_context(folder / VOCABULARY_FOLDER, vocabulary, iris)
+        )
+    )
     written += context.write_report_views(folder, data, jsonld_context, iris)
     report_graph = new_graph(iris)
     report_graph += report.graph
-    write_file(folder / VALIDATION_REPORT,
-               dumps.serialise(report_graph, BY_NAME["turtle"], iris))
+    write_file(folder / VALIDATION_REPORT, dumps.serialise(report_graph, BY_NAME["turtle"], iris))
     written.append(VALIDATION_REPORT)
-    written += vocabulary_docs.write_docs(folder, vocabulary_docs.DocsInput(
-        vocabulary=vocabulary, data=data, iris=iris, info=info,
-        serialisations=vocab_files, shapes=shape_files, dumps=dumps.dump_names(),
-        catalog=[CATALOG_FILE, VOID_FILE], previous=_previous_vocabulary(folder.parent, info),
-        changes=vocabulary_docs.read_changes(root / "ontology" / vocabulary_docs.CHANGES_FILE)))
+    written += vocabulary_docs.write_docs(
+        folder,
+        vocabulary_docs.DocsInput(
+            vocabulary=vocabulary,
+            data=data,
+            iris=iris,
+            info=info,
+            serialisations=vocab_files,
+            shapes=shape_files,
+            dumps=dumps.dump_names(),
+            catalog=[CATALOG_FILE, VOID_FILE],
+            previous=_previous_vocabulary(folder.parent, info),
+            changes=vocabulary_docs.read_changes(root / "ontology" / vocabulary_docs.CHANGES_FILE),
+        ),
+    )
     infos = [measure_file(folder, path) for path in written]
 
     # The dumps carry the metadata graph, which cannot hold the dumps' own checksums.
     who = publisher if isinstance(publisher, URIRef) else iris.organization("lima-lod")
-    inside = catalog.catalog_graphs(iris, info, data, [*infos, *dumps.dump_names()],
-                                      dumps.dump_names(), who)
+    inside = catalog.catalog_graphs(
+        iris, info, data, [*infos, *dumps.dump_names()], dumps.dump_names(), who
+    )
     dataset = new_dataset(iris)
     for graph in built.dataset.graphs():
         if len(graph):
@@ -204,12 +243,21 @@ def _write_files(folder: Path, built: Built, report: Validation, shapes: Graph,
     summary = _summary(info, built, report, dataset, union, data, infos)
     write_file(folder / RELEASE_JSON, json.dumps(summary, indent=1, ensure_ascii=False) + "\n")
     infos.append(measure_file(folder, RELEASE_JSON))
-    write_file(folder / CHECKSUMS, "".join(f"{i.sha256}  {i.path}\n"
-                                           for i in sorted(infos, key=lambda i: i.path)))
+    write_file(
+        folder / CHECKSUMS,
+        "".join(f"{i.sha256}  {i.path}\n" for i in sorted(infos, key=lambda i: i.path)),
+    )
 
 
-def _summary(info: ReleaseInfo, built: Built, report: Validation, dataset: Dataset, union: Graph,
-             data: Graph, infos: list[FileInfo]) -> dict[str, object]:
+def _summary(
+    info: ReleaseInfo,
+    built: Built,
+    report: Validation,
+    dataset: Dataset,
+    union: Graph,
+    data: Graph,
+    infos: list[FileInfo],
+) -> dict[str, object]:
     iris = built.iris
     results = list(getattr(report, "results", []))
     return {
@@ -224,22 +272,38 @@ def _summary(info: ReleaseInfo, built: Built, report: Validation, dataset: Datas
         "triples": len(union),
         "data_triples": len(data),
         "quads": sum(len(g) for g in dataset.graphs()),
-        "graphs": {str(g.identifier): len(g) for g in sorted(
-            dataset.graphs(), key=lambda g: str(g.identifier)) if len(g)},
+        "graphs": {
+            str(g.identifier): len(g)
+            for g in sorted(dataset.graphs(), key=lambda g: str(g.identifier))
+            if len(g)
+        },
         "server_dump": SERVER_DUMP,
         "license": str(CC_BY_4),
-        "validation": {"conforms": report.conforms, "file": VALIDATION_REPORT,
-                       **{severity.lower() + "s": sum(1 for r in results
-                                                      if getattr(r, "severity", "") == severity)
-                          for severity in ("Violation", "Warning", "Info")}},
-        "files": [{"path": i.path, "bytes": i.size, "sha256": i.sha256,
-                   "media_type": of_file(i.path)[0].media_type}
-                  for i in sorted(infos, key=lambda i: i.path)],
+        "validation": {
+            "conforms": report.conforms,
+            "file": VALIDATION_REPORT,
+            **{
+                severity.lower() + "s": sum(
+                    1 for r in results if getattr(r, "severity", "") == severity
+                )
+                for severity in ("Violation", "Warning", "Info")
+            },
+        },
+        "files": [
+            {
+                "path": i.path,
+                "bytes": i.size,
+                "sha256": i.sha256,
+                "media_type": of_file(i.path)[0].media_type,
+            }
+            for i in sorted(infos, key=lambda i: i.path)
+        ],
     }
 
 
-def _previous_vocabulary(releases: Path,
-                         info: ReleaseInfo) -> vocabulary_docs.PreviousVocabulary | None:
+def _previous_vocabulary(
+    releases: Path, info: ReleaseInfo
+) -> vocabulary_docs.PreviousVocabulary | None:
     """The vocabulary of the latest other release, to list what changed since."""
     candidates = []
     for path in summaries(releases):
@@ -247,8 +311,9 @@ def _previous_vocabulary(releases: Path,
             summary = json.loads(path.read_text())
             older = str(summary["vocabulary_version"])
             if older != info.vocabulary_version:
-                candidates.append((str(summary["built"]), older,
-                                   path.parent / str(summary["vocabulary_file"])))
+                candidates.append(
+                    (str(summary["built"]), older, path.parent / str(summary["vocabulary_file"]))
+                )
         except (OSError, ValueError, KeyError, TypeError):
             continue
     if not candidates:
@@ -323,8 +388,9 @@ def _point_latest(dist: Path, version: str) -> None:
 
 def _check_latest(link: Path) -> None:
     if link.exists() and not link.is_symlink():
-        raise ReleaseError(f"{link}: is not a symlink; move it away so latest can point to "
-                           "the newest release")
+        raise ReleaseError(
+            f"{link}: is not a symlink; move it away so latest can point to the newest release"
+        )
 
 
 def remove_stale(releases: Path) -> list[Path]:

@@ -18,7 +18,7 @@ import io
 import json
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from enum import Enum
+from enum import StrEnum
 from itertools import islice
 from typing import Any
 from xml.sax.saxutils import escape, quoteattr
@@ -35,7 +35,7 @@ RDF_LANG_STRING = str(RDF.langString)
 SRX_NS = str(SPARQL_RESULTS)
 
 
-class Kind(str, Enum):
+class Kind(StrEnum):
     """What a query returns: decides which family of formats can carry it."""
 
     SOLUTIONS = "solutions"  # SELECT
@@ -92,15 +92,24 @@ def write(result: Result, choice: Choice, limit: int, prefixes: dict[str, str]) 
     cut = len(triples) > limit
     triples = triples[:limit]
     rdf_format = getattr(ox.RdfFormat, str(fmt.oxigraph))
-    body = ox.serialize(triples, format=rdf_format, prefixes=_used_prefixes(triples, prefixes)
-                        if rdf_format in (ox.RdfFormat.TURTLE, ox.RdfFormat.TRIG) else None)
+    body = ox.serialize(
+        triples,
+        format=rdf_format,
+        prefixes=_used_prefixes(triples, prefixes)
+        if rdf_format in (ox.RdfFormat.TURTLE, ox.RdfFormat.TRIG)
+        else None,
+    )
     return Answer(body or b"", fmt.name, Kind.GRAPH, len(triples), cut)
 
 
 def _used_prefixes(triples: Iterable[ox.Triple], prefixes: dict[str, str]) -> dict[str, str]:
     """Keep the prefixes some IRI of the result starts with, so small answers stay small."""
-    iris = {t.value for triple in triples for t in (triple.subject, triple.predicate, triple.object)
-            if isinstance(t, ox.NamedNode)}
+    iris = {
+        t.value
+        for triple in triples
+        for t in (triple.subject, triple.predicate, triple.object)
+        if isinstance(t, ox.NamedNode)
+    }
     return {name: ns for name, ns in prefixes.items() if any(i.startswith(ns) for i in iris)}
 
 
@@ -120,9 +129,14 @@ def _json_term(term: Term) -> dict[str, Any]:
         elif term.datatype.value != XSD_STRING:
             out["datatype"] = term.datatype.value
         return out
-    return {"type": "triple", "value": {"subject": _json_term(term.subject),
-                                        "predicate": _json_term(term.predicate),
-                                        "object": _json_term(term.object)}}
+    return {
+        "type": "triple",
+        "value": {
+            "subject": _json_term(term.subject),
+            "predicate": _json_term(term.predicate),
+            "object": _json_term(term.object),
+        },
+    }
 
 
 def _json(variables: list[str], rows: list[ox.QuerySolution], cut: bool, limit: int) -> bytes:
@@ -151,12 +165,15 @@ def _xml_term(term: Term) -> str:
         if term.language:
             return f"<literal xml:lang={quoteattr(term.language)}>{escape(term.value)}</literal>"
         if term.datatype.value != XSD_STRING:
-            return (f"<literal datatype={quoteattr(term.datatype.value)}>"
-                    f"{escape(term.value)}</literal>")
+            return (
+                f"<literal datatype={quoteattr(term.datatype.value)}>{escape(term.value)}</literal>"
+            )
         return f"<literal>{escape(term.value)}</literal>"
-    return (f"<triple><subject>{_xml_term(term.subject)}</subject><predicate>"
-            f"{_xml_term(term.predicate)}</predicate><object>{_xml_term(term.object)}</object>"
-            "</triple>")
+    return (
+        f"<triple><subject>{_xml_term(term.subject)}</subject><predicate>"
+        f"{_xml_term(term.predicate)}</predicate><object>{_xml_term(term.object)}</object>"
+        "</triple>"
+    )
 
 
 def _xml(variables: list[str], rows: list[ox.QuerySolution], cut: bool, limit: int) -> bytes:

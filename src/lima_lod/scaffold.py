@@ -19,8 +19,14 @@ from .schema import CHOICES, SECTIONS, Field, Section
 
 #: Which file holds which report section (others go to report.yaml), as in data/reports/mx-2021.
 FILES: dict[str, tuple[str, ...]] = {
-    "report.yaml": ("report", "working_group", "participants", "participating_organizations",
-                    "specialists", "context_figures"),
+    "report.yaml": (
+        "report",
+        "working_group",
+        "participants",
+        "participating_organizations",
+        "specialists",
+        "context_figures",
+    ),
     "ratings.yaml": ("ratings", "quoted_figures"),
     "findings.yaml": ("findings", "conclusions"),
     "calls-to-action.yaml": ("calls_to_action",),
@@ -29,8 +35,14 @@ FILES: dict[str, tuple[str, ...]] = {
 }
 #: Example values by field type, for the commented example entries.
 EXAMPLES: dict[str, str] = {
-    "text": '"..."', "slug": "an-id", "int": "1", "score": "1.50",
-    "url": "https://example.org/page", "year": "2025", "month": '"2025-04"', "date": '"2025-04"',
+    "text": '"..."',
+    "slug": "an-id",
+    "int": "1",
+    "score": "1.50",
+    "url": "https://example.org/page",
+    "year": "2025",
+    "month": '"2025-04"',
+    "date": '"2025-04"',
     "bool": "false",
 }
 #: Keys of the report item filled in from the code lists (the rest is for people to fill in).
@@ -46,10 +58,14 @@ def _quote(value: object) -> str:
 def _report_sections() -> list[Section]:
     """The sections a report folder holds: the report and everything that needs a report."""
     named = [s for f in FILES.values() for s in f]
-    sections = {s.name: s for s in SECTIONS if s.name == "report" or s.needs == "report"
-                or s.name == "organizations"}
+    sections = {
+        s.name: s
+        for s in SECTIONS
+        if s.name == "report" or s.needs == "report" or s.name == "organizations"
+    }
     return [sections[n] for n in named if n in sections] + [
-        s for n, s in sections.items() if n not in named]
+        s for n, s in sections.items() if n not in named
+    ]
 
 
 class _Codes:
@@ -60,11 +76,21 @@ class _Codes:
             keys = sorted(k for (_, k) in corpus.ids.get(kind, {}))
             return keys[0] if keys else default
 
-        self.by_kind = {kind: first(kind, default) for kind, default in (
-            ("organization", "an-organization-id"), ("commitment", "1"), ("axis", "A"),
-            ("criterion", "relevance"), ("country", "XX"), ("call_to_action", "a1"),
-            ("finding", "f1"), ("report", "xx-2025"), ("agreement", "an-agreement"),
-            ("methodology", "a-methodology"))}
+        self.by_kind = {
+            kind: first(kind, default)
+            for kind, default in (
+                ("organization", "an-organization-id"),
+                ("commitment", "1"),
+                ("axis", "A"),
+                ("criterion", "relevance"),
+                ("country", "XX"),
+                ("call_to_action", "a1"),
+                ("finding", "f1"),
+                ("report", "xx-2025"),
+                ("agreement", "an-agreement"),
+                ("methodology", "a-methodology"),
+            )
+        }
 
     def example(self, type_: str) -> str:
         if type_.startswith("list:"):
@@ -85,16 +111,18 @@ def _example_item(section: Section, codes: _Codes, indent: str) -> list[str]:
     for n, f in enumerate(section.fields):
         lead = "- " if n == 0 else "  "
         if f.type.startswith("list:item:"):
-            nested = next(s for s in SECTIONS if s.name == f.type[len("list:item:"):])
-            lines.append(f"{indent}# {lead}{f.name}:{' ' * max(1, 22 - len(f.name))}"
-                         f"# {_hint(f)}")
-            lines += [line.replace("# ", "#     ", 1)
-                      for line in _example_item(nested, codes, indent)]
+            nested = next(s for s in SECTIONS if s.name == f.type[len("list:item:") :])
+            lines.append(f"{indent}# {lead}{f.name}:{' ' * max(1, 22 - len(f.name))}# {_hint(f)}")
+            lines += [
+                line.replace("# ", "#     ", 1) for line in _example_item(nested, codes, indent)
+            ]
             continue
         choices = sorted(CHOICES.get((section.name, f.name), ()))
         value = _quote(choices[0]) if choices else codes.example(f.type)
-        lines.append(f"{indent}# {lead}{f.name}: {value}"
-                     f"{' ' * max(1, 28 - len(f.name) - len(value))}# {_hint(f)}")
+        lines.append(
+            f"{indent}# {lead}{f.name}: {value}"
+            f"{' ' * max(1, 28 - len(f.name) - len(value))}# {_hint(f)}"
+        )
     return lines
 
 
@@ -105,12 +133,13 @@ def _one_item(section: Section, codes: _Codes, filled: dict[str, str]) -> list[s
         value = filled.get(f.name, "")
         if f.type.startswith("list:item:"):
             lines.append(f"  # {f.name}:   ({_hint(f)}) e.g.")
-            nested = next(s for s in SECTIONS if s.name == f.type[len("list:item:"):])
+            nested = next(s for s in SECTIONS if s.name == f.type[len("list:item:") :])
             lines += _example_item(nested, codes, "  #   ")
             continue
         if not value and not f.required:
-            lines.append(f"  # {f.name}: {codes.example(f.type)}"
-                         f"{' ' * max(1, 24 - len(f.name))}# {_hint(f)}")
+            lines.append(
+                f"  # {f.name}: {codes.example(f.type)}{' ' * max(1, 24 - len(f.name))}# {_hint(f)}"
+            )
             continue
         note = "from the code lists" if value else f"FILL IN ({_hint(f)})"
         lines.append(f"  {f.name}: {value}{' ' * max(1, 30 - len(f.name) - len(value))}# {note}")
@@ -118,8 +147,12 @@ def _one_item(section: Section, codes: _Codes, filled: dict[str, str]) -> list[s
 
 
 def _list_section(section: Section, codes: _Codes) -> list[str]:
-    lines = [(f"{section.name}: []{' ' * max(1, 24 - len(section.name))}"
-             "# fill in: replace [] by entries like the example below")]
+    lines = [
+        (
+            f"{section.name}: []{' ' * max(1, 24 - len(section.name))}"
+            "# fill in: replace [] by entries like the example below"
+        )
+    ]
     if section.item_type:
         lines.append(f"  # - {codes.example(section.item_type)}")
     else:
@@ -130,34 +163,47 @@ def _list_section(section: Section, codes: _Codes) -> list[str]:
 def _ratings(section: Section, corpus: Corpus, agreement: str) -> list[str]:
     """One row per prioritised commitment, every score empty."""
     scores = [f for f in section.fields if f.type == "score"]
-    lines = [(f"{section.name}:                 # one row per prioritised commitment; scores as "
-             "printed (1.50, not 1.5), with a decimal point")]
+    lines = [
+        (
+            f"{section.name}:                 # one row per prioritised commitment; scores as "
+            "printed (1.50, not 1.5), with a decimal point"
+        )
+    ]
     for c in corpus.section("commitments"):
         if c.context.get("agreement") != agreement:
             continue
         text = " ".join(str(c.get("text") or c.get("summary") or "").split())
         axis = f"axis {c['axis']}: " if c.get("axis") else ""
-        lines.append(f"  - commitment: {c['number']}          # {axis}{text[:70]}"
-                     f"{'...' if len(text) > 70 else ''}")
-        lines += [f"    {f.name}:{' ' * max(1, 20 - len(f.name))}# FILL IN: a score 0-3"
-                  for f in scores]
-        lines.append('    source:                # FILL IN: where in the report, e.g. '
-                     '"Annex 1, Table 1"')
-        lines.append("    # note: \"...\"          # optional")
+        lines.append(
+            f"  - commitment: {c['number']}          # {axis}{text[:70]}"
+            f"{'...' if len(text) > 70 else ''}"
+        )
+        lines += [
+            f"    {f.name}:{' ' * max(1, 20 - len(f.name))}# FILL IN: a score 0-3" for f in scores
+        ]
+        lines.append(
+            '    source:                # FILL IN: where in the report, e.g. "Annex 1, Table 1"'
+        )
+        lines.append('    # note: "..."          # optional')
     return lines
 
 
 def _find_country(corpus: Corpus, country: str) -> str:
     codes = {k.upper(): k for (_, k) in corpus.ids.get("country", {})}
     if country.upper() not in codes:
-        raise DataError(Location("data/countries.yaml"), "country", country,
-                        "a country code listed in data/countries.yaml (add your country there "
-                        f"first); known: {', '.join(sorted(codes))}")
+        raise DataError(
+            Location("data/countries.yaml"),
+            "country",
+            country,
+            "a country code listed in data/countries.yaml (add your country there "
+            f"first); known: {', '.join(sorted(codes))}",
+        )
     return codes[country.upper()]
 
 
-def new_report(root: Path, country: str, year: str, out: Path | None = None,
-               ratings: str = "yaml") -> str:
+def new_report(
+    root: Path, country: str, year: str, out: Path | None = None, ratings: str = "yaml"
+) -> str:
     """Write a report folder to fill in; return a summary of what was written.
 
     Args:
@@ -183,10 +229,14 @@ def new_report(root: Path, country: str, year: str, out: Path | None = None,
     agreements = corpus.section("agreement")
     methodologies = corpus.section("methodology")
     agreement = str(agreements[0]["id"]) if agreements else ""
-    filled = {"id": key, "country": _quote(code), "year": str(year), "agreement": agreement,
-              "methodology": str(methodologies[0]["id"]) if methodologies else "",
-              "observatory": str(methodologies[0].get("observatory") or "")
-              if methodologies else ""}
+    filled = {
+        "id": key,
+        "country": _quote(code),
+        "year": str(year),
+        "agreement": agreement,
+        "methodology": str(methodologies[0]["id"]) if methodologies else "",
+        "observatory": str(methodologies[0].get("observatory") or "") if methodologies else "",
+    }
     codes = _Codes(corpus)
     sections = {s.name: s for s in _report_sections()}
     placed = {n for names in FILES.values() for n in names}
@@ -212,8 +262,10 @@ def new_report(root: Path, country: str, year: str, out: Path | None = None,
                 body += _ratings(section, corpus, agreement)
             elif not section.many:
                 body += [f"# {section.name}:                 # optional; e.g."]
-                body += [f"#   {line[2:]}" if line.startswith("  ") else f"# {line}"
-                         for line in _one_item(section, codes, {})[1:]]
+                body += [
+                    f"#   {line[2:]}" if line.startswith("  ") else f"# {line}"
+                    for line in _one_item(section, codes, {})[1:]
+                ]
             else:
                 body += _list_section(section, codes)
         (folder / name).write_text("\n".join(head + body) + "\n", encoding="utf-8")
@@ -229,10 +281,19 @@ def _write_sheet(folder: Path, corpus: Corpus, agreement: str, kind: str) -> str
     """The ratings as a spreadsheet to fill in: Annex 1's columns, one row per commitment."""
     from .spreadsheet import SHEET_NAME
 
-    header = ["Commitment", "Relevance", "Effectiveness", "Sustainability", "Country Average",
-              "Source"]
-    rows = [[c["number"], None, None, None, None, None] for c in corpus.section("commitments")
-            if c.context.get("agreement") == agreement]
+    header = [
+        "Commitment",
+        "Relevance",
+        "Effectiveness",
+        "Sustainability",
+        "Country Average",
+        "Source",
+    ]
+    rows = [
+        [c["number"], None, None, None, None, None]
+        for c in corpus.section("commitments")
+        if c.context.get("agreement") == agreement
+    ]
     if kind == "csv":
         import csv
 

@@ -23,48 +23,107 @@ def _meta(help_text: str, env: str) -> dict[str, str]:
 class Settings:
     """Every setting of lima-lod; build one with :func:`load_settings`."""
 
-    root: Path = field(default=Path("."), metadata=_meta(
-        "Project root holding ontology/, shapes/, data/ and queries/.", "LIMA_LOD_ROOT"))
-    base: str = field(default=DEFAULT_BASE, metadata=_meta(
-        "Base IRI every resource and the vocabulary are minted under.", "LIMA_LOD_BASE"))
-    dist: Path = field(default=Path("dist"), metadata=_meta(
-        "Folder that holds the releases (releases/<version>/ and latest).", "LIMA_LOD_DIST"))
-    data_version: str = field(default="2021.1", metadata=_meta(
-        "Version of the data release.", "LIMA_LOD_DATA_VERSION"))
-    host: str = field(default="127.0.0.1", metadata=_meta(
-        "Address the server binds to.", "LIMA_LOD_HOST"))
+    root: Path = field(
+        default=Path("."),
+        metadata=_meta(
+            "Project root holding ontology/, shapes/, data/ and queries/.", "LIMA_LOD_ROOT"
+        ),
+    )
+    base: str = field(
+        default=DEFAULT_BASE,
+        metadata=_meta(
+            "Base IRI every resource and the vocabulary are minted under.", "LIMA_LOD_BASE"
+        ),
+    )
+    dist: Path = field(
+        default=Path("dist"),
+        metadata=_meta(
+            "Folder that holds the releases (releases/<version>/ and latest).", "LIMA_LOD_DIST"
+        ),
+    )
+    data_version: str = field(
+        default="2021.1", metadata=_meta("Version of the data release.", "LIMA_LOD_DATA_VERSION")
+    )
+    host: str = field(
+        default="127.0.0.1", metadata=_meta("Address the server binds to.", "LIMA_LOD_HOST")
+    )
     port: int = field(default=8000, metadata=_meta("Port the server listens on.", "LIMA_LOD_PORT"))
-    public_url: str = field(default="", metadata=_meta(
-        "Public URL of the server (sd:endpoint, links); defaults to http://host:port.",
-        "LIMA_LOD_PUBLIC_URL"))
-    endpoint: str = field(default="", metadata=_meta(
-        "URL of an existing SPARQL endpoint to serve from instead of the embedded store.",
-        "LIMA_LOD_ENDPOINT"))
-    query_timeout: float = field(default=10.0, metadata=_meta(
-        "Seconds a query may run before it is stopped with 503.", "LIMA_LOD_QUERY_TIMEOUT"))
-    query_memory_mb: int = field(default=1024, metadata=_meta(
-        "Memory (MiB) a query worker may use before it is stopped with 503.",
-        "LIMA_LOD_QUERY_MEMORY_MB"))
-    max_results: int = field(default=10000, metadata=_meta(
-        "Most rows (or triples) a query returns; a longer result is cut and says so.",
-        "LIMA_LOD_MAX_RESULTS"))
-    max_request_bytes: int = field(default=65536, metadata=_meta(
-        "Largest request body or query string accepted.", "LIMA_LOD_MAX_REQUEST_BYTES"))
-    workers: int = field(default=2, metadata=_meta(
-        "Query worker processes of the embedded store.", "LIMA_LOD_WORKERS"))
-    cache_mb: int = field(default=64, metadata=_meta(
-        "Memory (MiB) the server keeps answers of repeated queries in; 0 turns the cache off.",
-        "LIMA_LOD_CACHE_MB"))
-    store_dir: str = field(default="", metadata=_meta(
-        "Folder for the embedded store's database, built from a release on first start "
-        "(default: <dist>/store).", "LIMA_LOD_STORE_DIR"))
+    public_url: str = field(
+        default="",
+        metadata=_meta(
+            "Public URL of the server (sd:endpoint, links); defaults to http://host:port.",
+            "LIMA_LOD_PUBLIC_URL",
+        ),
+    )
+    endpoint: str = field(
+        default="",
+        metadata=_meta(
+            "URL of an existing SPARQL endpoint to serve from instead of the embedded store.",
+            "LIMA_LOD_ENDPOINT",
+        ),
+    )
+    query_timeout: float = field(
+        default=10.0,
+        metadata=_meta(
+            "Seconds a query may run before it is stopped with 503.", "LIMA_LOD_QUERY_TIMEOUT"
+        ),
+    )
+    query_memory_mb: int = field(
+        default=1024,
+        metadata=_meta(
+            "Memory (MiB) a query worker may use before it is stopped with 503.",
+            "LIMA_LOD_QUERY_MEMORY_MB",
+        ),
+    )
+    max_results: int = field(
+        default=10000,
+        metadata=_meta(
+            "Most rows (or triples) a query returns; a longer result is cut and says so.",
+            "LIMA_LOD_MAX_RESULTS",
+        ),
+    )
+    max_request_bytes: int = field(
+        default=65536,
+        metadata=_meta(
+            "Largest request body or query string accepted.", "LIMA_LOD_MAX_REQUEST_BYTES"
+        ),
+    )
+    workers: int = field(
+        default=2,
+        metadata=_meta("Query worker processes of the embedded store.", "LIMA_LOD_WORKERS"),
+    )
+    cache_mb: int = field(
+        default=64,
+        metadata=_meta(
+            "Memory (MiB) the server keeps answers of repeated queries in; 0 turns the cache off.",
+            "LIMA_LOD_CACHE_MB",
+        ),
+    )
+    store_dir: str = field(
+        default="",
+        metadata=_meta(
+            "Folder for the embedded store's database, built from a release on first start "
+            "(default: <dist>/store).",
+            "LIMA_LOD_STORE_DIR",
+        ),
+    )
 
-    store_user: str = field(default="", metadata=_meta(
-        "User lima-lod load writes into a triple store as (HTTP Basic or Digest).",
-        "LIMA_LOD_STORE_USER"))
-    store_password: str = field(default="", repr=False, metadata=_meta(
-        "Password of --store-user; never printed. Prefer the environment variable: an option "
-        "shows in the process list.", "LIMA_LOD_STORE_PASSWORD"))
+    store_user: str = field(
+        default="",
+        metadata=_meta(
+            "User lima-lod load writes into a triple store as (HTTP Basic or Digest).",
+            "LIMA_LOD_STORE_USER",
+        ),
+    )
+    store_password: str = field(
+        default="",
+        repr=False,
+        metadata=_meta(
+            "Password of --store-user; never printed. Prefer the environment variable: an option "
+            "shows in the process list.",
+            "LIMA_LOD_STORE_PASSWORD",
+        ),
+    )
 
     @property
     def iris(self) -> Iris:
@@ -89,15 +148,17 @@ def setting_fields() -> tuple[Any, ...]:
 
 def _coerce(name: str, kind: Any, raw: object) -> object:
     target = {"Path": Path, "str": str, "int": int, "float": float}[
-        kind if isinstance(kind, str) else kind.__name__]
+        kind if isinstance(kind, str) else kind.__name__
+    ]
     try:
         return target(raw)
     except (TypeError, ValueError):
         raise ConfigError(f"setting {name!r} is {raw!r}; expected a {target.__name__}") from None
 
 
-def load_settings(overrides: dict[str, object] | None = None,
-                  environ: dict[str, str] | None = None) -> Settings:
+def load_settings(
+    overrides: dict[str, object] | None = None, environ: dict[str, str] | None = None
+) -> Settings:
     """Build settings from defaults, then environment variables, then explicit overrides.
 
     Args:

@@ -29,8 +29,14 @@ HEADERS: dict[str, tuple[str, ...]] = {
     "relevance": ("relevance", "relevancia", "pertinencia"),
     "effectiveness": ("effectiveness", "efectividad", "eficacia"),
     "sustainability": ("sustainability", "sostenibilidad"),
-    "average": ("average", "country average", "promedio", "promedio del país",
-                "promedio del pais", "promedio país"),
+    "average": (
+        "average",
+        "country average",
+        "promedio",
+        "promedio del país",
+        "promedio del pais",
+        "promedio país",
+    ),
     "source": ("source", "fuente"),
     "note": ("note", "nota"),
 }
@@ -72,8 +78,9 @@ def _csv_rows(path: Path, shown: str) -> list[list[Cell]]:
     try:
         text = path.read_text(encoding="utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise DataError(Location(shown), "(file)", f"byte {exc.start}", "UTF-8 text",
-                        code="file") from None
+        raise DataError(
+            Location(shown), "(file)", f"byte {exc.start}", "UTF-8 text", code="file"
+        ) from None
     try:
         # Spreadsheets saved in Spanish often separate cells with ';' (the comma is decimal).
         dialect: Any = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
@@ -89,11 +96,18 @@ def _xlsx_rows(path: Path, shown: str) -> tuple[str, list[list[Cell]]]:
     try:
         book = openpyxl.load_workbook(path, data_only=True)
     except (InvalidFileException, OSError, KeyError, ValueError) as exc:
-        raise DataError(Location(shown), "(xlsx)", str(exc)[:200], "well-formed Excel (.xlsx)",
-                        code="syntax", params={"format": "Excel (.xlsx)"}) from None
+        raise DataError(
+            Location(shown),
+            "(xlsx)",
+            str(exc)[:200],
+            "well-formed Excel (.xlsx)",
+            code="syntax",
+            params={"format": "Excel (.xlsx)"},
+        ) from None
     sheet = book[SHEET_NAME] if SHEET_NAME in book.sheetnames else book.worksheets[0]
-    rows = [[(cell.value, str(cell.number_format or "")) for cell in row]
-            for row in sheet.iter_rows()]
+    rows = [
+        [(cell.value, str(cell.number_format or "")) for cell in row] for row in sheet.iter_rows()
+    ]
     return str(sheet.title), rows
 
 
@@ -146,8 +160,9 @@ def read_sheet(path: Path, shown: str | None = None) -> Mapping:
         DataError: the file cannot be read, or its header row is not the Annex 1 layout.
     """
     name = shown or str(path)
-    sheet, rows = ("", _csv_rows(path, name)) if path.suffix.lower() == ".csv" else \
-        _xlsx_rows(path, name)
+    sheet, rows = (
+        ("", _csv_rows(path, name)) if path.suffix.lower() == ".csv" else _xlsx_rows(path, name)
+    )
     top = CellLocation(name, sheet=sheet)
     tree = CellMapping()
     tree.location, tree.key_lines, tree.cells = top, {}, {}
@@ -155,27 +170,45 @@ def read_sheet(path: Path, shown: str | None = None) -> Mapping:
     while rows and all(v in (None, "") for v, _ in rows[0]):
         rows = rows[1:]
     if not rows:
-        raise DataError(top, "(sheet)", "empty", "a header row: " + ", ".join(
-            h.capitalize() for h in REQUIRED), code="missing", params={
-            "expected": "a header row (Commitment, Relevance, ...)"})
+        raise DataError(
+            top,
+            "(sheet)",
+            "empty",
+            "a header row: " + ", ".join(h.capitalize() for h in REQUIRED),
+            code="missing",
+            params={"expected": "a header row (Commitment, Relevance, ...)"},
+        )
     header_row = rows[0]
     columns: dict[int, str] = {}
     for index, (text, _) in enumerate(header_row, start=1):
         key = _header_key(text)
-        cell = CellLocation(name, sheet=sheet, row=1, column=column_letter(index),
-                            header=str(text or ""))
+        cell = CellLocation(
+            name, sheet=sheet, row=1, column=column_letter(index), header=str(text or "")
+        )
         if key is None and text not in (None, ""):
-            raise DataError(cell, str(text), "(column)", "one of the keys of ratings: "
-                            + ", ".join(HEADERS), code="unknown-key",
-                            params={"section": "ratings", "known": ", ".join(
-                                h[0].capitalize() for h in HEADERS.values())})
+            raise DataError(
+                cell,
+                str(text),
+                "(column)",
+                "one of the keys of ratings: " + ", ".join(HEADERS),
+                code="unknown-key",
+                params={
+                    "section": "ratings",
+                    "known": ", ".join(h[0].capitalize() for h in HEADERS.values()),
+                },
+            )
         if key is not None:
             columns[index] = key
     missing = [k for k in REQUIRED if k not in columns.values()]
     if missing:
-        raise DataError(CellLocation(name, sheet=sheet, row=1), missing[0], None,
-                        f"a column headed {missing[0].capitalize()}", code="missing",
-                        params={"expected": f"a column headed {missing[0].capitalize()}"})
+        raise DataError(
+            CellLocation(name, sheet=sheet, row=1),
+            missing[0],
+            None,
+            f"a column headed {missing[0].capitalize()}",
+            code="missing",
+            params={"expected": f"a column headed {missing[0].capitalize()}"},
+        )
     ratings = Sequence()
     ratings.location, ratings.item_lines = top, []
     first_line = 1 + next(i for i, r in enumerate(rows) if r is header_row)
@@ -188,8 +221,9 @@ def read_sheet(path: Path, shown: str | None = None) -> Mapping:
         item.key_lines, item.cells = {}, {}
         for index, key in columns.items():
             value, fmt = row[index - 1] if index <= len(row) else (None, "")
-            item.cells[key] = CellLocation(name, sheet=sheet, row=number,
-                                           column=column_letter(index), header=key)
+            item.cells[key] = CellLocation(
+                name, sheet=sheet, row=number, column=column_letter(index), header=key
+            )
             if key == "commitment":
                 item[key] = _commitment(value)
             elif key in SCORES:
@@ -219,4 +253,6 @@ def _context_of(path: Path, tree: CellMapping) -> None:
         if isinstance(other.get("document"), str):
             tree["document"] = other["document"]
     tree["report"] = report
-    tree.cells["report"] = CellLocation(tree.location.file, sheet=getattr(tree.location, "sheet", ""))
+    tree.cells["report"] = CellLocation(
+        tree.location.file, sheet=getattr(tree.location, "sheet", "")
+    )

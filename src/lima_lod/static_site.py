@@ -81,8 +81,10 @@ def _types(candidates: tuple[Format, ...]) -> str:
 
 def nginx_http() -> str:
     """The ``map`` blocks (``http {}`` context): the suffix each ``Accept`` gets, ``""`` if none."""
-    out = ["# lima-lod: content negotiation for the static site (include in http {}).",
-           "# Written by 'lima-lod static' from the app's candidate tables; do not edit."]
+    out = [
+        "# lima-lod: content negotiation for the static site (include in http {}).",
+        "# Written by 'lima-lod static' from the app's candidate tables; do not edit.",
+    ]
     for name, candidates in candidate_tables().items():
         out.append(f"map $http_accept $lima_{name} {{")
         out.append('    default "";')
@@ -124,8 +126,15 @@ location ~ "^{document}(?<lima_doc_key>.+)$" {{
     try_files {document}$lima_doc_key$lima_doc =404;
 }}
 {_nginx_term("= /def/cfu", "/def/cfu", "term", media, cache_control)}
-{_nginx_term('~ "^/def/cfu/(?<lima_version>[^/]+)$"', "/def/cfu/$lima_version", "term", media,
-             cache_control)}
+{
+        _nginx_term(
+            '~ "^/def/cfu/(?<lima_version>[^/]+)$"',
+            "/def/cfu/$lima_version",
+            "term",
+            media,
+            cache_control,
+        )
+    }
 {_nginx_term("= /def/shapes", "/def/shapes", "shapes", media, cache_control)}
 """
 
@@ -146,49 +155,73 @@ def htaccess(cache_control: str) -> str:
     tables = candidate_tables()
     docs = tables["doc"]
     suffixes = "|".join(f.suffix.lstrip(".") for f in docs)
-    out = ["# lima-lod: content negotiation for the static site (Apache 2.4, mod_rewrite and",
-           "# mod_headers; the site is the document root). Written by 'lima-lod static'.",
-           "Options -MultiViews", "DirectoryIndex index.html",
-           "# /def/cfu is both a document and a folder (of versions): no 301 to /def/cfu/",
-           "DirectorySlash Off"]
+    out = [
+        "# lima-lod: content negotiation for the static site (Apache 2.4, mod_rewrite and",
+        "# mod_headers; the site is the document root). Written by 'lima-lod static'.",
+        "Options -MultiViews",
+        "DirectoryIndex index.html",
+        "# /def/cfu is both a document and a folder (of versions): no 301 to /def/cfu/",
+        "DirectorySlash Off",
+    ]
     out += [f'AddType "{fmt.content_type}" {fmt.suffix}' for fmt in docs]
-    out += ["RewriteEngine On", "",
-            "# The suffix each Accept gets, per candidate table: the most preferred rule last."]
+    out += [
+        "RewriteEngine On",
+        "",
+        "# The suffix each Accept gets, per candidate table: the most preferred rule last.",
+    ]
     for name, candidates in tables.items():
         variable = f"LIMA_{name.upper()}"
-        out += ["RewriteCond %{HTTP:Accept} ^$", (f"RewriteRule ^ - [E={variable}:"
-                                                 f"{candidates[0].suffix}]")]
+        out += [
+            "RewriteCond %{HTTP:Accept} ^$",
+            (f"RewriteRule ^ - [E={variable}:{candidates[0].suffix}]"),
+        ]
         for pattern, suffix in reversed(accept_rules(candidates)):
-            out += [f'RewriteCond %{{HTTP:Accept}} "{pattern}" [NC]',
-                    f"RewriteRule ^ - [E={variable}:{suffix}]"]
+            out += [
+                f'RewriteCond %{{HTTP:Accept}} "{pattern}" [NC]',
+                f"RewriteRule ^ - [E={variable}:{suffix}]",
+            ]
     thing, document = THING_PATH.lstrip("/"), DOCUMENT_PATH.lstrip("/")
     out += [
-        "", "# /id/{key}: 406, 404, else 303 See Other to the document, with Vary: Accept",
+        "",
+        "# /id/{key}: 406, 404, else 303 See Other to the document, with Vary: Accept",
         "RewriteCond %{ENV:LIMA_DOC} ^$",
         f"RewriteRule ^{thing}. - [R=406,L,E=LIMA_VARY:1]",
         f"RewriteCond %{{DOCUMENT_ROOT}}/{document}$1{docs[0].suffix} !-f",
         f"RewriteRule ^{thing}(.+)$ - [R=404,L,E=LIMA_VARY:1]",
         f"RewriteRule ^{thing}(.+)$ /{document}$1%{{ENV:LIMA_DOC}} [R=303,L,E=LIMA_VARY:1]",
-        "", "# /doc/{key} without a suffix: the negotiated document, Vary and Content-Location",
+        "",
+        "# /doc/{key} without a suffix: the negotiated document, Vary and Content-Location",
         f"RewriteCond %{{REQUEST_URI}} !\\.({suffixes})$",
         "RewriteCond %{ENV:LIMA_DOC} ^$",
         f"RewriteRule ^{document}. - [R=406,L,E=LIMA_VARY:1]",
         f"RewriteCond %{{REQUEST_URI}} !\\.({suffixes})$",
-        (f"RewriteRule ^{document}(.+)$ {document}$1%{{ENV:LIMA_DOC}} "
-        f"[END,E=LIMA_VARY:1,E=LIMA_LOCATION:/{document}$1%{{ENV:LIMA_DOC}}]"),
-        "", "# /def/cfu, /def/cfu/{version}, /def/shapes: negotiated, with Vary"]
-    for pattern, stem, name in ((r"^def/cfu(/[^/]+)?$", "def/cfu$1", "TERM"),
-                                (r"^def/shapes$", "def/shapes", "SHAPES")):
-        out += [f"RewriteCond %{{ENV:LIMA_{name}}} ^$",
-                f"RewriteRule {pattern} - [R=406,L,E=LIMA_VARY:1]",
-                f"RewriteRule {pattern} {stem}%{{ENV:LIMA_{name}}} [END,E=LIMA_VARY:1]"]
-    out += ["", "# After an internal rewrite Apache renames the variables REDIRECT_*.",
-            "Header always set Vary Accept env=LIMA_VARY",
-            "Header always set Vary Accept env=REDIRECT_LIMA_VARY",
-            'Header set Content-Location "%{REDIRECT_LIMA_LOCATION}e" env=REDIRECT_LIMA_LOCATION',
-            f'<If "%{{REQUEST_URI}} =~ m#^/({document}|def/)#">',
-            f'    Header set Cache-Control "{cache_control}"', "</If>",
-            f"RewriteRule ^{SERVER_RULES_FOLDER}/ - [R=404,L]"]
+        (
+            f"RewriteRule ^{document}(.+)$ {document}$1%{{ENV:LIMA_DOC}} "
+            f"[END,E=LIMA_VARY:1,E=LIMA_LOCATION:/{document}$1%{{ENV:LIMA_DOC}}]"
+        ),
+        "",
+        "# /def/cfu, /def/cfu/{version}, /def/shapes: negotiated, with Vary",
+    ]
+    for pattern, stem, name in (
+        (r"^def/cfu(/[^/]+)?$", "def/cfu$1", "TERM"),
+        (r"^def/shapes$", "def/shapes", "SHAPES"),
+    ):
+        out += [
+            f"RewriteCond %{{ENV:LIMA_{name}}} ^$",
+            f"RewriteRule {pattern} - [R=406,L,E=LIMA_VARY:1]",
+            f"RewriteRule {pattern} {stem}%{{ENV:LIMA_{name}}} [END,E=LIMA_VARY:1]",
+        ]
+    out += [
+        "",
+        "# After an internal rewrite Apache renames the variables REDIRECT_*.",
+        "Header always set Vary Accept env=LIMA_VARY",
+        "Header always set Vary Accept env=REDIRECT_LIMA_VARY",
+        'Header set Content-Location "%{REDIRECT_LIMA_LOCATION}e" env=REDIRECT_LIMA_LOCATION',
+        f'<If "%{{REQUEST_URI}} =~ m#^/({document}|def/)#">',
+        f'    Header set Cache-Control "{cache_control}"',
+        "</If>",
+        f"RewriteRule ^{SERVER_RULES_FOLDER}/ - [R=404,L]",
+    ]
     return "\n".join(out) + "\n"
 
 
@@ -208,8 +241,12 @@ def write_static(settings: Settings, out: Path, release: Release | None = None) 
         site = render_site(settings, release)
     out.mkdir(parents=True, exist_ok=True)
     shutil.copytree(site.folder, out, dirs_exist_ok=True)
-    shutil.copytree(release.path, out / site_release_path(release.version), dirs_exist_ok=True,
-                    ignore=shutil.ignore_patterns(SITE_FOLDER, SITE_MANIFEST))
+    shutil.copytree(
+        release.path,
+        out / site_release_path(release.version),
+        dirs_exist_ok=True,
+        ignore=shutil.ignore_patterns(SITE_FOLDER, SITE_MANIFEST),
+    )
     assets = files("lima_lod.web") / "static"
     for asset in assets.iterdir():
         if asset.is_file():

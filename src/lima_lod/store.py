@@ -118,8 +118,9 @@ class EmbeddedStore:
             store = cls(release, None, settings.iris.prefixes())
             store.handle  # noqa: B018 - loads now, so a bad dump fails at start, not on a query
             return store
-        return cls(release, prepare_database(release, settings.store_path),
-                   settings.iris.prefixes())
+        return cls(
+            release, prepare_database(release, settings.store_path), settings.iris.prefixes()
+        )
 
     @property
     def handle(self) -> ox.Store:
@@ -136,8 +137,7 @@ class EmbeddedStore:
         return self._handle
 
     def graphs(self) -> frozenset[str]:
-        return frozenset(g.value for g in self.handle.named_graphs()
-                         if isinstance(g, ox.NamedNode))
+        return frozenset(g.value for g in self.handle.named_graphs() if isinstance(g, ox.NamedNode))
 
     def statistics(self) -> Statistics:
         counts = _graph_counts(self.handle.query(STATISTICS_QUERY))
@@ -151,13 +151,16 @@ class EmbeddedStore:
         """Evaluate a checked query in this process (no deadline: run it in a worker)."""
         try:
             if job.dataset is None:
-                result = self.handle.query(job.query, base_iri=job.base_iri,
-                                           use_default_graph_as_union=True)
+                result = self.handle.query(
+                    job.query, base_iri=job.base_iri, use_default_graph_as_union=True
+                )
             else:
                 result = self.handle.query(
-                    job.query, base_iri=job.base_iri,
+                    job.query,
+                    base_iri=job.base_iri,
                     default_graph=[ox.NamedNode(g) for g in job.dataset.default],
-                    named_graphs=[ox.NamedNode(g) for g in job.dataset.named])
+                    named_graphs=[ox.NamedNode(g) for g in job.dataset.named],
+                )
         except SyntaxError as exc:
             raise MalformedQuery(f"malformed query: {exc}") from None
         return write(result, job.choice, job.limit, self.prefixes)
@@ -166,8 +169,7 @@ class EmbeddedStore:
         self._handle = None
 
 
-def _graph_counts(result: ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples) \
-        -> dict[str, int]:
+def _graph_counts(result: ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples) -> dict[str, int]:
     """Read the answer of STATISTICS_QUERY."""
     assert isinstance(result, ox.QuerySolutions)
     counts = {}
@@ -239,11 +241,16 @@ PARTIAL_ANSWER_HEADERS = ("x-sql-state",)
 #: What a remote engine is asked for, by query form. Each form gets only the types that carry it:
 #: Virtuoso writes a CONSTRUCT as JSON "solutions" when JSON comes first, and a SELECT as RDF
 #: when an RDF type does.
-ACCEPT = {"graph": "application/n-triples, text/plain;q=0.9",
-          "other": "application/sparql-results+json"}
+ACCEPT = {
+    "graph": "application/n-triples, text/plain;q=0.9",
+    "other": "application/sparql-results+json",
+}
 #: Strings, IRIs and comments (blanked out), then the first query-form keyword.
-_OPAQUE = re.compile(r"""'{3}.*?'{3}|"{3}.*?"{3}|'(?:[^'\\\n\r]|\\.)*'|"(?:[^"\\\n\r]|\\.)*"|"""
-                     r"""<[^<>"{}|^`\\\x00-\x20]*>|#[^\n\r]*""", re.DOTALL)
+_OPAQUE = re.compile(
+    r"""'{3}.*?'{3}|"{3}.*?"{3}|'(?:[^'\\\n\r]|\\.)*'|"(?:[^"\\\n\r]|\\.)*"|"""
+    r"""<[^<>"{}|^`\\\x00-\x20]*>|#[^\n\r]*""",
+    re.DOTALL,
+)
 _FORM = re.compile(r"(?<![\w:?$.-])(select|ask|construct|describe)(?![\w:-])", re.IGNORECASE)
 
 
@@ -265,9 +272,14 @@ class RemoteStore:
 
     isolated = False
 
-    def __init__(self, endpoint: str, prefixes: dict[str, str], release: Release | None,
-                 release_graphs: tuple[str, ...] = (), timeout_parameter: tuple[str, int] |
-                 None = None) -> None:
+    def __init__(
+        self,
+        endpoint: str,
+        prefixes: dict[str, str],
+        release: Release | None,
+        release_graphs: tuple[str, ...] = (),
+        timeout_parameter: tuple[str, int] | None = None,
+    ) -> None:
         self.endpoint = endpoint
         self.prefixes = prefixes
         self.release = release
@@ -282,8 +294,12 @@ class RemoteStore:
             release: Release | None = find_release(settings.dist)
         except ReleaseError:
             release = None
-        store = cls(settings.endpoint, settings.iris.prefixes(), release,
-                    _release_graphs(release) if release else ())
+        store = cls(
+            settings.endpoint,
+            settings.iris.prefixes(),
+            release,
+            _release_graphs(release) if release else (),
+        )
         store.timeout_parameter = store._engine_timeout()
         return store
 
@@ -293,11 +309,14 @@ class RemoteStore:
             server = self._ask("ASK {}", GraphSelection(), 30.0)[2].lower()
         except QueryError:  # down or odd now: served without the engine's own timeout
             return None
-        return next(((name, units) for prefix, name, units in ENGINE_TIMEOUTS
-                     if server.startswith(prefix)), None)
+        return next(
+            ((name, units) for prefix, name, units in ENGINE_TIMEOUTS if server.startswith(prefix)),
+            None,
+        )
 
-    def _ask(self, query: str, dataset: GraphSelection | None, timeout: float) \
-            -> tuple[str, bytes, str]:
+    def _ask(
+        self, query: str, dataset: GraphSelection | None, timeout: float
+    ) -> tuple[str, bytes, str]:
         """POST a query as a form (Virtuoso hangs on ``application/sparql-query`` bodies and
         answers HTML without an Accept); the media type, body and ``Server`` header."""
         if dataset is None and self.release_graphs:
@@ -310,9 +329,14 @@ class RemoteStore:
             name, units = self.timeout_parameter
             params.append((name, str(max(1, int(timeout * 0.9 * units)))))
         request = urllib.request.Request(
-            self.endpoint, data=urllib.parse.urlencode(params).encode(), method="POST",
-            headers={"Accept": ACCEPT[query_form(query)],
-                     "Content-Type": "application/x-www-form-urlencoded"})
+            self.endpoint,
+            data=urllib.parse.urlencode(params).encode(),
+            method="POST",
+            headers={
+                "Accept": ACCEPT[query_form(query)],
+                "Content-Type": "application/x-www-form-urlencoded",
+            },
+        )
         deadline = time.monotonic() + timeout
         try:
             # The socket timeout bounds each wait; the loop bounds the whole answer.
@@ -325,21 +349,27 @@ class RemoteStore:
                 if any(h in response.headers for h in PARTIAL_ANSWER_HEADERS):
                     raise EngineTimeout(
                         "the SPARQL engine stopped the query at its time limit "
-                        f"({response.headers.get('x-sql-message', 'partial answer')})")
-                return (response.headers.get_content_type(), b"".join(chunks),
-                        response.headers.get("server", ""))
+                        f"({response.headers.get('x-sql-message', 'partial answer')})"
+                    )
+                return (
+                    response.headers.get_content_type(),
+                    b"".join(chunks),
+                    response.headers.get("server", ""),
+                )
         except urllib.error.HTTPError as exc:
             detail = exc.read().decode("utf-8", "replace")[:500]
             if 400 <= exc.code < 500:
                 raise BadRequest(f"the SPARQL engine refused the query: {detail}") from None
             raise EngineError(f"the SPARQL engine failed ({exc.code}): {detail}") from None
         except TimeoutError:
-            raise EngineTimeout(f"the SPARQL engine did not answer within {timeout:.0f} s") \
-                from None
+            raise EngineTimeout(
+                f"the SPARQL engine did not answer within {timeout:.0f} s"
+            ) from None
         except urllib.error.URLError as exc:
             if isinstance(exc.reason, TimeoutError):
-                raise EngineTimeout(f"the SPARQL engine did not answer within {timeout:.0f} s") \
-                    from None
+                raise EngineTimeout(
+                    f"the SPARQL engine did not answer within {timeout:.0f} s"
+                ) from None
             raise EngineError(f"the SPARQL engine is unreachable: {exc.reason}") from None
         except (OSError, http.client.HTTPException) as exc:
             raise EngineError(f"the SPARQL engine's answer is not HTTP: {exc!r}") from None
@@ -354,8 +384,9 @@ class RemoteStore:
                 triples = (quad.triple for quad in ox.parse(body, format=ox.RdfFormat.N_TRIPLES))
                 return write(triples, job.choice, job.limit, self.prefixes)
         except (SyntaxError, ValueError) as exc:
-            raise EngineError(f"the SPARQL engine's answer is not valid {media_type}: {exc}") \
-                from None
+            raise EngineError(
+                f"the SPARQL engine's answer is not valid {media_type}: {exc}"
+            ) from None
         raise EngineError(f"the SPARQL engine answered {media_type!r}, which we cannot read")
 
     def graphs(self) -> frozenset[str]:

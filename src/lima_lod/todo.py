@@ -23,30 +23,61 @@ from .settings import Settings
 from .validate import Report, Result, node_name
 
 FORMATS = ("text", "csv", "json")
-COLUMNS = ("severity", "kind", "where", "file", "line", "sheet", "row", "column", "key", "value",
-           "problem", "fix")
+COLUMNS = (
+    "severity",
+    "kind",
+    "where",
+    "file",
+    "line",
+    "sheet",
+    "row",
+    "column",
+    "key",
+    "value",
+    "problem",
+    "fix",
+)
 
 #: What to do about a SHACL result, by its constraint component.
 FIXES: dict[str, dict[str, str]] = {
-    "MinCountConstraintComponent": {"en": "add the missing value in the data file",
-                                    "es": "añada el valor que falta en el archivo de datos"},
-    "MaxCountConstraintComponent": {"en": "keep only one value",
-                                    "es": "deje un solo valor"},
-    "DatatypeConstraintComponent": {"en": "write a value of the expected kind",
-                                    "es": "escriba un valor del tipo esperado"},
+    "MinCountConstraintComponent": {
+        "en": "add the missing value in the data file",
+        "es": "añada el valor que falta en el archivo de datos",
+    },
+    "MaxCountConstraintComponent": {"en": "keep only one value", "es": "deje un solo valor"},
+    "DatatypeConstraintComponent": {
+        "en": "write a value of the expected kind",
+        "es": "escriba un valor del tipo esperado",
+    },
     "SPARQLConstraintComponent": {
         "en": "check the figure against the source document; keep what its table prints",
-        "es": "compare la cifra con el documento fuente; conserve lo que imprime su tabla"},
+        "es": "compare la cifra con el documento fuente; conserve lo que imprime su tabla",
+    },
 }
-DEFAULT_FIX = {"en": "correct the value in the data file",
-               "es": "corrija el valor en el archivo de datos"}
+DEFAULT_FIX = {
+    "en": "correct the value in the data file",
+    "es": "corrija el valor en el archivo de datos",
+}
 SEVERITY = {"Violation": "error", "Warning": "warning", "Info": "info"}
 LABELS = {
-    "en": {"summary": "Problems by kind", "none": "No problems found.", "error": "error",
-           "warning": "warning", "info": "note", "fix": "to do", "total": "in all"},
-    "es": {"summary": "Problemas por tipo", "none": "No se encontraron problemas.",
-           "error": "error", "warning": "aviso", "info": "nota", "fix": "qué hacer",
-           "total": "en total"},
+    "en": {
+        "summary": "Problems by kind",
+        "none": "No problems found.",
+        "error": "error",
+        "warning": "warning",
+        "info": "note",
+        "fix": "to do",
+        "total": "in all",
+    },
+    "es": {
+        "summary": "Problemas por tipo",
+        "none": "No se encontraron problemas.",
+        "error": "error",
+        "warning": "aviso",
+        "info": "nota",
+        "fix": "qué hacer",
+        "total": "en total",
+    },
 }
 
 
@@ -62,8 +93,11 @@ def _local(node: Node | None) -> str:
 
 def _shape_name(shapes: Graph, shape: Node | None, lang: str) -> str:
     """A shape's sh:name in a language (or English), else its local name."""
-    names = {n.language: str(n) for n in shapes.objects(shape, SH.name)
-             if isinstance(n, Literal)} if shape is not None else {}
+    names = (
+        {n.language: str(n) for n in shapes.objects(shape, SH.name) if isinstance(n, Literal)}
+        if shape is not None
+        else {}
+    )
     if not names and isinstance(shape, BNode):  # an unnamed property shape: its node shape's
         parent = next(iter(shapes.subjects(SH.property, shape)), None)
         return _shape_name(shapes, parent, lang) if parent is not None else ""
@@ -72,6 +106,7 @@ def _shape_name(shapes: Graph, shape: Node | None, lang: str) -> str:
 
 def from_result(result: Result, shapes: Graph, graph: Graph | None, lang: str = "en") -> Problem:
     """One SHACL result as a problem."""
+
     def name(node: Node | None) -> str:
         if isinstance(node, URIRef):
             return node_name(node, graph).strip("<>")
@@ -79,20 +114,27 @@ def from_result(result: Result, shapes: Graph, graph: Graph | None, lang: str = 
 
     fix = FIXES.get(_local(result.component), DEFAULT_FIX)
     title = _shape_name(shapes, result.shape, lang)
-    return Problem(f"shape:{title}", SEVERITY.get(result.severity, "error"), result.location,
-                   name(result.path), name(result.value),
-                   f"{name(result.focus)}: {result.message(lang)}", fix.get(lang, fix["en"]))
+    return Problem(
+        f"shape:{title}",
+        SEVERITY.get(result.severity, "error"),
+        result.location,
+        name(result.path),
+        name(result.value),
+        f"{name(result.focus)}: {result.message(lang)}",
+        fix.get(lang, fix["en"]),
+    )
 
 
-def from_report(report: Report, shapes: Graph, graph: Graph | None,
-                lang: str = "en") -> list[Problem]:
+def from_report(
+    report: Report, shapes: Graph, graph: Graph | None, lang: str = "en"
+) -> list[Problem]:
     """Every result of a validation report, as problems."""
     return [from_result(r, shapes, graph, lang) for r in report.results]
 
 
 def _title(kind: str, lang: str) -> str:
     if kind.startswith("shape:"):
-        return kind[len("shape:"):]
+        return kind[len("shape:") :]
     return KINDS.get(kind, {}).get(lang, kind)
 
 
@@ -103,9 +145,14 @@ def _sorted(problems: list[Problem]) -> list[Problem]:
     def key(p: Problem) -> tuple[int, str, int, int, str, str]:
         loc = p.location
         cell = loc if isinstance(loc, CellLocation) else None
-        return (order.get(p.severity, 3), loc.file if loc else "", loc.line if loc else 0,
-                cell.row if cell else 0, f"{len(cell.column):02d}{cell.column}" if cell else "",
-                p.kind)
+        return (
+            order.get(p.severity, 3),
+            loc.file if loc else "",
+            loc.line if loc else 0,
+            cell.row if cell else 0,
+            f"{len(cell.column):02d}{cell.column}" if cell else "",
+            p.kind,
+        )
 
     return sorted(problems, key=key)
 
@@ -114,8 +161,9 @@ def summary(problems: list[Problem], lang: str = "en") -> list[tuple[str, str, i
     """(severity, kind's title, count) per kind, errors first, largest first."""
     counts = Counter((p.severity, _title(p.kind, lang)) for p in problems)
     order = {"error": 0, "warning": 1, "info": 2}
-    return sorted(((s, t, n) for (s, t), n in counts.items()),
-                  key=lambda x: (order.get(x[0], 3), -x[2], x[1]))
+    return sorted(
+        ((s, t, n) for (s, t), n in counts.items()), key=lambda x: (order.get(x[0], 3), -x[2], x[1])
+    )
 
 
 def as_text(problems: list[Problem], lang: str = "en") -> str:
@@ -146,10 +194,16 @@ def as_csv(problems: list[Problem], lang: str = "en") -> str:
 
 def as_json(problems: list[Problem], lang: str = "en") -> str:
     """The summary and the whole list as JSON."""
-    return json.dumps({
-        "summary": [{"severity": s, "kind": t, "count": n} for s, t, n in summary(problems, lang)],
-        "problems": [{**p.row(lang), "kind": _title(p.kind, lang)} for p in _sorted(problems)],
-    }, ensure_ascii=False, indent=2)
+    return json.dumps(
+        {
+            "summary": [
+                {"severity": s, "kind": t, "count": n} for s, t, n in summary(problems, lang)
+            ],
+            "problems": [{**p.row(lang), "kind": _title(p.kind, lang)} for p in _sorted(problems)],
+        },
+        ensure_ascii=False,
+        indent=2,
+    )
 
 
 def write(problems: list[Problem], fmt: str = "text", lang: str = "en") -> str:
@@ -157,9 +211,14 @@ def write(problems: list[Problem], fmt: str = "text", lang: str = "en") -> str:
     return {"text": as_text, "csv": as_csv, "json": as_json}[fmt](problems, lang)
 
 
-def check(root: Path, iris: Iris, paths: list[Path], lang: str = "en",
-          extra_shapes: list[Path] | None = None, raise_errors: bool = False,
-          ) -> tuple[list[Problem], Report | None, Graph]:
+def check(
+    root: Path,
+    iris: Iris,
+    paths: list[Path],
+    lang: str = "en",
+    extra_shapes: list[Path] | None = None,
+    raise_errors: bool = False,
+) -> tuple[list[Problem], Report | None, Graph]:
     """Validate files (or the project's data) and return every problem found.
 
     Args:
@@ -189,15 +248,17 @@ def check(root: Path, iris: Iris, paths: list[Path], lang: str = "en",
     return from_report(report, shapes, graph, lang), report, graph
 
 
-def validate_command(settings: Settings, paths: list[Path], lang: str, fmt: str,
-                     extra_shapes: list[Path]) -> tuple[str, str, int]:
+def validate_command(
+    settings: Settings, paths: list[Path], lang: str, fmt: str, extra_shapes: list[Path]
+) -> tuple[str, str, int]:
     """Run ``lima-lod validate``: return what to print, what to print on stderr, the status.
 
     Loader errors exit 2 (the files could not be read into data), violations 3, else 0.
     """
     try:
-        problems, report, graph = check(settings.root, settings.iris, paths, lang, extra_shapes,
-                                        raise_errors=True)
+        problems, report, graph = check(
+            settings.root, settings.iris, paths, lang, extra_shapes, raise_errors=True
+        )
     except DataError as exc:  # the files could not be read into data: the to-do list is theirs
         return write(from_error(exc, lang), fmt, lang), f"error: {exc}", exc.exit_code
     assert report is not None

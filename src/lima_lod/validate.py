@@ -62,21 +62,28 @@ class Report:
 
     def text(self, graph: Graph | None = None, lang: str = "en") -> str:
         """A readable report grouped by severity: source, focus node, path, value, message."""
+
         def name(node: Node | None) -> str:
             return node_name(node, graph)
 
-        lines = [f"{'Conforms' if self.conforms else 'Does not conform'}: "
-                 + ", ".join(f"{len(self.by_severity(s))} {s.lower()}(s)" for s in SEVERITIES)]
+        lines = [
+            f"{'Conforms' if self.conforms else 'Does not conform'}: "
+            + ", ".join(f"{len(self.by_severity(s))} {s.lower()}(s)" for s in SEVERITIES)
+        ]
         for severity in SEVERITIES:
-            results = sorted(self.by_severity(severity),
-                             key=lambda r: (str(r.location or ""), str(r.focus), str(r.path)))
+            results = sorted(
+                self.by_severity(severity),
+                key=lambda r: (str(r.location or ""), str(r.focus), str(r.path)),
+            )
             if not results:
                 continue
             lines.append(f"\n{severity}s ({len(results)})")
             for r in results:
                 where = f"{r.location}  " if r.location else ""
-                lines.append(f"- {where}{name(r.focus)}  path {name(r.path)}  "
-                             f"value {name(r.value)}\n    {r.message(lang)}")
+                lines.append(
+                    f"- {where}{name(r.focus)}  path {name(r.path)}  "
+                    f"value {name(r.value)}\n    {r.message(lang)}"
+                )
         return "\n".join(lines)
 
 
@@ -114,8 +121,9 @@ class ParsedOnce(Graph):
         return super().query(query_object, *args, **kwargs)
 
 
-def validate(data: Graph | Dataset, shapes: Graph,
-             locations: dict[URIRef, Location] | None = None) -> Report:
+def validate(
+    data: Graph | Dataset, shapes: Graph, locations: dict[URIRef, Location] | None = None
+) -> Report:
     """Validate data against shapes.
 
     Args:
@@ -125,8 +133,14 @@ def validate(data: Graph | Dataset, shapes: Graph,
     """
     # a copy of ours, so pyshacl may work in place (no rules, no inference)
     graph = union(data, copy_prefixes(data, ParsedOnce()))
-    _, report_graph, _ = pyshacl.validate(graph, shacl_graph=shapes, inference="none",
-                                          advanced=True, allow_warnings=True, inplace=True)
+    _, report_graph, _ = pyshacl.validate(
+        graph,
+        shacl_graph=shapes,
+        inference="none",
+        advanced=True,
+        allow_warnings=True,
+        inplace=True,
+    )
     if not isinstance(report_graph, Graph):
         raise TypeError("pyshacl returned no report graph")
     return Report(report_graph, list(_results(report_graph, shapes, locations or {})))
@@ -137,8 +151,12 @@ def _templates(shapes: Graph, shape: Node | None) -> list[Literal]:
     if shape is None:
         return []
     nodes = [shape, *shapes.objects(shape, SH.sparql)]
-    return [m for n in nodes for m in shapes.objects(n, SH.message)
-            if isinstance(m, Literal) and m.language]
+    return [
+        m
+        for n in nodes
+        for m in shapes.objects(n, SH.message)
+        if isinstance(m, Literal) and m.language
+    ]
 
 
 def _language(message: Literal, templates: list[Literal]) -> str:
@@ -164,7 +182,11 @@ def _results(g: Graph, shapes: Graph, locations: dict[URIRef, Location]) -> Iter
                 messages.setdefault(_language(m, templates), str(m))
         yield Result(
             severity=str(severity).rsplit("#", 1)[-1] if severity else "Violation",
-            focus=focus if focus is not None else node, path=g.value(node, SH.resultPath),
-            value=g.value(node, SH.value), messages=messages, shape=g.value(node, SH.sourceShape),
+            focus=focus if focus is not None else node,
+            path=g.value(node, SH.resultPath),
+            value=g.value(node, SH.value),
+            messages=messages,
+            shape=g.value(node, SH.sourceShape),
             component=g.value(node, SH.sourceConstraintComponent),
-            location=locations.get(focus) if isinstance(focus, URIRef) else None)
+            location=locations.get(focus) if isinstance(focus, URIRef) else None,
+        )

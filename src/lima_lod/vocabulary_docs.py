@@ -28,16 +28,26 @@ CHANGES_FILE = "CHANGES.md"
 TEMPLATE = "vocabulary.html"
 #: Sections of properties, in page order: title and the rdf:type that puts a property there.
 PROPERTY_SECTIONS = (
-    ("components", "Data Cube components", "Componentes de Data Cube",
-     (QB.DimensionProperty, QB.MeasureProperty, QB.AttributeProperty)),
+    (
+        "components",
+        "Data Cube components",
+        "Componentes de Data Cube",
+        (QB.DimensionProperty, QB.MeasureProperty, QB.AttributeProperty),
+    ),
     ("object-properties", "Object properties", "Propiedades de objeto", (OWL.ObjectProperty,)),
-    ("datatype-properties", "Datatype properties", "Propiedades de datos",
-     (OWL.DatatypeProperty,)),
+    ("datatype-properties", "Datatype properties", "Propiedades de datos", (OWL.DatatypeProperty,)),
 )
-_HEADING = re.compile(r"^##\s+(?P<version>\S+)(?:\s+[-–]\s+(?P<date>.+))?\s*$")
+_HEADING = re.compile(r"^##\s+(?P<version>\S+)(?:\s+[-–]\s+(?P<date>.+))?\s*$")  # noqa: RUF001 - an en dash too
 #: Properties whose changes the automatic changelog reports.
-_COMPARED = (RDFS.label, SKOS.definition, RDFS.domain, RDFS.range, RDFS.subClassOf,
-             RDFS.subPropertyOf, RDF.type)
+_COMPARED = (
+    RDFS.label,
+    SKOS.definition,
+    RDFS.domain,
+    RDFS.range,
+    RDFS.subClassOf,
+    RDFS.subPropertyOf,
+    RDF.type,
+)
 
 
 @dataclass(frozen=True)
@@ -130,13 +140,19 @@ class _Page:
     def __init__(self, src: DocsInput) -> None:
         self.src, self.vocab, self.data = src, src.vocabulary, src.data
         self.ns = str(src.iris.vocab)
-        self.terms = sorted({s for s in self.vocab.subjects(RDFS.isDefinedBy, src.iris.ontology)
-                             if isinstance(s, URIRef) and str(s).startswith(self.ns)}, key=str)
+        self.terms = sorted(
+            {
+                s
+                for s in self.vocab.subjects(RDFS.isDefinedBy, src.iris.ontology)
+                if isinstance(s, URIRef) and str(s).startswith(self.ns)
+            },
+            key=str,
+        )
 
     def ref(self, node: Node) -> Ref:
         iri = str(node)
         if iri.startswith(self.ns):
-            local = iri[len(self.ns):]
+            local = iri[len(self.ns) :]
             return Ref(f"#{local}", f"cfu:{local}", iri)
         try:
             text = self.vocab.namespace_manager.normalizeUri(URIRef(iri))
@@ -147,8 +163,9 @@ class _Page:
         return Ref(iri, text, iri)
 
     def refs(self, nodes: Iterable[Node]) -> list[Ref]:
-        return sorted((self.ref(n) for n in set(nodes) if isinstance(n, URIRef)),
-                      key=lambda r: r.text.lower())
+        return sorted(
+            (self.ref(n) for n in set(nodes) if isinstance(n, URIRef)), key=lambda r: r.text.lower()
+        )
 
     def by_lang(self, subject: Node, predicate: URIRef) -> dict[str, str]:
         found: dict[str, str] = {}
@@ -165,8 +182,10 @@ class _Page:
                 return None, "", 0
             # the most fully described instance makes the best example
             subject = min(subjects, key=lambda s: (-len(set(self.data.predicates(s))), str(s)))
-            triples = sorted(self.data.triples((subject, None, None)),
-                             key=lambda t: (t[1] != RDF.type, str(t[1]), str(t[2])))[:8]
+            triples = sorted(
+                self.data.triples((subject, None, None)),
+                key=lambda t: (t[1] != RDF.type, str(t[1]), str(t[2])),
+            )[:8]
             return self.ref(subject), self.snippet(triples), len(subjects)
         uses = sorted(self.data.triples((None, term, None)), key=lambda t: (str(t[0]), str(t[2])))
         if not uses:
@@ -179,24 +198,31 @@ class _Page:
         for triple in triples:
             graph.add(triple)
         text = graph.serialize(format="turtle")
-        return "\n".join(line for line in text.splitlines()
-                         if not line.startswith("@prefix") and line.strip()).strip()
+        return "\n".join(
+            line for line in text.splitlines() if not line.startswith("@prefix") and line.strip()
+        ).strip()
 
     def term(self, iri: URIRef, is_class: bool) -> Term:
-        local = str(iri)[len(self.ns):]
+        local = str(iri)[len(self.ns) :]
         subject, example, uses = self.example(iri, is_class)
         parent = RDFS.subClassOf if is_class else RDFS.subPropertyOf
         return Term(
-            iri=str(iri), local=local, curie=f"cfu:{local}",
+            iri=str(iri),
+            local=local,
+            curie=f"cfu:{local}",
             kinds=self.refs(self.vocab.objects(iri, RDF.type)),
-            labels=self.by_lang(iri, RDFS.label), definitions=self.by_lang(iri, SKOS.definition),
+            labels=self.by_lang(iri, RDFS.label),
+            definitions=self.by_lang(iri, SKOS.definition),
             parents=self.refs(self.vocab.objects(iri, parent)),
             children=self.refs(self.vocab.subjects(parent, iri)),
             domains=self.refs(self.vocab.objects(iri, RDFS.domain)),
             ranges=self.refs(self.vocab.objects(iri, RDFS.range)),
             in_domain_of=self.refs(self.vocab.subjects(RDFS.domain, iri)) if is_class else [],
             in_range_of=self.refs(self.vocab.subjects(RDFS.range, iri)) if is_class else [],
-            uses=uses, example_subject=subject, example=example)
+            uses=uses,
+            example_subject=subject,
+            example=example,
+        )
 
     def classes(self) -> list[Term]:
         return [self.term(t, True) for t in self.terms if (t, RDF.type, OWL.Class) in self.vocab]
@@ -205,11 +231,20 @@ class _Page:
         placed: set[URIRef] = set()
         sections: list[dict[str, object]] = []
         for key, title, title_es, kinds in PROPERTY_SECTIONS:
-            members = [t for t in self.terms if t not in placed
-                       and any((t, RDF.type, kind) in self.vocab for kind in kinds)]
+            members = [
+                t
+                for t in self.terms
+                if t not in placed and any((t, RDF.type, kind) in self.vocab for kind in kinds)
+            ]
             placed.update(members)
-            sections.append({"id": key, "title": title, "title_es": title_es,
-                             "terms": [self.term(t, False) for t in members]})
+            sections.append(
+                {
+                    "id": key,
+                    "title": title,
+                    "title_es": title_es,
+                    "terms": [self.term(t, False) for t in members],
+                }
+            )
         return sections
 
     def metadata(self) -> dict[str, object]:
@@ -224,17 +259,22 @@ class _Page:
         authors = ", ".join(people) or "lima-lod"
         title = titles.get("en") or next(iter(titles.values()), "cfu")
         return {
-            "iri": str(o), "titles": titles, "descriptions": self.by_lang(o, DCTERMS.description),
+            "iri": str(o),
+            "titles": titles,
+            "descriptions": self.by_lang(o, DCTERMS.description),
             "version": self.src.info.vocabulary_version,
-            "version_iri": str(version_iri or ""), "license": str(license_iri or ""),
-            "created": str(v.value(o, DCTERMS.created) or ""), "modified": str(modified or ""),
-            "authors": people, "contributors": contributors,
+            "version_iri": str(version_iri or ""),
+            "license": str(license_iri or ""),
+            "created": str(v.value(o, DCTERMS.created) or ""),
+            "modified": str(modified or ""),
+            "authors": people,
+            "contributors": contributors,
             "publisher": [self.name(n) for n in v.objects(o, DCTERMS.publisher)],
             "prefix": str(v.value(o, VANN.preferredNamespacePrefix) or "cfu"),
             "namespace": str(v.value(o, VANN.preferredNamespaceUri) or self.ns),
             "see_also": self.refs(v.objects(o, RDFS.seeAlso)),
             "citation": f"{authors} ({year}). {title}, version {self.src.info.vocabulary_version}."
-                        f" {version_iri or o}",
+            f" {version_iri or o}",
         }
 
     def name(self, node: Node) -> str:
@@ -249,38 +289,55 @@ class _Page:
         previous = self.src.previous
         if previous is None:
             return None
-        old_ns_terms = {str(s) for s in previous.graph.subjects(RDFS.isDefinedBy, None)
-                        if str(s).startswith(self.ns)}
+        old_ns_terms = {
+            str(s)
+            for s in previous.graph.subjects(RDFS.isDefinedBy, None)
+            if str(s).startswith(self.ns)
+        }
         new_terms = {str(t) for t in self.terms}
         changed = []
         for iri in sorted(old_ns_terms & new_terms):
-            what = [self.ref(p).text for p in _COMPARED
-                    if set(previous.graph.objects(URIRef(iri), p))
-                    != set(self.vocab.objects(URIRef(iri), p))]
+            what = [
+                self.ref(p).text
+                for p in _COMPARED
+                if set(previous.graph.objects(URIRef(iri), p))
+                != set(self.vocab.objects(URIRef(iri), p))
+            ]
             if what:
                 changed.append((self.ref(URIRef(iri)), what))
-        return {"version": previous.version,
-                "added": self.refs(URIRef(i) for i in new_terms - old_ns_terms),
-                "removed": sorted(f"cfu:{i[len(self.ns):]}" for i in old_ns_terms - new_terms),
-                "changed": changed}
+        return {
+            "version": previous.version,
+            "added": self.refs(URIRef(i) for i in new_terms - old_ns_terms),
+            "removed": sorted(f"cfu:{i[len(self.ns) :]}" for i in old_ns_terms - new_terms),
+            "changed": changed,
+        }
 
 
 def render(src: DocsInput) -> str:
     """The HTML page of the vocabulary."""
-    env = Environment(loader=PackageLoader("lima_lod", "templates"),
-                      autoescape=select_autoescape(default=True, default_for_string=True),
-                      undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True)
+    env = Environment(
+        loader=PackageLoader("lima_lod", "templates"),
+        autoescape=select_autoescape(default=True, default_for_string=True),
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
     page = _Page(src)
     up = "../"  # the page sits in vocabulary/: links to other release files go up one folder
     bound = prefixes(src.iris)
     return env.get_template(TEMPLATE).render(
-        meta=page.metadata(), info=src.info, classes=page.classes(),
+        meta=page.metadata(),
+        info=src.info,
+        classes=page.classes(),
         property_sections=page.property_sections(),
         serialisations=[(name.rsplit("/", 1)[-1], up + name) for name in src.serialisations],
         shapes=[(name.rsplit("/", 1)[-1], up + name) for name in src.shapes],
         dumps=[(name, up + name) for name in src.dumps],
         catalog=[(name, up + name) for name in src.catalog],
-        prefixes=sorted(bound.items()), changes=src.changes, comparison=page.compare())
+        prefixes=sorted(bound.items()),
+        changes=src.changes,
+        comparison=page.compare(),
+    )
 
 
 def write_docs(folder: Path, src: DocsInput) -> list[str]:

@@ -51,11 +51,16 @@ def _loader_for(name: str) -> type[yaml.SafeLoader]:
         for key_node, value_node in node.value:
             key = loader.construct_object(key_node, deep=True)
             if not isinstance(key, str):
-                raise DataError(Location(name, key_node.start_mark.line + 1), str(key), key,
-                                "a text key")
+                raise DataError(
+                    Location(name, key_node.start_mark.line + 1), str(key), key, "a text key"
+                )
             if key in out:
-                raise DataError(Location(name, key_node.start_mark.line + 1), key,
-                                "a second value", "each key once in a mapping")
+                raise DataError(
+                    Location(name, key_node.start_mark.line + 1),
+                    key,
+                    "a second value",
+                    "each key once in a mapping",
+                )
             out[key] = loader.construct_object(value_node, deep=True)
             out.key_lines[key] = value_node.start_mark.line + 1
         return out
@@ -103,11 +108,13 @@ def read_yaml(path: Path, shown_as: str | None = None) -> Mapping:
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else 0
-        raise DataError(Location(name, line), "(syntax)", exc.problem or str(exc),
-                        "well-formed YAML") from None
+        raise DataError(
+            Location(name, line), "(syntax)", exc.problem or str(exc), "well-formed YAML"
+        ) from None
     except yaml.YAMLError as exc:
         raise DataError(Location(name), "(syntax)", str(exc), "well-formed YAML") from None
     if not isinstance(tree, Mapping):
-        raise DataError(Location(name, 1), "(top level)", type(tree).__name__,
-                        "a mapping of sections")
+        raise DataError(
+            Location(name, 1), "(top level)", type(tree).__name__, "a mapping of sections"
+        )
     return tree

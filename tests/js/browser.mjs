@@ -86,6 +86,7 @@ async function visit(context, base, path, opts, shot) {
   await shoot(page, opts.screenshots, shot);
   report.switched = await switchLanguage(page);
   await page.waitForLoadState("networkidle").catch(() => {});
+  await context.clearCookies();  // the switch remembers its choice: the next page starts afresh
   Object.assign(report, seen);
   await page.close();
   return report;

@@ -33,14 +33,16 @@ def release_dist(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(scope="session")
-def engine(request: pytest.FixtureRequest,
-           tmp_path_factory: pytest.TempPathFactory) -> Iterator[Engine]:
+def engine(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Engine]:
     """An engine named by the test's ``backend`` parameter (indirect)."""
     yield from engine_fixture(request.param, request, tmp_path_factory)
 
 
-def _loaded(name: str, dist: Path, request: pytest.FixtureRequest,
-            factory: pytest.TempPathFactory) -> Iterator[Engine]:
+def _loaded(
+    name: str, dist: Path, request: pytest.FixtureRequest, factory: pytest.TempPathFactory
+) -> Iterator[Engine]:
     for engine in engine_fixture(name, request, factory):
         credentials = Credentials(engine.user, engine.password) if engine.user else None
         load_release(StoreClient(endpoints(store_url(engine)), credentials), find_release(dist))
@@ -48,15 +50,17 @@ def _loaded(name: str, dist: Path, request: pytest.FixtureRequest,
 
 
 @pytest.fixture(scope="session")
-def oxigraph(release_dist: Path, request: pytest.FixtureRequest,
-             tmp_path_factory: pytest.TempPathFactory) -> Iterator[Engine]:
+def oxigraph(
+    release_dist: Path, request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Engine]:
     """The Oxigraph server, holding the real release (loaded with ``lima-lod load``)."""
     yield from _loaded("oxigraph", release_dist, request, tmp_path_factory)
 
 
 @pytest.fixture(scope="session")
-def virtuoso(release_dist: Path, request: pytest.FixtureRequest,
-             tmp_path_factory: pytest.TempPathFactory) -> Iterator[Engine]:
+def virtuoso(
+    release_dist: Path, request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Engine]:
     """Virtuoso, holding the real release (loaded with ``lima-lod load``)."""
     yield from _loaded("virtuoso", release_dist, request, tmp_path_factory)
 

@@ -103,9 +103,19 @@ def start_oxigraph(folder: Path, timeout_s: int = 30) -> Engine:
     log = folder / "oxigraph.log"
     with log.open("wb") as out:
         process = subprocess.Popen(
-            [oxigraph_command(), "serve", "--location", str(folder / "db"),
-             "--bind", f"127.0.0.1:{port}", "--timeout-s", str(timeout_s)],
-            stdout=out, stderr=subprocess.STDOUT)
+            [
+                oxigraph_command(),
+                "serve",
+                "--location",
+                str(folder / "db"),
+                "--bind",
+                f"127.0.0.1:{port}",
+                "--timeout-s",
+                str(timeout_s),
+            ],
+            stdout=out,
+            stderr=subprocess.STDOUT,
+        )
     base = f"http://127.0.0.1:{port}"
     _wait_http(f"{base}/", process, log)
     return Engine("oxigraph", f"{base}/query", base, process, log)
@@ -187,26 +197,36 @@ def start_virtuoso(folder: Path) -> Engine:
     """
     binary = shutil.which("virtuoso-t")
     if binary is None:
-        raise Unavailable("Virtuoso is not installed (Debian package virtuoso-opensource; "
-                          "tests/tools/install.sh installs it where it can)")
+        raise Unavailable(
+            "Virtuoso is not installed (Debian package virtuoso-opensource; "
+            "tests/tools/install.sh installs it where it can)"
+        )
     folder.mkdir(parents=True, exist_ok=True)
     (folder / "vsp").mkdir(exist_ok=True)
     http_port, sql_port = free_port(), free_port()
     ini = folder / "virtuoso.ini"
-    ini.write_text(VIRTUOSO_INI.format(d=folder, sql_port=sql_port, http_port=http_port),
-                   encoding="utf-8")
+    ini.write_text(
+        VIRTUOSO_INI.format(d=folder, sql_port=sql_port, http_port=http_port), encoding="utf-8"
+    )
     log = folder / "virtuoso.out"
     with log.open("wb") as out:
-        process = subprocess.Popen([binary, "+foreground", "+configfile", str(ini)],
-                                   cwd=folder, stdout=out, stderr=subprocess.STDOUT)
+        process = subprocess.Popen(
+            [binary, "+foreground", "+configfile", str(ini)],
+            cwd=folder,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+        )
     base = f"http://127.0.0.1:{http_port}"
     _wait_http(f"{base}/sparql?query=ASK%7B%7D", process, log)
-    return Engine("virtuoso", f"{base}/sparql", base, process, log,
-                  VIRTUOSO_USER, VIRTUOSO_PASSWORD)
+    return Engine(
+        "virtuoso", f"{base}/sparql", base, process, log, VIRTUOSO_USER, VIRTUOSO_PASSWORD
+    )
 
 
 STARTERS: dict[str, Callable[[Path], Engine]] = {
-    "oxigraph": start_oxigraph, "virtuoso": start_virtuoso}
+    "oxigraph": start_oxigraph,
+    "virtuoso": start_virtuoso,
+}
 #: The Graph Store endpoint of each engine, as ``lima-lod load --store`` is given it.
 GSP_PATHS = {"oxigraph": "/store", "virtuoso": "/sparql-graph-crud-auth"}
 
@@ -216,8 +236,9 @@ def store_url(engine: Engine) -> str:
     return engine.store_url + GSP_PATHS[engine.name]
 
 
-def engine_fixture(name: str, request: pytest.FixtureRequest,
-                   factory: pytest.TempPathFactory) -> Iterator[Engine]:
+def engine_fixture(
+    name: str, request: pytest.FixtureRequest, factory: pytest.TempPathFactory
+) -> Iterator[Engine]:
     """Start an engine for a fixture (skip, saying why, where it cannot run); stop it after."""
     try:
         engine = STARTERS[name](factory.mktemp(name))

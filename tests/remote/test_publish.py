@@ -11,17 +11,33 @@ from lima_lod.errors import ConfigError, ReleaseError
 from lima_lod.publish import endpoints, read_graphs
 
 
-@pytest.mark.parametrize(("url", "engine", "query", "update"), [
-    ("http://h:7878/store", "Oxigraph server", "http://h:7878/query", "http://h:7878/update"),
-    ("http://h:8890/sparql-graph-crud-auth", "Virtuoso (authenticated)",
-     "http://h:8890/sparql-auth", "http://h:8890/sparql-auth"),
-    ("https://h/fuseki/ds/data/", "Fuseki", "https://h/fuseki/ds/query",
-     "https://h/fuseki/ds/update"),
-    ("http://h:7200/repositories/lima/rdf-graphs/service", "GraphDB / RDF4J",
-     "http://h:7200/repositories/lima", "http://h:7200/repositories/lima/statements"),
-])
-def test_the_store_is_recognised_from_its_graph_store_url(url: str, engine: str, query: str,
-                                                          update: str) -> None:
+@pytest.mark.parametrize(
+    ("url", "engine", "query", "update"),
+    [
+        ("http://h:7878/store", "Oxigraph server", "http://h:7878/query", "http://h:7878/update"),
+        (
+            "http://h:8890/sparql-graph-crud-auth",
+            "Virtuoso (authenticated)",
+            "http://h:8890/sparql-auth",
+            "http://h:8890/sparql-auth",
+        ),
+        (
+            "https://h/fuseki/ds/data/",
+            "Fuseki",
+            "https://h/fuseki/ds/query",
+            "https://h/fuseki/ds/update",
+        ),
+        (
+            "http://h:7200/repositories/lima/rdf-graphs/service",
+            "GraphDB / RDF4J",
+            "http://h:7200/repositories/lima",
+            "http://h:7200/repositories/lima/statements",
+        ),
+    ],
+)
+def test_the_store_is_recognised_from_its_graph_store_url(
+    url: str, engine: str, query: str, update: str
+) -> None:
     where = endpoints(url)
     assert (where.layout.engine, where.query, where.update) == (engine, query, update)
 

@@ -29,8 +29,10 @@ QUERIES = sorted((ROOT / "queries").glob("*.rq"))
 BASE = "https://w3id.org/lima-lod/"
 GRAPH = f"{BASE}graph/"
 SRX = "{http://www.w3.org/2005/sparql-results#}"
-COMMITMENTS = (f"SELECT ?c ?label WHERE {{ ?c a <{BASE}def/cfu#Commitment> ; "
-               "<http://www.w3.org/2000/01/rdf-schema#label> ?label } ORDER BY ?c ?label")
+COMMITMENTS = (
+    f"SELECT ?c ?label WHERE {{ ?c a <{BASE}def/cfu#Commitment> ; "
+    "<http://www.w3.org/2000/01/rdf-schema#label> ?label } ORDER BY ?c ?label"
+)
 
 
 def value(text: str) -> object:
@@ -45,10 +47,19 @@ def value(text: str) -> object:
 def json_rows(body: bytes) -> list[tuple[object, ...]]:
     doc = json.loads(body)
     names = doc["head"]["vars"]
-    rows = [tuple((cell["type"].replace("typed-literal", "literal"), value(cell["value"]),
-                   cell.get("xml:lang", ""))
-                  if (cell := row.get(n)) else None for n in names)
-            for row in doc["results"]["bindings"]]
+    rows = [
+        tuple(
+            (
+                cell["type"].replace("typed-literal", "literal"),
+                value(cell["value"]),
+                cell.get("xml:lang", ""),
+            )
+            if (cell := row.get(n))
+            else None
+            for n in names
+        )
+        for row in doc["results"]["bindings"]
+    ]
     return sorted(rows, key=repr)
 
 
@@ -58,10 +69,18 @@ def xml_rows(body: bytes) -> list[tuple[object, ...]]:
     rows = []
     for result in root.iter(f"{SRX}result"):
         cells = {b.get("name"): b[0] for b in result.iter(f"{SRX}binding")}
-        rows.append(tuple(
-            (etree.QName(cells[n]).localname, value(cells[n].text or ""),
-             cells[n].get("{http://www.w3.org/XML/1998/namespace}lang", ""))
-            if n in cells else None for n in names))
+        rows.append(
+            tuple(
+                (
+                    etree.QName(cells[n]).localname,
+                    value(cells[n].text or ""),
+                    cells[n].get("{http://www.w3.org/XML/1998/namespace}lang", ""),
+                )
+                if n in cells
+                else None
+                for n in names
+            )
+        )
     return sorted(rows, key=repr)
 
 
@@ -71,8 +90,7 @@ def table_rows(body: bytes, delimiter: str) -> list[tuple[object, ...]]:
 
 
 def sparql(client: TestClient, query: str, accept: str, **params: str) -> bytes:
-    response = client.get("/sparql", params={"query": query, **params},
-                          headers={"Accept": accept})
+    response = client.get("/sparql", params={"query": query, **params}, headers={"Accept": accept})
     assert response.status_code == 200, response.text
     return response.content
 
@@ -81,14 +99,19 @@ def rdf(body: bytes, fmt: str) -> Graph:
     return to_isomorphic(Graph().parse(data=body, format=fmt))
 
 
-@pytest.mark.parametrize(("accept", "read"), [
-    ("application/sparql-results+json", json_rows),
-    ("application/sparql-results+xml", xml_rows),
-    ("text/csv", lambda b: table_rows(b, ",")),
-    ("text/tab-separated-values", lambda b: table_rows(b, "\t")),
-], ids=["json", "xml", "csv", "tsv"])
-def test_select_in_every_results_format(backend: TestClient, reference: TestClient,
-                                        accept: str, read) -> None:  # type: ignore[no-untyped-def]
+@pytest.mark.parametrize(
+    ("accept", "read"),
+    [
+        ("application/sparql-results+json", json_rows),
+        ("application/sparql-results+xml", xml_rows),
+        ("text/csv", lambda b: table_rows(b, ",")),
+        ("text/tab-separated-values", lambda b: table_rows(b, "\t")),
+    ],
+    ids=["json", "xml", "csv", "tsv"],
+)
+def test_select_in_every_results_format(
+    backend: TestClient, reference: TestClient, accept: str, read
+) -> None:  # type: ignore[no-untyped-def]
     ours = read(sparql(backend, COMMITMENTS, accept))
     assert len(ours) >= 19  # the report's commitments, each with a label
     assert ours == read(sparql(reference, COMMITMENTS, accept))
@@ -101,18 +124,22 @@ def test_ask(backend: TestClient) -> None:
     assert json.loads(sparql(backend, no, "application/sparql-results+json"))["boolean"] is False
 
 
-@pytest.mark.parametrize(("accept", "fmt"), [("text/turtle", "turtle"),
-                                             ("application/n-triples", "nt")])
+@pytest.mark.parametrize(
+    ("accept", "fmt"), [("text/turtle", "turtle"), ("application/n-triples", "nt")]
+)
 def test_construct(backend: TestClient, reference: TestClient, accept: str, fmt: str) -> None:
-    query = (f"CONSTRUCT {{ ?c ?p ?o }} WHERE {{ GRAPH ?g "
-             f"{{ ?c a <{BASE}def/cfu#Commitment> ; ?p ?o }} }}")
+    query = (
+        f"CONSTRUCT {{ ?c ?p ?o }} WHERE {{ GRAPH ?g "
+        f"{{ ?c a <{BASE}def/cfu#Commitment> ; ?p ?o }} }}"
+    )
     ours = rdf(sparql(backend, query, accept), fmt)
     assert len(ours) > 19
     assert ours == rdf(sparql(reference, query, accept), fmt)
 
 
-def test_graph_queries_see_exactly_the_release_graphs(backend: TestClient,
-                                                      release_dist: Path) -> None:
+def test_graph_queries_see_exactly_the_release_graphs(
+    backend: TestClient, release_dist: Path
+) -> None:
     meta = json.loads((release_dist / "latest" / "release.json").read_text())
     query = "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g"
     doc = json.loads(sparql(backend, query, "application/sparql-results+json"))
@@ -120,21 +147,29 @@ def test_graph_queries_see_exactly_the_release_graphs(backend: TestClient,
     assert counts == meta["graphs"]  # no engine's system graphs, nothing missing
 
 
-def test_the_default_graph_is_the_union_of_the_release_graphs(backend: TestClient,
-                                                              release_dist: Path) -> None:
+def test_the_default_graph_is_the_union_of_the_release_graphs(
+    backend: TestClient, release_dist: Path
+) -> None:
     meta = json.loads((release_dist / "latest" / "release.json").read_text())
-    doc = json.loads(sparql(backend, "SELECT (COUNT(*) AS ?n) { ?s ?p ?o }",
-                            "application/sparql-results+json"))
+    doc = json.loads(
+        sparql(backend, "SELECT (COUNT(*) AS ?n) { ?s ?p ?o }", "application/sparql-results+json")
+    )
     assert int(doc["results"]["bindings"][0]["n"]["value"]) == sum(meta["graphs"].values())
 
 
-def test_default_graph_uri_narrows_the_default_graph(backend: TestClient,
-                                                     release_dist: Path) -> None:
+def test_default_graph_uri_narrows_the_default_graph(
+    backend: TestClient, release_dist: Path
+) -> None:
     meta = json.loads((release_dist / "latest" / "release.json").read_text())
     vocabulary = f"{GRAPH}vocabulary"
-    doc = json.loads(sparql(backend, "SELECT (COUNT(*) AS ?n) { ?s ?p ?o }",
-                            "application/sparql-results+json",
-                            **{"default-graph-uri": vocabulary}))
+    doc = json.loads(
+        sparql(
+            backend,
+            "SELECT (COUNT(*) AS ?n) { ?s ?p ?o }",
+            "application/sparql-results+json",
+            **{"default-graph-uri": vocabulary},
+        )
+    )
     assert int(doc["results"]["bindings"][0]["n"]["value"]) == meta["graphs"][vocabulary]
 
 
@@ -152,7 +187,7 @@ def _a_commitment(client: TestClient) -> str:
     doc = json.loads(sparql(client, COMMITMENTS, "application/sparql-results+json"))
     iri: str = doc["results"]["bindings"][0]["c"]["value"]
     assert iri.startswith(f"{BASE}id/")
-    return iri[len(BASE):]
+    return iri[len(BASE) :]
 
 
 def test_id_redirects_with_303(backend: TestClient) -> None:
@@ -163,8 +198,9 @@ def test_id_redirects_with_303(backend: TestClient) -> None:
 
 
 @pytest.mark.parametrize(("suffix", "fmt"), [("ttl", "turtle"), ("jsonld", "json-ld")])
-def test_documents_are_the_same(backend: TestClient, reference: TestClient, suffix: str,
-                                fmt: str) -> None:
+def test_documents_are_the_same(
+    backend: TestClient, reference: TestClient, suffix: str, fmt: str
+) -> None:
     key = _a_commitment(reference).replace("id/", "doc/", 1)
     ours = backend.get(f"/{key}.{suffix}")
     assert ours.status_code == 200, ours.text
@@ -174,8 +210,9 @@ def test_documents_are_the_same(backend: TestClient, reference: TestClient, suff
 
 
 @pytest.mark.parametrize("query", QUERIES, ids=lambda p: p.name)
-def test_every_example_query_gives_the_same_rows(backend: TestClient, reference: TestClient,
-                                                 query: Path) -> None:
+def test_every_example_query_gives_the_same_rows(
+    backend: TestClient, reference: TestClient, query: Path
+) -> None:
     text = query.read_text()
     ours = json_rows(sparql(backend, text, "application/sparql-results+json"))
     assert ours, f"{query.name} returns no rows"
@@ -190,22 +227,28 @@ def test_the_home_page_answers(backend: TestClient) -> None:
     assert BeautifulSoup(response.text, "html.parser").find("a", href="/sparql") is not None
 
 
-def test_each_engine_gets_its_own_timeout(oxigraph: Engine, virtuoso: Engine,
-                                          release_dist: Path) -> None:
+def test_each_engine_gets_its_own_timeout(
+    oxigraph: Engine, virtuoso: Engine, release_dist: Path
+) -> None:
     # Virtuoso takes a per-query timeout (ms); the Oxigraph server only its --timeout-s.
     assert RemoteStore.open(remote_settings(virtuoso, release_dist)).timeout_parameter == (
-        "timeout", 1000)
+        "timeout",
+        1000,
+    )
     assert RemoteStore.open(remote_settings(oxigraph, release_dist)).timeout_parameter is None
 
 
 def test_a_query_past_the_deadline_on_virtuoso_is_504_not_a_partial_answer(
-        virtuoso: Engine, release_dist: Path) -> None:
+    virtuoso: Engine, release_dist: Path
+) -> None:
     # A three-way cartesian product of the release takes Virtuoso far longer than a second:
     # with a one-second deadline Virtuoso stops it ("anytime" query: a partial answer, flagged
     # only in headers) or our deadline on the HTTP call does; either way the client gets 504.
     settings = remote_settings(virtuoso, release_dist, query_timeout=1.0)
     with TestClient(create_app(settings, RemoteStore.open(settings))) as client:
-        response = client.get("/sparql", params={
-            "query": "SELECT (COUNT(*) AS ?n) { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"},
-            headers={"Accept": "application/sparql-results+json"})
+        response = client.get(
+            "/sparql",
+            params={"query": "SELECT (COUNT(*) AS ?n) { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"},
+            headers={"Accept": "application/sparql-results+json"},
+        )
     assert response.status_code == 504, response.text

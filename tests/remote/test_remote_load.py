@@ -5,6 +5,7 @@ answers garbage."""
 
 from __future__ import annotations
 
+import contextlib
 import json
 import socket
 import threading
@@ -26,8 +27,9 @@ SECRET = "s3cret-Pa55word-never-shown"
 
 
 @pytest.fixture(scope="module", params=("oxigraph", "virtuoso"))
-def fresh(request: pytest.FixtureRequest,
-          tmp_path_factory: pytest.TempPathFactory) -> Iterator[Engine]:
+def fresh(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Engine]:
     """An engine of this module's own (the backend tests' engines stay as they are)."""
     yield from engine_fixture(request.param, request, tmp_path_factory)
 
@@ -45,8 +47,10 @@ def client_of(engine: Engine, url: str | None = None) -> StoreClient:
 
 
 def contents(client: StoreClient) -> dict[str, set[tuple[str, str, str]]]:
-    rows = client.select("SELECT ?g ?s ?p ?o WHERE { GRAPH ?g { ?s ?p ?o } "
-                         'FILTER(STRSTARTS(STR(?g), "https://w3id.org/lima-lod/graph/")) }')
+    rows = client.select(
+        "SELECT ?g ?s ?p ?o WHERE { GRAPH ?g { ?s ?p ?o } "
+        'FILTER(STRSTARTS(STR(?g), "https://w3id.org/lima-lod/graph/")) }'
+    )
     graphs: dict[str, set[tuple[str, str, str]]] = {}
     for row in rows:
         graphs.setdefault(row["g"], set()).add((row["s"], row["p"], row["o"]))
@@ -73,8 +77,7 @@ class CuttingProxy:
                 return
             server = socket.create_connection(self.upstream)
             threading.Thread(target=self._pipe, args=(client, server, True), daemon=True).start()
-            threading.Thread(target=self._pipe, args=(server, client, False),
-                             daemon=True).start()
+            threading.Thread(target=self._pipe, args=(server, client, False), daemon=True).start()
 
     def _pipe(self, source: socket.socket, target: socket.socket, counted: bool) -> None:
         try:
@@ -88,10 +91,8 @@ class CuttingProxy:
         except OSError:
             pass
         for sock in (source, target):
-            try:
+            with contextlib.suppress(OSError):
                 sock.shutdown(socket.SHUT_RDWR)
-            except OSError:
-                pass
             sock.close()
 
     def close(self) -> None:
@@ -99,11 +100,13 @@ class CuttingProxy:
 
 
 def test_a_load_replaces_every_graph_and_a_cut_load_changes_nothing(
-        fresh: Engine, tiny_dist: Path, release_dist: Path) -> None:
+    fresh: Engine, tiny_dist: Path, release_dist: Path
+) -> None:
     store = client_of(fresh)
     first = load_release(store, find_release(tiny_dist))
-    assert first.graphs == {g: sum(1 for q in quads() if q.endswith(f"<{g}> ."))
-                            for g in GRAPHS.values()}
+    assert first.graphs == {
+        g: sum(1 for q in quads() if q.endswith(f"<{g}> .")) for g in GRAPHS.values()
+    }
     before = contents(store)
     assert {g: len(t) for g, t in before.items()} == first.graphs
 
@@ -122,15 +125,20 @@ def test_a_load_replaces_every_graph_and_a_cut_load_changes_nothing(
 
     # The next load drops what the cut one left, and replaces every graph.
     second = load_release(store, release)
-    assert contents(store).keys() == set(json.loads(
-        (release.path / "release.json").read_text())["graphs"])
+    assert contents(store).keys() == set(
+        json.loads((release.path / "release.json").read_text())["graphs"]
+    )
     assert {g: len(t) for g, t in contents(store).items()} == second.graphs
     assert store.leftovers() == []
 
 
 def test_the_cli_reports_and_never_shows_the_password(
-        fresh: Engine, tiny_dist: Path, capsys: pytest.CaptureFixture[str],
-        caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch) -> None:
+    fresh: Engine,
+    tiny_dist: Path,
+    capsys: pytest.CaptureFixture[str],
+    caplog: pytest.LogCaptureFixture,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     url = store_url(fresh)
     if fresh.user:
         # A wrong password from the environment: refused, and the password is nowhere.
@@ -142,8 +150,22 @@ def test_the_cli_reports_and_never_shows_the_password(
         assert SECRET not in out.out + out.err + caplog.text
     # A store that is not there, the password on the command line: refused, not shown.
     dead = f"http://127.0.0.1:{free_port()}/store"
-    assert main(["load", "--store", dead, "--dist", str(tiny_dist), "--user", "someone",
-                 "--password", SECRET]) == 6
+    assert (
+        main(
+            [
+                "load",
+                "--store",
+                dead,
+                "--dist",
+                str(tiny_dist),
+                "--user",
+                "someone",
+                "--password",
+                SECRET,
+            ]
+        )
+        == 6
+    )
     out = capsys.readouterr()
     assert "error:" in out.err and SECRET not in out.out + out.err + caplog.text
     # Credentials in the URL are refused without echoing it.
@@ -223,25 +245,39 @@ class Listener:
         self.sock.close()
 
 
-@pytest.mark.parametrize(("answer", "status"), [
-    (None, 504),
-    (b"garbage, not HTTP\r\n\r\n", 502),
-    ((b"HTTP/1.1 200 OK\r\nContent-Type: application/sparql-results+json\r\n"
-      b"Content-Length: 9\r\n\r\nnot json!"), 502),
-    (b"HTTP/1.1 500 Oops\r\nContent-Length: 4\r\n\r\nbang", 502),
-], ids=["silent", "not-http", "bad-json", "engine-error"])
-def test_a_failing_engine_gets_502_or_504_within_the_deadline(tmp_path: Path, answer: bytes | None,
-                                                              status: int) -> None:
+@pytest.mark.parametrize(
+    ("answer", "status"),
+    [
+        (None, 504),
+        (b"garbage, not HTTP\r\n\r\n", 502),
+        (
+            (
+                b"HTTP/1.1 200 OK\r\nContent-Type: application/sparql-results+json\r\n"
+                b"Content-Length: 9\r\n\r\nnot json!"
+            ),
+            502,
+        ),
+        (b"HTTP/1.1 500 Oops\r\nContent-Length: 4\r\n\r\nbang", 502),
+    ],
+    ids=["silent", "not-http", "bad-json", "engine-error"],
+)
+def test_a_failing_engine_gets_502_or_504_within_the_deadline(
+    tmp_path: Path, answer: bytes | None, status: int
+) -> None:
     listener = Listener(answer)
     try:
         write_release(tmp_path, quads())
         settings = make_settings(tmp_path, endpoint=listener.url, query_timeout=2.0)
-        store = RemoteStore(settings.endpoint, {}, find_release(tmp_path),
-                            tuple(sorted(GRAPHS.values())))
+        store = RemoteStore(
+            settings.endpoint, {}, find_release(tmp_path), tuple(sorted(GRAPHS.values()))
+        )
         with TestClient(create_app_without_statistics(settings, store)) as client:
             # A silent engine would hang the request without our deadline: 504 shows it held.
-            response = client.get("/sparql", params={"query": "SELECT * { ?s ?p ?o }"},
-                                  headers={"Accept": "application/sparql-results+json"})
+            response = client.get(
+                "/sparql",
+                params={"query": "SELECT * { ?s ?p ?o }"},
+                headers={"Accept": "application/sparql-results+json"},
+            )
         assert response.status_code == status
         assert response.text.strip()  # a message says what went wrong
     finally:

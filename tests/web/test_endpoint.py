@@ -32,8 +32,11 @@ def bindings(response) -> list[dict[str, str]]:
 def test_get_form_post_and_direct_post_give_the_same_answer(client: TestClient) -> None:
     by_get = client.get("/sparql?query=" + quote(SELECT_SLASHED, safe=""))
     by_form = client.post("/sparql", data={"query": SELECT_SLASHED})
-    by_direct = client.post("/sparql", content=SELECT_SLASHED.encode(),
-                            headers={"Content-Type": "application/sparql-query"})
+    by_direct = client.post(
+        "/sparql",
+        content=SELECT_SLASHED.encode(),
+        headers={"Content-Type": "application/sparql-query"},
+    )
     answers = [bindings(r) for r in (by_get, by_form, by_direct)]
     assert answers[0] == answers[1] == answers[2] == [{"label": "Slashed"}]
 
@@ -44,8 +47,11 @@ def test_select_as_json(client: TestClient) -> None:
 
 
 def test_select_as_xml(client: TestClient) -> None:
-    response = client.get("/sparql", params={"query": SELECT_SLASHED},
-                          headers={"Accept": "application/sparql-results+xml"})
+    response = client.get(
+        "/sparql",
+        params={"query": SELECT_SLASHED},
+        headers={"Accept": "application/sparql-results+xml"},
+    )
     assert response.headers["content-type"].startswith("application/sparql-results+xml")
     root = ET.fromstring(response.content)
     assert [v.get("name") for v in root.iter(f"{SRX}variable")] == ["label"]
@@ -57,8 +63,9 @@ def test_select_as_csv_and_tsv(client: TestClient) -> None:
     as_csv = client.get("/sparql", params={"query": query}, headers={"Accept": "text/csv"})
     assert as_csv.headers["content-type"].startswith("text/csv")
     assert list(csv.reader(io.StringIO(as_csv.text))) == [["label"], ["Axis A\twith a tab"]]
-    as_tsv = client.get("/sparql", params={"query": query},
-                        headers={"Accept": "text/tab-separated-values"})
+    as_tsv = client.get(
+        "/sparql", params={"query": query}, headers={"Accept": "text/tab-separated-values"}
+    )
     lines = as_tsv.text.rstrip("\n").split("\n")
     assert lines[0] == "?label" and len(lines[1].split("\t")) == 1  # the tab is escaped
     assert lines[1] == '"Axis A\\twith a tab"'
@@ -67,15 +74,25 @@ def test_select_as_csv_and_tsv(client: TestClient) -> None:
 def test_ask(client: TestClient) -> None:
     response = client.get("/sparql", params={"query": f"ASK {{ <{SLASHED}> ?p ?o }}"})
     assert json.loads(response.content)["boolean"] is True
-    as_xml = client.get("/sparql", params={"query": "ASK { <http://nowhere/> ?p ?o }"},
-                        headers={"Accept": "application/sparql-results+xml"})
+    as_xml = client.get(
+        "/sparql",
+        params={"query": "ASK { <http://nowhere/> ?p ?o }"},
+        headers={"Accept": "application/sparql-results+xml"},
+    )
     assert ET.fromstring(as_xml.content).find(f"{SRX}boolean").text == "false"
 
 
-@pytest.mark.parametrize(("accept", "rdflib_format"), [
-    ("text/turtle", "turtle"), ("application/n-triples", "nt"),
-    ("application/ld+json", "json-ld"), ("application/rdf+xml", "xml"),
-    ("application/trig", "trig"), ("application/n-quads", "nquads")])
+@pytest.mark.parametrize(
+    ("accept", "rdflib_format"),
+    [
+        ("text/turtle", "turtle"),
+        ("application/n-triples", "nt"),
+        ("application/ld+json", "json-ld"),
+        ("application/rdf+xml", "xml"),
+        ("application/trig", "trig"),
+        ("application/n-quads", "nquads"),
+    ],
+)
 def test_construct_in_every_rdf_format(client: TestClient, accept: str, rdflib_format: str) -> None:
     query = f"CONSTRUCT {{ ?s <{LABEL}> ?l }} WHERE {{ ?s <{LABEL}> ?l }}"
     response = client.get("/sparql", params={"query": query}, headers={"Accept": accept})
@@ -104,26 +121,32 @@ def test_query_type_decides_the_family(client: TestClient) -> None:
 
 
 def test_format_parameter_overrides_accept(client: TestClient) -> None:
-    response = client.get("/sparql", params={"query": SELECT_SLASHED, "format": "csv"},
-                          headers={"Accept": "application/sparql-results+json"})
+    response = client.get(
+        "/sparql",
+        params={"query": SELECT_SLASHED, "format": "csv"},
+        headers={"Accept": "application/sparql-results+json"},
+    )
     assert list(csv.reader(io.StringIO(response.text))) == [["label"], ["Slashed"]]
 
 
 def test_406_when_nothing_is_acceptable(client: TestClient) -> None:
-    response = client.get("/sparql", params={"query": SELECT_SLASHED},
-                          headers={"Accept": "image/png"})
+    response = client.get(
+        "/sparql", params={"query": SELECT_SLASHED}, headers={"Accept": "image/png"}
+    )
     assert response.status_code == 406 and "available" in response.text
 
 
 def test_default_and_named_graph_parameters(client: TestClient) -> None:
     query = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
     vocabulary = [("query", query), ("default-graph-uri", GRAPHS["vocabulary"])]
-    both = vocabulary + [("default-graph-uri", GRAPHS["metadata"])]
+    both = [*vocabulary, ("default-graph-uri", GRAPHS["metadata"])]
     one = int(bindings(client.get("/sparql", params=vocabulary))[0]["n"])
     two = int(bindings(client.get("/sparql", params=both))[0]["n"])
     assert one == 3 and two == 4
-    named = {"query": "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }",
-             "named-graph-uri": [GRAPHS["metadata"]]}
+    named = {
+        "query": "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }",
+        "named-graph-uri": [GRAPHS["metadata"]],
+    }
     assert bindings(client.post("/sparql", data=named)) == [{"g": GRAPHS["metadata"]}]
 
 
@@ -132,15 +155,19 @@ def test_from_a_held_graph_restricts_the_default_graph(client: TestClient) -> No
     assert bindings(client.get("/sparql", params={"query": query})) == [{"n": "3"}]
 
 
-@pytest.mark.parametrize(("query", "status", "words"), [
-    ("SELECT * WHERE { ?s ?p", 400, "malformed query"),
-    ("SELECT * { SERVICE <http://127.0.0.1:9/> { ?s ?p ?o } }", 400, "SERVICE"),
-    ("SELECT * FROM <http://example.org/elsewhere> { ?s ?p ?o }", 400, "does not hold"),
-    ("INSERT DATA { <http://a> <http://b> <http://c> }", 403, "read-only"),
-    ("LOAD <http://example.org/data.ttl>", 403, "read-only"),
-])
-def test_refusals_carry_a_message_and_no_trace(client: TestClient, query: str, status: int,
-                                               words: str) -> None:
+@pytest.mark.parametrize(
+    ("query", "status", "words"),
+    [
+        ("SELECT * WHERE { ?s ?p", 400, "malformed query"),
+        ("SELECT * { SERVICE <http://127.0.0.1:9/> { ?s ?p ?o } }", 400, "SERVICE"),
+        ("SELECT * FROM <http://example.org/elsewhere> { ?s ?p ?o }", 400, "does not hold"),
+        ("INSERT DATA { <http://a> <http://b> <http://c> }", 403, "read-only"),
+        ("LOAD <http://example.org/data.ttl>", 403, "read-only"),
+    ],
+)
+def test_refusals_carry_a_message_and_no_trace(
+    client: TestClient, query: str, status: int, words: str
+) -> None:
     response = client.get("/sparql", params={"query": query})
     assert response.status_code == status
     assert words in response.text and "Traceback" not in response.text
@@ -149,11 +176,14 @@ def test_refusals_carry_a_message_and_no_trace(client: TestClient, query: str, s
 
 def test_an_update_is_refused_and_changes_nothing(client: TestClient) -> None:
     before = bindings(client.get("/sparql", params={"query": COUNT}))
-    update = f"DELETE WHERE {{ ?s ?p ?o }} ; INSERT DATA {{ <{SLASHED}> <{LABEL}> \"x\" }}"
+    update = f'DELETE WHERE {{ ?s ?p ?o }} ; INSERT DATA {{ <{SLASHED}> <{LABEL}> "x" }}'
     refused = [
         client.post("/sparql", data={"update": update}),
-        client.post("/sparql", content=update.encode(),
-                    headers={"Content-Type": "application/sparql-update"}),
+        client.post(
+            "/sparql",
+            content=update.encode(),
+            headers={"Content-Type": "application/sparql-update"},
+        ),
         client.get("/sparql", params={"update": update}),
         client.post("/sparql", data={"query": update}),
     ]
@@ -173,8 +203,9 @@ def test_request_size_limits(dist) -> None:
     settings = make_settings(dist, max_request_bytes=2000, workers=1)
     with TestClient(create_app(settings, EmbeddedStore.open(settings))) as small:
         big = "ASK {} #" + "x" * 3000
-        direct = small.post("/sparql", content=big.encode(),
-                            headers={"Content-Type": "application/sparql-query"})
+        direct = small.post(
+            "/sparql", content=big.encode(), headers={"Content-Type": "application/sparql-query"}
+        )
         assert direct.status_code == 413 and "2000 bytes" in direct.text
         assert small.get("/sparql", params={"query": big}).status_code == 414
         fits = small.get("/sparql", params={"query": "ASK {} #" + "x" * 1000})
@@ -184,23 +215,26 @@ def test_request_size_limits(dist) -> None:
 def test_etag_and_last_modified_revalidate(client: TestClient) -> None:
     first = client.get("/sparql", params={"query": SELECT_SLASHED})
     etag, modified = first.headers["etag"], first.headers["last-modified"]
-    again = client.get("/sparql", params={"query": SELECT_SLASHED},
-                       headers={"If-None-Match": etag})
+    again = client.get("/sparql", params={"query": SELECT_SLASHED}, headers={"If-None-Match": etag})
     assert again.status_code == 304 and again.content == b"" and again.headers["etag"] == etag
-    since = client.get("/sparql", params={"query": SELECT_SLASHED},
-                       headers={"If-Modified-Since": modified})
+    since = client.get(
+        "/sparql", params={"query": SELECT_SLASHED}, headers={"If-Modified-Since": modified}
+    )
     assert since.status_code == 304
-    other = client.get("/sparql", params={"query": SELECT_SLASHED},
-                       headers={"Accept": "text/csv", "If-None-Match": etag})
+    other = client.get(
+        "/sparql",
+        params={"query": SELECT_SLASHED},
+        headers={"Accept": "text/csv", "If-None-Match": etag},
+    )
     assert other.status_code == 200 and other.headers["etag"] != etag
     earlier = format_datetime(datetime(2020, 1, 1, tzinfo=UTC), usegmt=True)
-    stale = client.get("/sparql", params={"query": SELECT_SLASHED},
-                       headers={"If-Modified-Since": earlier})
+    stale = client.get(
+        "/sparql", params={"query": SELECT_SLASHED}, headers={"If-Modified-Since": earlier}
+    )
     assert stale.status_code == 200
 
 
-def test_last_modified_is_the_release_build_time(client: TestClient,
-                                                 store: EmbeddedStore) -> None:
+def test_last_modified_is_the_release_build_time(client: TestClient, store: EmbeddedStore) -> None:
     response = client.get("/sparql", params={"query": SELECT_SLASHED})
     assert store.release is not None
     assert response.headers["last-modified"] == format_datetime(store.release.built, usegmt=True)
@@ -248,12 +282,14 @@ def test_last_modified_moves_with_a_new_release(tmp_path) -> None:
     with TestClient(create_app(settings, EmbeddedStore.open(settings))) as newer:
         response = newer.get("/sparql", params={"query": "ASK {}"})
         assert response.headers["last-modified"] == format_datetime(
-            later.replace(microsecond=0), usegmt=True)
+            later.replace(microsecond=0), usegmt=True
+        )
 
 
 def test_a_page_and_its_data_have_different_etags(client: TestClient) -> None:
     as_json = client.get("/sparql", params={"query": SELECT_SLASHED})
-    as_page = client.get("/sparql", params={"query": SELECT_SLASHED},
-                         headers={"Accept": "text/html"})
+    as_page = client.get(
+        "/sparql", params={"query": SELECT_SLASHED}, headers={"Accept": "text/html"}
+    )
     assert as_page.headers["content-type"].startswith("text/html")
     assert as_json.headers["etag"] != as_page.headers["etag"]

@@ -11,13 +11,16 @@ from lima_lod.web.guard import check, is_update, may_reach_out
 HELD = frozenset({"http://g/1", "http://g/2"})
 
 
-@pytest.mark.parametrize("query", [
-    "SELECT * { SERVICE <http://127.0.0.1:9/sparql> { ?s ?p ?o } }",
-    "select * { service silent <http://example.org/> { ?s ?p ?o } }",
-    "SELECT * { ?s ?p ?o FILTER EXISTS { SERVICE <http://example.org/> { ?s ?p ?o } } }",
-    "SELECT * { { SELECT ?s { SERVICE ?endpoint { ?s ?p ?o } } } }",
-    "PREFIX ex: <http://example.org/> SELECT * { SERVICE ex:sparql { ?s ?p ?o } }",
-])
+@pytest.mark.parametrize(
+    "query",
+    [
+        "SELECT * { SERVICE <http://127.0.0.1:9/sparql> { ?s ?p ?o } }",
+        "select * { service silent <http://example.org/> { ?s ?p ?o } }",
+        "SELECT * { ?s ?p ?o FILTER EXISTS { SERVICE <http://example.org/> { ?s ?p ?o } } }",
+        "SELECT * { { SELECT ?s { SERVICE ?endpoint { ?s ?p ?o } } } }",
+        "PREFIX ex: <http://example.org/> SELECT * { SERVICE ex:sparql { ?s ?p ?o } }",
+    ],
+)
 def test_service_is_refused(query: str) -> None:
     with pytest.raises(BadRequest, match="SERVICE"):
         check(query, HELD)
@@ -28,22 +31,28 @@ def test_from_of_held_graphs_gives_the_dataset() -> None:
     assert check(query, HELD) == GraphSelection(("http://g/1",), ("http://g/2",))
 
 
-@pytest.mark.parametrize("query", [
-    "SELECT * FROM <http://example.org/remote.ttl> { ?s ?p ?o }",
-    "SELECT * FROM NAMED <http://example.org/remote.ttl> { GRAPH ?g { ?s ?p ?o } }",
-    "ASK FROM <http://g/1> FROM <file:///etc/passwd> { ?s ?p ?o }",
-])
+@pytest.mark.parametrize(
+    "query",
+    [
+        "SELECT * FROM <http://example.org/remote.ttl> { ?s ?p ?o }",
+        "SELECT * FROM NAMED <http://example.org/remote.ttl> { GRAPH ?g { ?s ?p ?o } }",
+        "ASK FROM <http://g/1> FROM <file:///etc/passwd> { ?s ?p ?o }",
+    ],
+)
 def test_from_of_unknown_graphs_is_refused(query: str) -> None:
     with pytest.raises(BadRequest, match="does not hold") as info:
         check(query, HELD)
     assert "<http://g/1>" in str(info.value)  # the message lists what is held
 
 
-@pytest.mark.parametrize("query", [
-    'SELECT * { ?s ?p "service from" }',  # the words in a literal
-    "PREFIX ex: <http://example.org/> SELECT ?service { ?service ex:from ?o }",
-    "# SERVICE <http://example.org/>\nSELECT * { ?s ?p ?o }",  # in a comment
-])
+@pytest.mark.parametrize(
+    "query",
+    [
+        'SELECT * { ?s ?p "service from" }',  # the words in a literal
+        "PREFIX ex: <http://example.org/> SELECT ?service { ?service ex:from ?o }",
+        "# SERVICE <http://example.org/>\nSELECT * { ?s ?p ?o }",  # in a comment
+    ],
+)
 def test_words_that_are_not_clauses_pass(query: str) -> None:
     assert check(query, HELD) is None
 
@@ -63,38 +72,44 @@ def test_an_update_in_place_of_a_query_is_forbidden() -> None:
         check("INSERT { ?s ?p ?o } WHERE { SERVICE <http://example.org/> { ?s ?p ?o } }", HELD)
 
 
-@pytest.mark.parametrize(("text", "expected"), [
-    ("INSERT DATA { <http://a> <http://b> <http://c> }", True),
-    ("LOAD <http://example.org/data.ttl>", True),
-    ("CLEAR ALL", True),
-    ("DROP GRAPH <http://g/1> ; CLEAR DEFAULT", True),
-    ("SELECT * {}", False),
-    ("", False),
-    ("# only a comment", False),
-])
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("INSERT DATA { <http://a> <http://b> <http://c> }", True),
+        ("LOAD <http://example.org/data.ttl>", True),
+        ("CLEAR ALL", True),
+        ("DROP GRAPH <http://g/1> ; CLEAR DEFAULT", True),
+        ("SELECT * {}", False),
+        ("", False),
+        ("# only a comment", False),
+    ],
+)
 def test_is_update(text: str, expected: bool) -> None:
     assert is_update(text) is expected
 
 
-@pytest.mark.parametrize(("query", "parsed"), [
-    ('SELECT * WHERE { ?s prov:wasDerivedFrom ?o }', False),
-    ('SELECT ?from WHERE { ?s ex:service ?from }', False),
-    ('SELECT * WHERE { ?s ?p "SERVICE <x>" } # FROM <y>', False),
-    ('SELECT * WHERE { <http://a#FROM> ?p ?o }', False),
-    # After an operand a "<" may be "less than": a "#" in what follows may start a comment.
-    ('SELECT * WHERE { ?s <http://a#FROM> ?o }', True),
-    ('SELECT * WHERE { ?s ?p """SERVICE""" }', False),
-    ('SELECT * FROM <http://x> WHERE {}', True),
-    ('SELECT * FROM NAMED <g> {}', True),
-    ('SELECT * WHERE {SERVICE<http://x>{}}', True),
-    ('SELECT * WHERE { ?s ?p "x" . SERVICE <http://e> {} ?s ?p "y" }', True),
-    ("SELECT * WHERE { ?s ?p 'a' . service <http://e> {} ?s ?p 'b' }", True),
-    ("SELECT * WHERE { ?s ?p 'it\\'s' . SERVICE <http://e> {} }", True),
-    ('SELECT * WHERE { ?s ?p """a "" b""" . SERVICE <http://e> {} }', True),
-    ('SELECT * WHERE { ?s ?p ?o FILTER(?o < 3) SERVICE <http://e> {} }', True),
-    ('SELECT * WHERE { ?s ?p "unterminated SERVICE <http://e> {} }', True),
-    ('SELECT * WHERE { \\u0053ERVICE <http://e> {} }', True),
-])
+@pytest.mark.parametrize(
+    ("query", "parsed"),
+    [
+        ("SELECT * WHERE { ?s prov:wasDerivedFrom ?o }", False),
+        ("SELECT ?from WHERE { ?s ex:service ?from }", False),
+        ('SELECT * WHERE { ?s ?p "SERVICE <x>" } # FROM <y>', False),
+        ("SELECT * WHERE { <http://a#FROM> ?p ?o }", False),
+        # After an operand a "<" may be "less than": a "#" in what follows may start a comment.
+        ("SELECT * WHERE { ?s <http://a#FROM> ?o }", True),
+        ('SELECT * WHERE { ?s ?p """SERVICE""" }', False),
+        ("SELECT * FROM <http://x> WHERE {}", True),
+        ("SELECT * FROM NAMED <g> {}", True),
+        ("SELECT * WHERE {SERVICE<http://x>{}}", True),
+        ('SELECT * WHERE { ?s ?p "x" . SERVICE <http://e> {} ?s ?p "y" }', True),
+        ("SELECT * WHERE { ?s ?p 'a' . service <http://e> {} ?s ?p 'b' }", True),
+        ("SELECT * WHERE { ?s ?p 'it\\'s' . SERVICE <http://e> {} }", True),
+        ('SELECT * WHERE { ?s ?p """a "" b""" . SERVICE <http://e> {} }', True),
+        ("SELECT * WHERE { ?s ?p ?o FILTER(?o < 3) SERVICE <http://e> {} }", True),
+        ('SELECT * WHERE { ?s ?p "unterminated SERVICE <http://e> {} }', True),
+        ("SELECT * WHERE { \\u0053ERVICE <http://e> {} }", True),
+    ],
+)
 def test_only_queries_that_may_reach_out_are_parsed(query: str, parsed: bool) -> None:
     # The shortcut may skip the parse only where no SERVICE or FROM keyword can be hiding.
     assert may_reach_out(query) is parsed

@@ -7,6 +7,7 @@ day (see notes/hardening.md).
 
 from __future__ import annotations
 
+import contextlib
 import socket
 import threading
 import time
@@ -21,8 +22,7 @@ from lima_lod.store import EmbeddedStore
 from lima_lod.web import server, workers
 from lima_lod.web.server import running
 
-ENDLESS = ("SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l . "
-           "?m ?n2 ?o }")
+ENDLESS = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l . ?m ?n2 ?o }"
 ASK = "ASK { ?s ?p ?o }"
 PATIENCE = 6.0  # seconds a cheap request may take at most; they take milliseconds when idle
 
@@ -64,12 +64,19 @@ def test_a_costly_update_does_not_freeze_the_server(busy: str) -> None:
         assert client.get("/sparql", params={"query": ASK}).status_code == 200  # now cached
         update = "INSERT { ?s ?p ?o } WHERE { FILTER(" + "+".join(["1"] * 20000) + ") }"
         statuses: list[int] = []
-        threads = in_background(lambda: statuses.append(client.post(
-            "/sparql", content=update.encode(),
-            headers={"Content-Type": "application/sparql-query"}).status_code))
+        threads = in_background(
+            lambda: statuses.append(
+                client.post(
+                    "/sparql",
+                    content=update.encode(),
+                    headers={"Content-Type": "application/sparql-query"},
+                ).status_code
+            )
+        )
         time.sleep(1)
-        latencies = [timed(lambda: client.get("/sparql", params={"query": ASK}))[0]
-                     for _ in range(5)]
+        latencies = [
+            timed(lambda: client.get("/sparql", params={"query": ASK}))[0] for _ in range(5)
+        ]
         for thread in threads:
             thread.join(120)
     assert max(latencies) < PATIENCE
@@ -82,16 +89,24 @@ def test_runaway_queries_do_not_starve_cheap_work(busy: str) -> None:
     # answered, or refused at once with 503 and Retry-After.
     settled()
     with httpx.Client(base_url=busy, timeout=60) as client:
-        threads = in_background(*(
-            lambda n=n: client.get("/sparql", params={"query": ENDLESS + " " * n})
-            for n in range(2)))
+        threads = in_background(
+            *(
+                lambda n=n: client.get("/sparql", params={"query": ENDLESS + " " * n})
+                for n in range(2)
+            )
+        )
         time.sleep(1.5)
         results: list[tuple[float, httpx.Response]] = []
-        cheap = [lambda n=n: client.get("/sparql", params={"query": f"ASK {{ ?s ?p {n} }}"})
-                 for n in range(12)]
-        pages = [lambda: client.get("/"), lambda: client.get("/id/commitment/10"),
-                 lambda: client.get("/doc/commitment/10.ttl"),
-                 lambda: client.get("/doc/commitment/10", headers={"Accept": "text/html"})]
+        cheap = [
+            lambda n=n: client.get("/sparql", params={"query": f"ASK {{ ?s ?p {n} }}"})
+            for n in range(12)
+        ]
+        pages = [
+            lambda: client.get("/"),
+            lambda: client.get("/id/commitment/10"),
+            lambda: client.get("/doc/commitment/10.ttl"),
+            lambda: client.get("/doc/commitment/10", headers={"Accept": "text/html"}),
+        ]
         waiting = in_background(*(lambda c=c: results.append(timed(c)) for c in cheap + pages))
         for thread in waiting:
             thread.join(60)
@@ -101,7 +116,8 @@ def test_runaway_queries_do_not_starve_cheap_work(busy: str) -> None:
     for latency, response in results:
         assert latency < PATIENCE, (response.request.url, latency)
         assert response.status_code in (200, 303) or (
-            response.status_code == 503 and response.headers["retry-after"])
+            response.status_code == 503 and response.headers["retry-after"]
+        )
     assert sum(r.status_code in (200, 303) for _, r in results) >= len(pages)
 
 
@@ -126,16 +142,14 @@ def test_slow_clients_do_not_take_every_connection(busy: str) -> None:
     def trickle() -> None:
         while not stop.is_set():
             for sock in loris:
-                try:
+                with contextlib.suppress(OSError):
                     sock.send(b"X")
-                except OSError:
-                    pass
             time.sleep(1)
+
     threads = in_background(trickle)
     try:
         with httpx.Client(base_url=busy, timeout=30) as client:
-            statuses = [client.get("/sparql", params={"query": ASK}).status_code
-                        for _ in range(20)]
+            statuses = [client.get("/sparql", params={"query": ASK}).status_code for _ in range(20)]
     finally:
         stop.set()
         for thread in threads:
@@ -145,8 +159,7 @@ def test_slow_clients_do_not_take_every_connection(busy: str) -> None:
     assert statuses == [200] * 20
 
 
-def test_a_request_head_sent_slowly_is_cut_off(dist: Path, monkeypatch: pytest.MonkeyPatch) \
-        -> None:
+def test_a_request_head_sent_slowly_is_cut_off(dist: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     # Regression (defect 8): no time limit on a request's head, so a client could hold a
     # connection forever sending a byte a second.
     monkeypatch.setattr(server, "HEAD_TIMEOUT", 2.0, raising=False)
@@ -178,12 +191,12 @@ def resident_mb() -> float:
 
 
 def test_clients_that_do_not_read_do_not_pile_answers_up(
-        dist: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    dist: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     # Regression (defect 4): 8 clients not reading their 128 MB answers took the server from
     # 267 MB to 1.24 GB. Now the answers held at once are bounded by a byte budget.
     monkeypatch.setattr(workers, "ANSWER_BUDGET", 64 * 1024 * 1024, raising=False)
-    settings = make_settings(dist, workers=2, cache_mb=0, query_timeout=30.0,
-                             query_memory_mb=2048)
+    settings = make_settings(dist, workers=2, cache_mb=0, query_timeout=30.0, query_memory_mb=2048)
     # 800 rows of a 50 KB string: a 40 MB answer, written in a moment.
     numbers = " ".join(str(n) for n in range(800))
     big = f'SELECT ?s WHERE {{ VALUES ?n {{ {numbers} }} BIND("{"x" * 50_000}" AS ?s) }}'
@@ -194,10 +207,12 @@ def test_clients_that_do_not_read_do_not_pile_answers_up(
         for n in range(8):
             sock = socket.create_connection(("127.0.0.1", port), timeout=5)
             query = httpx.QueryParams({"query": big + " " * n})
-            sock.sendall(f"POST /sparql HTTP/1.1\r\nHost: x\r\n"
-                         f"Content-Type: application/x-www-form-urlencoded\r\n"
-                         f"Content-Length: {len(str(query))}\r\n"
-                         f"Accept: application/sparql-results+json\r\n\r\n{query}".encode())
+            sock.sendall(
+                f"POST /sparql HTTP/1.1\r\nHost: x\r\n"
+                f"Content-Type: application/x-www-form-urlencoded\r\n"
+                f"Content-Length: {len(str(query))}\r\n"
+                f"Accept: application/sparql-results+json\r\n\r\n{query}".encode()
+            )
             readers.append(sock)  # and never read
         peak = before
         give_up = time.monotonic() + 20

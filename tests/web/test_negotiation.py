@@ -70,8 +70,10 @@ def test_negotiate(accept: str | None, candidates: tuple, expected: str | None) 
 
 def test_parse_accept_reads_q_values_and_wildcards() -> None:
     assert parse_accept("text/*;q=0.3, */*;q=0, application/json") == [
-        MediaRange("text", "*", 0.3), MediaRange("*", "*", 0.0),
-        MediaRange("application", "json", 1.0)]
+        MediaRange("text", "*", 0.3),
+        MediaRange("*", "*", 0.0),
+        MediaRange("application", "json", 1.0),
+    ]
 
 
 def test_query_kind_decides_the_family() -> None:
@@ -81,10 +83,17 @@ def test_query_kind_decides_the_family() -> None:
     assert chosen[Kind.GRAPH] == BY_NAME["rdfxml"]
 
 
-@pytest.mark.parametrize(("param", "kind", "expected"), [
-    ("csv", Kind.SOLUTIONS, "csv"), ("text/csv", Kind.SOLUTIONS, "csv"),
-    ("turtle", Kind.GRAPH, "turtle"), ("csv", Kind.GRAPH, None),
-    ("application/ld+json", Kind.GRAPH, "jsonld"), ("JSON", Kind.SOLUTIONS, "json")])
+@pytest.mark.parametrize(
+    ("param", "kind", "expected"),
+    [
+        ("csv", Kind.SOLUTIONS, "csv"),
+        ("text/csv", Kind.SOLUTIONS, "csv"),
+        ("turtle", Kind.GRAPH, "turtle"),
+        ("csv", Kind.GRAPH, None),
+        ("application/ld+json", Kind.GRAPH, "jsonld"),
+        ("JSON", Kind.SOLUTIONS, "json"),
+    ],
+)
 def test_format_parameter_overrides_accept(param: str, kind: Kind, expected: str | None) -> None:
     chosen = choose("application/sparql-results+xml", param)[kind]
     assert (chosen.name if chosen else None) == expected
@@ -122,9 +131,10 @@ def test_pick_takes_the_format_parameter_then_accept_and_lists_what_is_available
     with pytest.raises(NotAcceptable) as info:
         pick("image/png", None, candidates, "the vocabulary")
     assert info.value.status == 406
-    assert str(info.value) == ("the vocabulary is available as text/html, text/turtle, "
-                               "application/ld+json")
-    with pytest.raises(NotAcceptable, match="^available as text/html"):
+    assert str(info.value) == (
+        "the vocabulary is available as text/html, text/turtle, application/ld+json"
+    )
+    with pytest.raises(NotAcceptable, match=r"^available as text/html"):
         pick(None, "csv", candidates)
 
 
@@ -175,11 +185,14 @@ COMMON_NAMES = [
 
 
 @pytest.mark.parametrize(("value", "accept", "expected"), COMMON_NAMES)
-def test_common_names_and_lists(value: str, accept: str | None,
-                                expected: tuple[str | None, str | None]) -> None:
+def test_common_names_and_lists(
+    value: str, accept: str | None, expected: tuple[str | None, str | None]
+) -> None:
     chosen = choose(accept, value)
-    names = tuple(chosen[kind].name if chosen[kind] else None  # type: ignore[union-attr]
-                  for kind in (Kind.SOLUTIONS, Kind.GRAPH))
+    names = tuple(
+        chosen[kind].name if chosen[kind] else None  # type: ignore[union-attr]
+        for kind in (Kind.SOLUTIONS, Kind.GRAPH)
+    )
     assert names == expected
     assert chosen[Kind.BOOLEAN] == chosen[Kind.SOLUTIONS]
 
@@ -190,11 +203,18 @@ def test_a_value_naming_no_answer_format_is_406_whatever_accept_says(value: str)
         choose("*/*", value)
 
 
-@pytest.mark.parametrize(("accept", "expected"), [
-    # SPARQLWrapper's Accept lists for N3 and JSON-LD
-    ("application/turtle,text/turtle,text/rdf+n3,application/n-triples,application/n3,text/n3",
-     "turtle"),
-    ("text/rdf+n3", "turtle"), ("application/x-json+ld", "jsonld")])
+@pytest.mark.parametrize(
+    ("accept", "expected"),
+    [
+        # SPARQLWrapper's Accept lists for N3 and JSON-LD
+        (
+            "application/turtle,text/turtle,text/rdf+n3,application/n-triples,application/n3,text/n3",
+            "turtle",
+        ),
+        ("text/rdf+n3", "turtle"),
+        ("application/x-json+ld", "jsonld"),
+    ],
+)
 def test_common_media_types_in_accept(accept: str, expected: str) -> None:
     chosen = negotiate(accept, GRAPH)
     assert chosen is not None and chosen.name == expected

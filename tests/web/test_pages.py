@@ -28,8 +28,10 @@ def test_running_the_form_shows_a_table(client: TestClient) -> None:
     soup = page(client, query=query)
     table = soup.find("section", id="results").find("table")
     assert [th.text for th in table.find("thead").find_all("th")] == ["s", "label"]
-    rows = [[td.get_text(" ", strip=True) for td in tr.find_all("td")]
-            for tr in table.find("tbody").find_all("tr")]
+    rows = [
+        [td.get_text(" ", strip=True) for td in tr.find_all("td")]
+        for tr in table.find("tbody").find_all("tr")
+    ]
     assert [SLASHED, "Slashed"] in rows
     links = {a["href"] for a in table.find_all("a")}
     assert "/" + SLASHED.removeprefix(BASE) in links  # our IRIs open our pages, on this server
@@ -52,7 +54,9 @@ def test_errors_show_on_the_page(client: TestClient) -> None:
 
 def test_no_resource_leaves_the_server(client: TestClient) -> None:
     soup = page(client)
-    external = [tag.get("href") or tag.get("src") for tag in soup.find_all(["link", "script", "img"])]
+    external = [
+        tag.get("href") or tag.get("src") for tag in soup.find_all(["link", "script", "img"])
+    ]
     assert all(ref and "//" not in ref for ref in external)
     css = client.get("/static/sparql.css")
     assert css.status_code == 200 and "table" in css.text
@@ -60,7 +64,9 @@ def test_no_resource_leaves_the_server(client: TestClient) -> None:
 
 def test_datatypes_are_shown_short(client: TestClient) -> None:
     query = 'SELECT ?d ?t WHERE { VALUES (?d ?t) { (1.5 "x"^^<http://example.org/type>) } }'
-    page = BeautifulSoup(client.get("/sparql", params={"query": query},
-                                    headers={"Accept": "text/html"}).content, "html.parser")
+    page = BeautifulSoup(
+        client.get("/sparql", params={"query": query}, headers={"Accept": "text/html"}).content,
+        "html.parser",
+    )
     notes = [small.get_text() for small in page.find(id="results").find_all("small")]
     assert notes == ["xsd:decimal", "http://example.org/type"]

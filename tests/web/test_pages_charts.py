@@ -11,9 +11,13 @@ HOSTILE = '<script>alert("x")</script> & </svg>'
 
 
 def chart() -> etree._Element:
-    svg = bar_chart("c1", HOSTILE, "a description", (Series(HOSTILE, "#123456"),
-                                                     Series("B", "#abcdef", "hatch")),
-                    [Group("10", (1.83, None), HOSTILE), Group("11", (2.2, 3.5))])
+    svg = bar_chart(
+        "c1",
+        HOSTILE,
+        "a description",
+        (Series(HOSTILE, "#123456"), Series("B", "#abcdef", "hatch")),
+        [Group("10", (1.83, None), HOSTILE), Group("11", (2.2, 3.5))],
+    )
     return etree.fromstring(document(svg))
 
 
@@ -35,7 +39,7 @@ def test_hostile_text_stays_text() -> None:
 
 def test_values_printed_and_scale_fixed() -> None:
     texts = [t.text for t in chart().iter(f"{SVG}text")]
-    assert {"1.83", "2.20", "3.50"} <= set(texts)   # each value on its bar (3.5 clipped, printed)
-    assert {"0", "1", "2", "3"} <= set(texts)        # the 0-3 scale, whatever the data
+    assert {"1.83", "2.20", "3.50"} <= set(texts)  # each value on its bar (3.5 clipped, printed)
+    assert {"0", "1", "2", "3"} <= set(texts)  # the 0-3 scale, whatever the data
     patterns = chart().findall(f".//{SVG}pattern")
-    assert len(patterns) == 1                        # the second series is told apart by a pattern
+    assert len(patterns) == 1  # the second series is told apart by a pattern

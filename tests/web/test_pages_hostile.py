@@ -18,8 +18,15 @@ from lima_lod.web.app import create_app
 HOSTILE = '</script><script>alert("x")</script><b>bold</b>'
 LABEL = "http://www.w3.org/2000/01/rdf-schema#label"
 SKOS = "http://www.w3.org/2004/02/skos/core#"
-PAGES = ("report/zz-2021", "commitment/99", "axis/Z", "criterion/relevance",
-         "organization/evil", "finding/zz-2021/1", "observation/zz-2021/99/relevance")
+PAGES = (
+    "report/zz-2021",
+    "commitment/99",
+    "axis/Z",
+    "criterion/relevance",
+    "organization/evil",
+    "finding/zz-2021/1",
+    "observation/zz-2021/99/relevance",
+)
 
 
 def literal(text: str) -> str:
@@ -28,7 +35,7 @@ def literal(text: str) -> str:
 
 @pytest.fixture(scope="module")
 def client(tmp_path_factory: pytest.TempPathFactory) -> Iterator[TestClient]:
-    g = f'<{GRAPHS["report/mx-2021"]}>'
+    g = f"<{GRAPHS['report/mx-2021']}>"
     lines = [*quads()]
     report, dataset = f"<{BASE}id/report/zz-2021>", f"<{BASE}id/dataset/zz-2021>"
     c99, axis = f"<{BASE}id/commitment/99>", f"<{BASE}id/axis/Z>"
@@ -71,8 +78,9 @@ def test_hostile_label_is_text(client: TestClient, key: str, lang: str) -> None:
     page = BeautifulSoup(response.text, "lxml")
     scripts = page.find_all("script")
     # only our data block and our own static script: nothing the label smuggled in
-    assert all(s.get("type") == "application/ld+json" or s.get("src") == "/static/sort.js"
-               for s in scripts)
+    assert all(
+        s.get("type") == "application/ld+json" or s.get("src") == "/static/sort.js" for s in scripts
+    )
     assert page.find("b") is None
     assert page.find(id="title").get_text() == HOSTILE  # type: ignore[union-attr]
     data = json.loads(page.find("script", type="application/ld+json").string)  # type: ignore[union-attr]

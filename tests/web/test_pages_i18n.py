@@ -9,8 +9,12 @@ from lima_lod.web.i18n import LANGUAGES, TEXTS, Texts, chain, choose, pick
 
 
 def test_every_text_exists_in_every_language() -> None:
-    missing = [(key, lang) for key, entry in TEXTS.items() for lang in LANGUAGES
-               if not entry.get(lang, "").strip()]
+    missing = [
+        (key, lang)
+        for key, entry in TEXTS.items()
+        for lang in LANGUAGES
+        if not entry.get(lang, "").strip()
+    ]
     assert missing == []
     assert set(LANGUAGES) == {"en", "es"}
 
@@ -20,19 +24,23 @@ def test_texts_differ_by_language() -> None:
     assert Texts("en")("search") == "Search"
 
 
-@pytest.mark.parametrize(("param", "cookie", "header", "expected"), [
-    ("es", None, None, "es"),
-    ("es", "en", "en", "es"),            # the switch wins over everything
-    (None, "es", "en-GB,en;q=0.9", "es"),  # then the cookie it set
-    (None, None, "es-MX,es;q=0.9,en;q=0.5", "es"),
-    (None, None, "fr-FR,fr;q=0.9,es;q=0.8", "es"),  # the first we have
-    (None, None, "en;q=0.2,es;q=0.9", "es"),        # by quality, not order
-    (None, None, "fr", "en"),
-    (None, None, None, "en"),
-    ("de", "xx", "es;q=0", "en"),        # unknown values and q=0 are ignored
-])
-def test_language_choice(param: str | None, cookie: str | None, header: str | None,
-                         expected: str) -> None:
+@pytest.mark.parametrize(
+    ("param", "cookie", "header", "expected"),
+    [
+        ("es", None, None, "es"),
+        ("es", "en", "en", "es"),  # the switch wins over everything
+        (None, "es", "en-GB,en;q=0.9", "es"),  # then the cookie it set
+        (None, None, "es-MX,es;q=0.9,en;q=0.5", "es"),
+        (None, None, "fr-FR,fr;q=0.9,es;q=0.8", "es"),  # the first we have
+        (None, None, "en;q=0.2,es;q=0.9", "es"),  # by quality, not order
+        (None, None, "fr", "en"),
+        (None, None, None, "en"),
+        ("de", "xx", "es;q=0", "en"),  # unknown values and q=0 are ignored
+    ],
+)
+def test_language_choice(
+    param: str | None, cookie: str | None, header: str | None, expected: str
+) -> None:
     assert choose(param, cookie, header) == expected
 
 

@@ -24,8 +24,15 @@ from lima_lod.web.app import create_app
 from lima_lod.web.rendered import Prerendered
 
 #: Headers whose value must not differ between a pre-rendered and a dynamic answer.
-MEANINGFUL = ("content-type", "vary", "content-location", "location", "cache-control",
-              "access-control-allow-origin", "content-length")
+MEANINGFUL = (
+    "content-type",
+    "vary",
+    "content-location",
+    "location",
+    "cache-control",
+    "access-control-allow-origin",
+    "content-length",
+)
 HTML = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
 
 #: (method, path, Accept) for every kind of document request.
@@ -67,18 +74,23 @@ def rendered(tmp_path_factory: pytest.TempPathFactory) -> tuple[Settings, Site]:
 def clients(rendered: tuple[Settings, Site]) -> Iterator[tuple[TestClient, TestClient]]:
     settings, _ = rendered
     store = EmbeddedStore.open(settings)
-    with TestClient(create_app(settings, store)) as fast, \
-            TestClient(create_app(settings, store, prerendered=False)) as slow:
+    with (
+        TestClient(create_app(settings, store)) as fast,
+        TestClient(create_app(settings, store, prerendered=False)) as slow,
+    ):
         yield fast, slow
 
 
-def _answer(client: TestClient, method: str, path: str, accept: str | None) \
-        -> tuple[int, dict[str, str], bytes]:
+def _answer(
+    client: TestClient, method: str, path: str, accept: str | None
+) -> tuple[int, dict[str, str], bytes]:
     headers = {"accept": accept} if accept else {}
     response = client.request(method, path, headers=headers, follow_redirects=False)
-    return (response.status_code,
-            {h: response.headers[h] for h in MEANINGFUL if h in response.headers},
-            response.content)
+    return (
+        response.status_code,
+        {h: response.headers[h] for h in MEANINGFUL if h in response.headers},
+        response.content,
+    )
 
 
 def test_the_layer_is_in_front_of_the_app(clients: tuple[TestClient, TestClient]) -> None:
@@ -88,22 +100,26 @@ def test_the_layer_is_in_front_of_the_app(clients: tuple[TestClient, TestClient]
 
 
 @pytest.mark.parametrize(("method", "path", "accept"), REQUESTS)
-def test_prerendered_equals_dynamic(clients: tuple[TestClient, TestClient], method: str,
-                                    path: str, accept: str | None) -> None:
+def test_prerendered_equals_dynamic(
+    clients: tuple[TestClient, TestClient], method: str, path: str, accept: str | None
+) -> None:
     fast, slow = clients
     assert _answer(fast, method, path, accept) == _answer(slow, method, path, accept)
 
 
-@pytest.mark.parametrize(("path", "accept", "prerendered"), [
-    ("/doc/commitment/1.ttl", None, True),
-    ("/doc/commitment/1", "text/turtle", True),
-    ("/", HTML, True),
-    ("/doc/commitment/1.ttl?format=nt", None, False),  # a query string: dynamic
-    ("/doc/commitment/999.ttl", None, False),  # not rendered: the route's 404
-])
+@pytest.mark.parametrize(
+    ("path", "accept", "prerendered"),
+    [
+        ("/doc/commitment/1.ttl", None, True),
+        ("/doc/commitment/1", "text/turtle", True),
+        ("/", HTML, True),
+        ("/doc/commitment/1.ttl?format=nt", None, False),  # a query string: dynamic
+        ("/doc/commitment/999.ttl", None, False),  # not rendered: the route's 404
+    ],
+)
 def test_which_requests_are_answered_from_the_site(
-        clients: tuple[TestClient, TestClient], path: str, accept: str | None,
-        prerendered: bool) -> None:
+    clients: tuple[TestClient, TestClient], path: str, accept: str | None, prerendered: bool
+) -> None:
     fast, _ = clients
     response = fast.get(path, headers={"accept": accept} if accept else {})
     # Only pre-rendered documents carry the release's ETag.
@@ -117,31 +133,37 @@ def test_conditional_requests_get_304(clients: tuple[TestClient, TestClient]) ->
     again = fast.get("/doc/commitment/1", headers={"accept": "text/turtle", "if-none-match": etag})
     assert again.status_code == 304 and again.content == b""
     assert again.headers["etag"] == etag and again.headers["vary"] == "Accept"
-    other = fast.get("/doc/commitment/1", headers={"accept": "application/ld+json",
-                                                   "if-none-match": etag})
+    other = fast.get(
+        "/doc/commitment/1", headers={"accept": "application/ld+json", "if-none-match": etag}
+    )
     assert other.status_code == 200 and other.headers["etag"] != etag
-    since = fast.get("/doc/commitment/1.ttl",
-                     headers={"if-modified-since": first.headers["last-modified"]})
+    since = fast.get(
+        "/doc/commitment/1.ttl", headers={"if-modified-since": first.headers["last-modified"]}
+    )
     assert since.status_code == 304
 
 
 def test_every_rendered_file_is_what_the_route_answers(
-        rendered: tuple[Settings, Site], clients: tuple[TestClient, TestClient]) -> None:
+    rendered: tuple[Settings, Site], clients: tuple[TestClient, TestClient]
+) -> None:
     _, site = rendered
     _, slow = clients
-    kinds = {d.path.rsplit(".", 1)[-1] if d.path.startswith("/doc/") else d.path
-             for d in site.documents}
+    kinds = {
+        d.path.rsplit(".", 1)[-1] if d.path.startswith("/doc/") else d.path for d in site.documents
+    }
     assert {"html", "ttl", "jsonld", "nt", "rdf", "/"} <= kinds
     for document in site.documents[:40]:
         if document.path.startswith("/doc/"):
-            asked = document.path if document.language in ("", site.languages[0]) else \
-                f"{document.path}?lang={document.language}"
+            asked = (
+                document.path
+                if document.language in ("", site.languages[0])
+                else f"{document.path}?lang={document.language}"
+            )
             slow.cookies.clear()
             assert (site.folder / document.file).read_bytes() == slow.get(asked).content
 
 
-def test_a_stale_site_is_never_served(rendered: tuple[Settings, Site],
-                                      tmp_path: Path) -> None:
+def test_a_stale_site_is_never_served(rendered: tuple[Settings, Site], tmp_path: Path) -> None:
     settings, _ = rendered
     release = find_release(settings.dist)
     manifest = json.loads(site_manifest(release.path).read_text(encoding="utf-8"))
@@ -153,8 +175,7 @@ def test_a_stale_site_is_never_served(rendered: tuple[Settings, Site],
     assert Site.read(type(release).read(copy)) is None
 
 
-def test_html_in_every_interface_language(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) \
-        -> None:
+def test_html_in_every_interface_language(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """With two interface languages each HTML page is rendered twice (``?lang=``); the layer
     answers the language asked by ``lang`` and leaves to the app what only it can tell."""
     from lima_lod import prerender
@@ -165,10 +186,12 @@ def test_html_in_every_interface_language(tmp_path: Path, monkeypatch: pytest.Mo
     site = render_site(settings, find_release(tmp_path))
     assert site.languages == ("en", "es")
     spanish = [d for d in site.documents if d.language == "es"]
-    assert {d.path for d in spanish} == {d.path for d in site.documents
-                                         if d.content_type.startswith("text/html")}
+    assert {d.path for d in spanish} == {
+        d.path for d in site.documents if d.content_type.startswith("text/html")
+    }
     assert all(d.file.startswith("lang/es/") for d in spanish)
     with TestClient(create_app(settings, EmbeddedStore.open(settings))) as client:
+
         def etag(path: str, **headers: str) -> str | None:
             response = client.get(path, headers=headers)
             assert response.status_code == 200
@@ -183,7 +206,8 @@ def test_html_in_every_interface_language(tmp_path: Path, monkeypatch: pytest.Mo
 
 
 def test_a_big_site_is_read_from_disk_or_sent_by_the_server(
-        rendered: tuple[Settings, Site], monkeypatch: pytest.MonkeyPatch) -> None:
+    rendered: tuple[Settings, Site], monkeypatch: pytest.MonkeyPatch
+) -> None:
     """Over the in-memory bound the bytes come from the files: the same answer, or the file's
     path for a server that sends files itself (ASGI ``http.response.pathsend``)."""
     import asyncio
@@ -205,9 +229,15 @@ def test_a_big_site_is_read_from_disk_or_sent_by_the_server(
         async def send(message: dict[str, object]) -> None:
             sent.append(message)
 
-        scope = {"type": "http", "method": "GET", "path": "/doc/commitment/1.ttl",
-                 "raw_path": b"/doc/commitment/1.ttl", "query_string": b"",
-                 "headers": [], "extensions": extensions}
+        scope = {
+            "type": "http",
+            "method": "GET",
+            "path": "/doc/commitment/1.ttl",
+            "raw_path": b"/doc/commitment/1.ttl",
+            "query_string": b"",
+            "headers": [],
+            "extensions": extensions,
+        }
         asyncio.run(prerendered(scope, None, send))  # type: ignore[arg-type]
         return sent
 
@@ -219,8 +249,9 @@ def test_a_big_site_is_read_from_disk_or_sent_by_the_server(
     assert dict(start["headers"])[b"content-length"] == str(file.stat().st_size).encode()  # type: ignore[call-overload]
 
 
-def test_a_failed_render_keeps_the_site_it_had(rendered: tuple[Settings, Site],
-                                               monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_failed_render_keeps_the_site_it_had(
+    rendered: tuple[Settings, Site], monkeypatch: pytest.MonkeyPatch
+) -> None:
     from lima_lod import prerender
     from lima_lod.errors import ReleaseError
 

@@ -32,8 +32,11 @@ def test_plus_is_a_space_in_forms() -> None:
 
 def test_dataset_parameters_repeat_and_mix_url_and_body() -> None:
     operation = read(
-        "POST", "default-graph-uri=http%3A%2F%2Fg%2F1&named-graph-uri=http%3A%2F%2Fg%2F3", FORM,
-        b"query=ASK%7B%7D&default-graph-uri=http%3A%2F%2Fg%2F2")
+        "POST",
+        "default-graph-uri=http%3A%2F%2Fg%2F1&named-graph-uri=http%3A%2F%2Fg%2F3",
+        FORM,
+        b"query=ASK%7B%7D&default-graph-uri=http%3A%2F%2Fg%2F2",
+    )
     assert operation.dataset == GraphSelection(("http://g/1", "http://g/2"), ("http://g/3",))
 
 
@@ -46,24 +49,28 @@ def test_no_query_describes_the_service() -> None:
     assert operation.query is None and operation.format == "turtle"
 
 
-@pytest.mark.parametrize(("method", "query_string", "content_type", "body", "error"), [
-    ("GET", "query=ASK%7B%7D&query=ASK%7B%7D", None, b"", BadRequest),
-    ("POST", "query=ASK%7B%7D", QUERY, b"ASK {}", BadRequest),
-    ("POST", "", FORM, b"query=ASK%7B%7D&update=CLEAR%20ALL", BadRequest),
-    ("POST", "", "text/plain", b"ASK {}", UnsupportedMediaType),
-    ("POST", "", None, b"query=ASK%7B%7D", UnsupportedMediaType),
-    ("POST", "", f"{QUERY}; charset=UTF-16", "ASK {}".encode("utf-16"), UnsupportedMediaType),
-    ("POST", "", QUERY, b"ASK { \xff }", BadRequest),
-    ("GET", "query=%FF", None, b"", BadRequest),
-    ("POST", "", FORM, b"", BadRequest),
-    ("GET", "query=ASK%7B%7D&default-graph-uri=not%20an%20iri", None, b"", BadRequest),
-    ("GET", "update=CLEAR%20ALL", None, b"", Forbidden),
-    ("POST", "", FORM, b"update=CLEAR%20ALL", Forbidden),
-    ("POST", "", UPDATE, b"CLEAR ALL", Forbidden),
-    ("POST", "", f"{UPDATE}; charset=utf-8", b"LOAD <http://example.org/>", Forbidden),
-])
-def test_protocol_errors(method: str, query_string: str, content_type: str | None,
-                         body: bytes, error: type[Exception]) -> None:
+@pytest.mark.parametrize(
+    ("method", "query_string", "content_type", "body", "error"),
+    [
+        ("GET", "query=ASK%7B%7D&query=ASK%7B%7D", None, b"", BadRequest),
+        ("POST", "query=ASK%7B%7D", QUERY, b"ASK {}", BadRequest),
+        ("POST", "", FORM, b"query=ASK%7B%7D&update=CLEAR%20ALL", BadRequest),
+        ("POST", "", "text/plain", b"ASK {}", UnsupportedMediaType),
+        ("POST", "", None, b"query=ASK%7B%7D", UnsupportedMediaType),
+        ("POST", "", f"{QUERY}; charset=UTF-16", "ASK {}".encode("utf-16"), UnsupportedMediaType),
+        ("POST", "", QUERY, b"ASK { \xff }", BadRequest),
+        ("GET", "query=%FF", None, b"", BadRequest),
+        ("POST", "", FORM, b"", BadRequest),
+        ("GET", "query=ASK%7B%7D&default-graph-uri=not%20an%20iri", None, b"", BadRequest),
+        ("GET", "update=CLEAR%20ALL", None, b"", Forbidden),
+        ("POST", "", FORM, b"update=CLEAR%20ALL", Forbidden),
+        ("POST", "", UPDATE, b"CLEAR ALL", Forbidden),
+        ("POST", "", f"{UPDATE}; charset=utf-8", b"LOAD <http://example.org/>", Forbidden),
+    ],
+)
+def test_protocol_errors(
+    method: str, query_string: str, content_type: str | None, body: bytes, error: type[Exception]
+) -> None:
     with pytest.raises(error) as info:
         read(method, query_string, content_type, body)
     assert str(info.value)  # every refusal says why

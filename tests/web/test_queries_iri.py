@@ -49,11 +49,12 @@ def read_solutions(fmt: str, body: bytes) -> tuple[list[str], list[dict[str, str
     if fmt == "xml":
         root = etree.fromstring(body)
         names = [v.get("name") for v in root.find(f"{SRX}head").findall(f"{SRX}variable")]
-        rows = [{b.get("name"): "".join(b.itertext()) for b in r.findall(f"{SRX}binding")}
-                for r in root.find(f"{SRX}results").findall(f"{SRX}result")]
+        rows = [
+            {b.get("name"): "".join(b.itertext()) for b in r.findall(f"{SRX}binding")}
+            for r in root.find(f"{SRX}results").findall(f"{SRX}result")
+        ]
         return names, rows
-    reader = csv.reader(io.StringIO(body.decode("utf-8")),
-                        delimiter="," if fmt == "csv" else "\t")
+    reader = csv.reader(io.StringIO(body.decode("utf-8")), delimiter="," if fmt == "csv" else "\t")
     header, *lines = list(reader)
     names = [h.removeprefix("?") for h in header]
     return names, [dict(zip(names, line, strict=True)) for line in lines]
@@ -96,9 +97,12 @@ def test_the_text_by_default_and_on_request(mexico: TestClient, accept: str | No
 @pytest.mark.parametrize("name", NAMES)
 def test_results_in_every_format_agree(mexico: TestClient, name: str) -> None:
     answers = {}
-    for fmt, media_type in (("json", "application/sparql-results+json"),
-                            ("xml", "application/sparql-results+xml"),
-                            ("csv", "text/csv"), ("tsv", "text/tab-separated-values")):
+    for fmt, media_type in (
+        ("json", "application/sparql-results+json"),
+        ("xml", "application/sparql-results+xml"),
+        ("csv", "text/csv"),
+        ("tsv", "text/tab-separated-values"),
+    ):
         response = mexico.get(f"/queries/{name}", headers={"Accept": media_type})
         assert response.status_code == 200, response.text
         assert response.headers["content-type"].split(";")[0] == media_type
@@ -119,21 +123,25 @@ def test_the_page_shows_text_description_and_results(mexico: TestClient) -> None
     soup = BeautifulSoup(response.text, "html.parser")
     text = (ROOT / "queries" / "ratings-table.rq").read_text(encoding="utf-8")
     assert soup.find(id="query-text").get_text() == text
-    comment = " ".join(line.lstrip("#").strip() for line in text.splitlines()
-                       if line.startswith("#"))
+    comment = " ".join(
+        line.lstrip("#").strip() for line in text.splitlines() if line.startswith("#")
+    )
     title, detail = soup.find("h1").get_text(), soup.find(id="description").get_text()
     assert comment.startswith(title) and comment.lower().endswith(detail.lower())
     assert len(title) + len(detail) >= len(comment) - 2  # all of it: title, then the rest
-    json_rows = read_solutions("json", mexico.get(
-        "/queries/ratings-table", params={"format": "json"}).content)[1]
+    json_rows = read_solutions(
+        "json", mexico.get("/queries/ratings-table", params={"format": "json"}).content
+    )[1]
     rows = soup.find(id="results").find("tbody").find_all("tr")
     assert len(rows) == len(json_rows) > 0
     opened = urlsplit(soup.find(id="open")["href"])
     assert opened.path == "/sparql" and parse_qs(opened.query)["query"] == [text]
     alternates = {link["type"] for link in soup.find_all("link", rel="alternate")}
     assert {"application/sparql-query", "application/sparql-results+json", "text/csv"} <= alternates
-    spanish = BeautifulSoup(mexico.get("/queries/ratings-table", params={"lang": "es"},
-                                       headers=BROWSER).text, "html.parser")
+    spanish = BeautifulSoup(
+        mexico.get("/queries/ratings-table", params={"lang": "es"}, headers=BROWSER).text,
+        "html.parser",
+    )
     assert spanish.find("html")["lang"] == "es"
 
 
@@ -146,19 +154,24 @@ def test_unknown_names_and_formats(mexico: TestClient) -> None:
 
 
 @pytest.fixture(scope="module")
-def other_forms(tmp_path_factory: pytest.TempPathFactory, settings: Settings,
-                store: EmbeddedStore) -> Iterator[TestClient]:
+def other_forms(
+    tmp_path_factory: pytest.TempPathFactory, settings: Settings, store: EmbeddedStore
+) -> Iterator[TestClient]:
     """The tiny release with a CONSTRUCT and an ASK example of its own."""
     root = tmp_path_factory.mktemp("root")
     (root / "queries").mkdir()
     (root / "queries" / "labels.rq").write_text(
         "# Every label, as a graph.\nCONSTRUCT { ?s <http://www.w3.org/2000/01/rdf-schema#label> ?l }"
-        "\nWHERE { ?s <http://www.w3.org/2000/01/rdf-schema#label> ?l }\n", encoding="utf-8")
-    (root / "queries" / "any.rq").write_text("# Is anything there?\nASK { ?s ?p ?o }\n",
-                                             encoding="utf-8")
+        "\nWHERE { ?s <http://www.w3.org/2000/01/rdf-schema#label> ?l }\n",
+        encoding="utf-8",
+    )
+    (root / "queries" / "any.rq").write_text(
+        "# Is anything there?\nASK { ?s ?p ?o }\n", encoding="utf-8"
+    )
     (root / "queries" / "remote.rq").write_text(
         "# Reaches out.\nSELECT * { SERVICE <http://example.org/sparql> { ?s ?p ?o } }\n",
-        encoding="utf-8")
+        encoding="utf-8",
+    )
     local = make_settings(settings.dist, root=str(root))
     with TestClient(create_app(local, store)) as client:
         yield client
@@ -185,19 +198,26 @@ def test_ask_and_construct_pages(other_forms: TestClient) -> None:
     assert answer.json()["boolean"] is True
     graph = BeautifulSoup(other_forms.get("/queries/labels", headers=BROWSER).text, "html.parser")
     assert [th.get_text() for th in graph.find("thead").find_all("th")] == [
-        "subject", "predicate", "object"]
-    assert other_forms.get("/queries/labels",
-                           headers={"Accept": "text/csv"}).status_code == 406
+        "subject",
+        "predicate",
+        "object",
+    ]
+    assert other_forms.get("/queries/labels", headers={"Accept": "text/csv"}).status_code == 406
     listed = other_forms.get("/queries", headers={"Accept": "application/json"}).json()
     assert {q["name"]: q["form"] for q in listed["queries"]} == {
-        "any": "boolean", "labels": "graph", "remote": "solutions"}
+        "any": "boolean",
+        "labels": "graph",
+        "remote": "solutions",
+    }
 
 
 def test_examples_go_through_the_guard(other_forms: TestClient) -> None:
     # An example naming a remote service is refused as the same query sent to /sparql is:
     # results and pages both come through the endpoint's guard.
-    direct = other_forms.get("/sparql", params={"query": (
-        "SELECT * { SERVICE <http://example.org/sparql> { ?s ?p ?o } }")})
+    direct = other_forms.get(
+        "/sparql",
+        params={"query": ("SELECT * { SERVICE <http://example.org/sparql> { ?s ?p ?o } }")},
+    )
     for headers in ({"Accept": "application/sparql-results+json"}, BROWSER):
         response = other_forms.get("/queries/remote", headers=headers)
         assert response.status_code == direct.status_code == 400

@@ -19,8 +19,7 @@ BROWSER = {"Accept": "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;
 ROOT = Path(__file__).resolve().parent.parent.parent
 
 
-def page(client: TestClient, headers: dict[str, str] | None = None,
-         **params: str) -> BeautifulSoup:
+def page(client: TestClient, headers: dict[str, str] | None = None, **params: str) -> BeautifulSoup:
     response = client.get("/sparql", params=params, headers={**BROWSER, **(headers or {})})
     assert response.headers["content-type"].startswith("text/html")
     return BeautifulSoup(response.text, "html.parser")
@@ -34,8 +33,11 @@ def config(soup: BeautifulSoup) -> dict[str, object]:
 def test_page_has_header_main_and_footer(client: TestClient) -> None:
     soup = page(client)
     body = soup.find("body")
-    assert [child.name for child in body.find_all(recursive=False)
-            if child.name in ("header", "main", "footer")] == ["header", "main", "footer"]
+    assert [
+        child.name
+        for child in body.find_all(recursive=False)
+        if child.name in ("header", "main", "footer")
+    ] == ["header", "main", "footer"]
     assert body.find("header").find("nav") is not None
 
 
@@ -47,8 +49,12 @@ def test_yasgui_is_served_here(client: TestClient) -> None:
     assert all(not s.string for s in soup.find_all("script")), "no inline script (CSP)"
     styles = [link["href"] for link in soup.find_all("link", rel="stylesheet")]
     assert "static/vendor/yasgui/yasgui.min.css" in styles
-    for path in ("/static/vendor/yasgui/yasgui.min.js", "/static/vendor/yasgui/yasgui.min.css",
-                 "/static/query.js", "/static/query.css"):
+    for path in (
+        "/static/vendor/yasgui/yasgui.min.js",
+        "/static/vendor/yasgui/yasgui.min.css",
+        "/static/query.js",
+        "/static/query.css",
+    ):
         response = client.get(path)
         assert response.status_code == 200, path
         assert len(response.content) > 100
@@ -56,7 +62,8 @@ def test_yasgui_is_served_here(client: TestClient) -> None:
 
 
 def test_without_yasgui_the_form_stays_and_the_page_says_so(
-        client: TestClient, monkeypatch: pytest.MonkeyPatch) -> None:
+    client: TestClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
     endpoint = client.app.state.endpoint  # type: ignore[attr-defined]
     monkeypatch.setattr(endpoint.pages, "yasgui", False)
     soup = page(client, query="ASK {}")
@@ -90,12 +97,17 @@ def test_examples_are_one_click_away_with_their_descriptions(client: TestClient)
         params = parse_qs(run.query)
         assert run.path == "sparql" and params["view"] == ["table"]
         assert params["query"] == [path.read_text(encoding="utf-8")]
-        comment = " ".join(line.lstrip("#").strip() for line in
-                           path.read_text(encoding="utf-8").splitlines() if line.startswith("#"))
+        comment = " ".join(
+            line.lstrip("#").strip()
+            for line in path.read_text(encoding="utf-8").splitlines()
+            if line.startswith("#")
+        )
         title = li.find("a", class_="example").get_text()
         detail = li.find("p", class_="description")
         assert title and comment.startswith(title)  # the comment's first sentence
-        assert detail is None or comment.lower().endswith(detail.get_text().lower())  # and the rest of it
+        assert detail is None or comment.lower().endswith(
+            detail.get_text().lower()
+        )  # and the rest of it
         assert len(title) + (len(detail.get_text()) if detail else 0) >= len(comment) - 2
         assert li.find("a", class_="example-iri")["href"] == f"queries/{path.stem}"
 
@@ -115,8 +127,10 @@ def test_downloads_and_permalink_follow_the_query(client: TestClient) -> None:
     soup = page(client, query=query)
     share = soup.find(id="share")
     assert not share.has_attr("hidden")
-    links = {a.get_text(): parse_qs(urlsplit(a["href"]).query)
-             for a in soup.find(id="downloads").find_all("a")}
+    links = {
+        a.get_text(): parse_qs(urlsplit(a["href"]).query)
+        for a in soup.find(id="downloads").find_all("a")
+    }
     assert set(links) == {"json", "xml", "csv", "tsv"}
     for name, params in links.items():
         assert params == {"query": [query], "format": [name]}
@@ -147,7 +161,9 @@ def test_spanish_interface(client: TestClient) -> None:
     assert english.find("h1").get_text() == TEXTS["en"]["query.title"]
     switch = spanish.find(id="language-switch")
     assert {a["hreflang"]: a["href"] for a in switch.find_all("a")} == {
-        "en": "sparql?lang=en", "es": "sparql?lang=es"}
+        "en": "sparql?lang=en",
+        "es": "sparql?lang=es",
+    }
 
 
 def test_both_languages_have_every_string() -> None:
@@ -157,7 +173,8 @@ def test_both_languages_have_every_string() -> None:
 
 def test_pages_read_descriptions_from_leading_comments(tmp_path: Path) -> None:
     (tmp_path / "one.rq").write_text(
-        "# Counts things. Then more words.\n# Second line.\nSELECT (COUNT(*) AS ?n) {}\n")
+        "# Counts things. Then more words.\n# Second line.\nSELECT (COUNT(*) AS ?n) {}\n"
+    )
     (tmp_path / "two.rq").write_text("PREFIX x: <http://x/#SELECT>\nCONSTRUCT WHERE {}\n")
     one, two = read_examples(tmp_path, Pages("t", "e").iris)
     assert one.title == "Counts things"

@@ -41,14 +41,16 @@ def document(client: TestClient, path: str, accept: str) -> tuple[str, bytes]:
     return location, second.content
 
 
-@pytest.mark.parametrize(("accept", "suffix", "parser"), [
-    ("text/turtle", ".ttl", "turtle"),
-    ("application/ld+json", ".jsonld", "json-ld"),
-    ("application/n-triples", ".nt", "nt"),
-    ("application/rdf+xml", ".rdf", "xml"),
-])
-def test_things_redirect_to_data(client: TestClient, accept: str, suffix: str,
-                                 parser: str) -> None:
+@pytest.mark.parametrize(
+    ("accept", "suffix", "parser"),
+    [
+        ("text/turtle", ".ttl", "turtle"),
+        ("application/ld+json", ".jsonld", "json-ld"),
+        ("application/n-triples", ".nt", "nt"),
+        ("application/rdf+xml", ".rdf", "xml"),
+    ],
+)
+def test_things_redirect_to_data(client: TestClient, accept: str, suffix: str, parser: str) -> None:
     location, body = document(client, "/id/commitment/10", accept)
     assert location == f"/doc/commitment/10{suffix}"
     graph = Graph().parse(data=body, format=parser)
@@ -80,17 +82,25 @@ def test_people_get_a_page(client: TestClient) -> None:
 
 
 def test_document_without_suffix_negotiates(client: TestClient) -> None:
-    response = client.get("/doc/observation/mx-2021/10/overall",
-                          headers={"Accept": "text/turtle"})
+    response = client.get("/doc/observation/mx-2021/10/overall", headers={"Accept": "text/turtle"})
     assert response.status_code == 200
     assert response.headers["content-location"] == "/doc/observation/mx-2021/10/overall.ttl"
     graph = Graph().parse(data=response.content, format="turtle")
     assert str(graph.value(IRIS.observation("mx-2021", 10, "overall"), CFU.score)) in (
-        "1.89", "1.890")
+        "1.89",
+        "1.890",
+    )
 
 
-@pytest.mark.parametrize("path", ["/id/commitment/999", "/doc/nothing/here.ttl",
-                                  "/id/x%3E%20%7D%20%3Fs%20%3Fp%20%3Fo", "/id/a%20b"])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/id/commitment/999",
+        "/doc/nothing/here.ttl",
+        "/id/x%3E%20%7D%20%3Fs%20%3Fp%20%3Fo",
+        "/id/a%20b",
+    ],
+)
 def test_unknown_or_unsafe_keys_are_404(client: TestClient, path: str) -> None:
     response = client.get(path, headers={"Accept": "text/turtle"}, follow_redirects=False)
     assert response.status_code == 404
@@ -98,8 +108,9 @@ def test_unknown_or_unsafe_keys_are_404(client: TestClient, path: str) -> None:
 
 
 def test_406_when_no_format_fits(client: TestClient) -> None:
-    response = client.get("/id/commitment/10", headers={"Accept": "image/png"},
-                          follow_redirects=False)
+    response = client.get(
+        "/id/commitment/10", headers={"Accept": "image/png"}, follow_redirects=False
+    )
     assert response.status_code == 406
 
 
@@ -110,13 +121,15 @@ def test_vocabulary_by_negotiation(client: TestClient) -> None:
     assert (IRIS.ontology, RDF.type, OWL.Ontology) in graph
     versioned = client.get("/def/cfu/1.0.0", headers={"Accept": "application/ld+json"})
     assert isomorphic(graph, Graph().parse(data=versioned.content, format="json-ld"))
-    html = BeautifulSoup(client.get("/def/cfu", headers={"Accept": "text/html"}).content,
-                         "html.parser")
+    html = BeautifulSoup(
+        client.get("/def/cfu", headers={"Accept": "text/html"}).content, "html.parser"
+    )
     assert "Commitment Follow-up vocabulary" in html.find("h1").get_text()
     assert client.get("/def/cfu/0.9", headers={"Accept": "text/turtle"}).status_code == 404
     shapes = client.get("/def/shapes", headers={"Accept": "text/turtle"})
     assert (None, RDF.type, URIRef("http://www.w3.org/ns/shacl#NodeShape")) in Graph().parse(
-        data=shapes.content, format="turtle")
+        data=shapes.content, format="turtle"
+    )
 
 
 def test_release_files_and_nothing_else(client: TestClient) -> None:
@@ -124,8 +137,11 @@ def test_release_files_and_nothing_else(client: TestClient) -> None:
     assert response.status_code == 200
     assert response.headers["content-type"].startswith("text/turtle")
     assert len(Graph().parse(data=response.content, format="turtle")) > 4000
-    for path in ("/releases/2021.1/../../../etc/passwd", "/releases/2021.1/%2E%2E/x",
-                 "/releases/2021.1/missing.ttl"):
+    for path in (
+        "/releases/2021.1/../../../etc/passwd",
+        "/releases/2021.1/%2E%2E/x",
+        "/releases/2021.1/missing.ttl",
+    ):
         assert client.get(path).status_code == 404
 
 
@@ -141,7 +157,10 @@ def test_home_page_links_what_is_served(client: TestClient) -> None:
 
 def test_pages_escape_what_they_render(tmp_path: Path) -> None:
     hostile = '<script>alert("x")</script>'
-    axis, graph = "<https://w3id.org/lima-lod/id/axis/Z>", "<https://w3id.org/lima-lod/graph/code-lists>"
+    axis, graph = (
+        "<https://w3id.org/lima-lod/id/axis/Z>",
+        "<https://w3id.org/lima-lod/graph/code-lists>",
+    )
     escaped = hostile.replace('"', '\\"')
     lines = [
         *quads(),
@@ -159,13 +178,17 @@ def test_pages_escape_what_they_render(tmp_path: Path) -> None:
     assert not [a for a in page.find_all("a") if a["href"].startswith("javascript:")]
 
 
-@pytest.mark.parametrize(("path", "media_type"), [
-    ("lima-lod.nt.gz", "application/gzip"),
-    ("csv/ratings-long.csv", "text/csv"),
-    ("SHA256SUMS", "text/plain"),
-])
-def test_release_files_carry_their_media_type(client: TestClient, path: str,
-                                              media_type: str) -> None:
+@pytest.mark.parametrize(
+    ("path", "media_type"),
+    [
+        ("lima-lod.nt.gz", "application/gzip"),
+        ("csv/ratings-long.csv", "text/csv"),
+        ("SHA256SUMS", "text/plain"),
+    ],
+)
+def test_release_files_carry_their_media_type(
+    client: TestClient, path: str, media_type: str
+) -> None:
     response = client.get(f"/releases/2021.1/{path}")
     assert response.status_code == 200
     assert response.headers["content-type"].split(";")[0] == media_type

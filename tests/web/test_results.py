@@ -20,9 +20,14 @@ SRX = "{http://www.w3.org/2005/sparql-results#}"
 def memory() -> ox.Store:
     store = ox.Store()
     s, p = ox.NamedNode("http://x/s"), ox.NamedNode("http://x/p")
-    store.add(ox.Quad(s, p, ox.Literal("tab\there, \"quoted\" <&>", language="es")))
-    store.add(ox.Quad(s, p, ox.Literal("2.5", datatype=ox.NamedNode(
-        "http://www.w3.org/2001/XMLSchema#decimal"))))
+    store.add(ox.Quad(s, p, ox.Literal('tab\there, "quoted" <&>', language="es")))
+    store.add(
+        ox.Quad(
+            s,
+            p,
+            ox.Literal("2.5", datatype=ox.NamedNode("http://www.w3.org/2001/XMLSchema#decimal")),
+        )
+    )
     store.add(ox.Quad(s, p, ox.BlankNode("b0")))
     return store
 
@@ -36,8 +41,11 @@ def written(memory: ox.Store, fmt: str, limit: int = 10) -> bytes:
 
 def test_json_and_xml_agree_with_pyoxigraph(memory: ox.Store) -> None:
     expected = [tuple(map(str, (r["s"], r["o"]))) for r in memory.query(QUERY)]
-    for fmt, parse in (("json", ox.QueryResultsFormat.JSON), ("xml", ox.QueryResultsFormat.XML),
-                       ("tsv", ox.QueryResultsFormat.TSV)):
+    for fmt, parse in (
+        ("json", ox.QueryResultsFormat.JSON),
+        ("xml", ox.QueryResultsFormat.XML),
+        ("tsv", ox.QueryResultsFormat.TSV),
+    ):
         parsed = ox.parse_query_results(written(memory, fmt), format=parse)
         assert isinstance(parsed, ox.QuerySolutions)
         assert [v.value for v in parsed.variables] == ["s", "o", "missing"]
@@ -52,8 +60,9 @@ def test_csv_holds_plain_values(memory: ox.Store) -> None:
 
 def test_xml_is_well_formed(memory: ox.Store) -> None:
     root = ET.fromstring(written(memory, "xml"))
-    langs = [lit.get("{http://www.w3.org/XML/1998/namespace}lang")
-             for lit in root.iter(f"{SRX}literal")]
+    langs = [
+        lit.get("{http://www.w3.org/XML/1998/namespace}lang") for lit in root.iter(f"{SRX}literal")
+    ]
     assert "es" in langs
 
 
@@ -67,8 +76,9 @@ def test_the_cut_is_signalled(memory: ox.Store) -> None:
 
 
 def test_graphs_and_booleans(memory: ox.Store) -> None:
-    graph = write(memory.query("CONSTRUCT WHERE { ?s ?p ?o }"), Choice(None, None, "ntriples"),
-                  2, {})
+    graph = write(
+        memory.query("CONSTRUCT WHERE { ?s ?p ?o }"), Choice(None, None, "ntriples"), 2, {}
+    )
     assert graph.kind is Kind.GRAPH and graph.truncated
     assert len(list(ox.parse(graph.body, format=ox.RdfFormat.N_TRIPLES))) == 2
     boolean = write(memory.query("ASK {}"), Choice(None, "xml", None), 1, {})

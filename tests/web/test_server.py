@@ -23,23 +23,29 @@ QUERY = f"SELECT ?o WHERE {{ <{SLASHED}> ?p ?o }} ORDER BY ?o"
 
 def h2c_post(url: str, content_type: str, body: bytes) -> bytes:
     host = urlsplit(url).netloc
-    return (f"POST /sparql HTTP/1.1\r\nHost: {host}\r\nConnection: Upgrade, HTTP2-Settings\r\n"
-            f"Upgrade: h2c\r\nHTTP2-Settings: AAEAAEAAAAIAAAABAAMAAABkAAQBAAAAAAUAAEAA\r\n"
-            f"Content-Type: {content_type}\r\nAccept: application/sparql-results+json\r\n"
-            f"Content-Length: {len(body)}\r\nUser-Agent: Java-http-client/17\r\n\r\n"
-            ).encode() + body
+    return (
+        f"POST /sparql HTTP/1.1\r\nHost: {host}\r\nConnection: Upgrade, HTTP2-Settings\r\n"
+        f"Upgrade: h2c\r\nHTTP2-Settings: AAEAAEAAAAIAAAABAAMAAABkAAQBAAAAAAUAAEAA\r\n"
+        f"Content-Type: {content_type}\r\nAccept: application/sparql-results+json\r\n"
+        f"Content-Length: {len(body)}\r\nUser-Agent: Java-http-client/17\r\n\r\n"
+    ).encode() + body
 
 
 def values(body: bytes) -> list[str]:
     return [b["o"]["value"] for b in json.loads(body)["results"]["bindings"]]
 
 
-@pytest.mark.parametrize(("content_type", "body"), [
-    ("application/sparql-query", QUERY.encode()),
-    ("application/x-www-form-urlencoded", f"query={quote(QUERY, safe='')}".encode())])
+@pytest.mark.parametrize(
+    ("content_type", "body"),
+    [
+        ("application/sparql-query", QUERY.encode()),
+        ("application/x-www-form-urlencoded", f"query={quote(QUERY, safe='')}".encode()),
+    ],
+)
 def test_post_with_upgrade_h2c_keeps_its_body(live: str, content_type: str, body: bytes) -> None:
-    status, _, answer = raw_request(live, h2c_post(live, content_type, body)
-                                    .replace(b"Upgrade, ", b"close, Upgrade, "))
+    status, _, answer = raw_request(
+        live, h2c_post(live, content_type, body).replace(b"Upgrade, ", b"close, Upgrade, ")
+    )
     assert status == 200, answer
     assert "Slashed" in values(answer)
 
@@ -50,11 +56,18 @@ def test_a_service_clause_never_contacts_the_service(live: str) -> None:
     listener.listen(8)
     port = listener.getsockname()[1]
     try:
-        for query in (f"SELECT * {{ SERVICE <http://127.0.0.1:{port}/sparql> {{ ?s ?p ?o }} }}",
-                      (f"ASK {{ FILTER EXISTS {{ SERVICE SILENT <http://127.0.0.1:{port}/> "
-                       "{ ?s ?p ?o } } }")):
-            request = urllib.request.Request(f"{live}/sparql", data=query.encode(),
-                                             headers={"Content-Type": "application/sparql-query"})
+        for query in (
+            f"SELECT * {{ SERVICE <http://127.0.0.1:{port}/sparql> {{ ?s ?p ?o }} }}",
+            (
+                f"ASK {{ FILTER EXISTS {{ SERVICE SILENT <http://127.0.0.1:{port}/> "
+                "{ ?s ?p ?o } } }"
+            ),
+        ):
+            request = urllib.request.Request(
+                f"{live}/sparql",
+                data=query.encode(),
+                headers={"Content-Type": "application/sparql-query"},
+            )
             with pytest.raises(urllib.error.HTTPError) as info:
                 urllib.request.urlopen(request, timeout=30)
             assert info.value.code == 400 and b"SERVICE" in info.value.read()
@@ -68,14 +81,16 @@ def test_a_service_clause_never_contacts_the_service(live: str) -> None:
 @pytest.mark.skipif(shutil.which("curl") is None, reason="needs curl (apt-get install curl)")
 def test_curl(live: str) -> None:
     def curl(*args: str) -> bytes:
-        return subprocess.run(["curl", "-sS", "--fail", *args], check=True,
-                              capture_output=True, timeout=60).stdout
+        return subprocess.run(
+            ["curl", "-sS", "--fail", *args], check=True, capture_output=True, timeout=60
+        ).stdout
 
     endpoint = f"{live}/sparql"
     by_get = curl("-G", endpoint, "--data-urlencode", f"query={QUERY}")
     by_form = curl(endpoint, "--data-urlencode", f"query={QUERY}")
-    by_direct = curl(endpoint, "-H", "Content-Type: application/sparql-query",
-                     "--data-binary", QUERY)
+    by_direct = curl(
+        endpoint, "-H", "Content-Type: application/sparql-query", "--data-binary", QUERY
+    )
     assert values(by_get) == values(by_form) == values(by_direct)
     head = curl("-I", "-G", endpoint, "--data-urlencode", f"query={QUERY}").decode()
     assert head.startswith("HTTP/1.1 200") and "etag:" in head.lower()
@@ -94,8 +109,11 @@ def test_serve_runs_until_terminated(dist: Path, tmp_path: Path) -> None:
             serve(load_settings({{"dist": {str(dist)!r}, "port": {port}, "workers": 1,
                                  "store_dir": {str(tmp_path)!r}}}, environ={{}}))
     """)
-    process = subprocess.Popen([sys.executable, "-c", script], stderr=subprocess.PIPE,
-                               env={**os.environ, "PYTHONUNBUFFERED": "1"})
+    process = subprocess.Popen(
+        [sys.executable, "-c", script],
+        stderr=subprocess.PIPE,
+        env={**os.environ, "PYTHONUNBUFFERED": "1"},
+    )
     try:
         url = f"http://127.0.0.1:{port}/sparql?query=" + quote("ASK {}")
         for _ in range(600):  # bounded: up to about a minute for the server to come up
@@ -113,6 +131,10 @@ def test_serve_runs_until_terminated(dist: Path, tmp_path: Path) -> None:
     finally:
         process.send_signal(signal.SIGTERM)
         process.wait(60)
+        log = b""
+        if process.stderr:
+            log = process.stderr.read()
+            process.stderr.close()
     # uvicorn shuts down gracefully, then re-raises the signal it caught.
     assert process.returncode in (0, -signal.SIGTERM)
-    assert b"Traceback" not in (process.stderr.read() if process.stderr else b"")
+    assert b"Traceback" not in log

@@ -13,12 +13,21 @@ from lima_lod.iris import SD, VOID
 ENDPOINT = URIRef("https://lod.example.org/sparql")
 
 
-@pytest.mark.parametrize(("accept", "rdflib_format"), [
-    (None, "turtle"), ("text/turtle", "turtle"), ("application/ld+json", "json-ld"),
-    ("application/rdf+xml", "xml"), ("application/n-triples", "nt"),
-    ("application/trig", "trig"), ("application/n-quads", "nquads")])
-def test_served_as_rdf_by_accept(client: TestClient, accept: str | None,
-                                 rdflib_format: str) -> None:
+@pytest.mark.parametrize(
+    ("accept", "rdflib_format"),
+    [
+        (None, "turtle"),
+        ("text/turtle", "turtle"),
+        ("application/ld+json", "json-ld"),
+        ("application/rdf+xml", "xml"),
+        ("application/n-triples", "nt"),
+        ("application/trig", "trig"),
+        ("application/n-quads", "nquads"),
+    ],
+)
+def test_served_as_rdf_by_accept(
+    client: TestClient, accept: str | None, rdflib_format: str
+) -> None:
     headers = {"Accept": accept} if accept else {}
     response = client.get("/sparql", headers=headers)
     assert response.status_code == 200 and response.headers["vary"] == "Accept"

@@ -43,11 +43,21 @@ QUERIES = {
 
 #: The media type each (form, format) is answered in: the asked one where the form has it, else
 #: what SPARQLWrapper's Accept (``*/*``) gets, the first of the form's formats.
-RESULTS = {JSON: "application/sparql-results+json", XML: "application/sparql-results+xml",
-           CSV: "text/csv", TSV: "text/tab-separated-values"}
-GRAPHS = {TURTLE: "text/turtle", N3: "text/turtle", RDF: "application/rdf+xml",
-          RDFXML: "application/rdf+xml", XML: "application/rdf+xml",
-          JSONLD: "application/ld+json", JSON: "application/ld+json"}
+RESULTS = {
+    JSON: "application/sparql-results+json",
+    XML: "application/sparql-results+xml",
+    CSV: "text/csv",
+    TSV: "text/tab-separated-values",
+}
+GRAPHS = {
+    TURTLE: "text/turtle",
+    N3: "text/turtle",
+    RDF: "application/rdf+xml",
+    RDFXML: "application/rdf+xml",
+    XML: "application/rdf+xml",
+    JSONLD: "application/ld+json",
+    JSON: "application/ld+json",
+}
 RDFLIB = {"text/turtle": "turtle", "application/rdf+xml": "xml", "application/ld+json": "json-ld"}
 
 
@@ -81,8 +91,10 @@ def solutions(media_type: str, converted: Any) -> list[str] | bool:
         booleans = converted.getElementsByTagName("boolean")
         if booleans:
             return booleans[0].firstChild.data == "true"  # type: ignore[union-attr]
-        return [node.firstChild.data  # type: ignore[union-attr]
-                for node in converted.getElementsByTagName("literal")]
+        return [
+            node.firstChild.data  # type: ignore[union-attr]
+            for node in converted.getElementsByTagName("literal")
+        ]
     text = converted.decode("utf-8")
     if text.strip() in ("true", "false"):  # our ASK in CSV/TSV: the bare boolean
         return text.strip() == "true"

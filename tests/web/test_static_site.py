@@ -40,7 +40,8 @@ VOCABULARY_VERSION = "1.0"
 HTML = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
 NGINX = shutil.which("nginx") or next((p for p in ("/usr/sbin/nginx",) if Path(p).exists()), None)
 APACHE = shutil.which("apache2") or next(
-    (p for p in ("/usr/sbin/apache2",) if Path(p).exists()), None)
+    (p for p in ("/usr/sbin/apache2",) if Path(p).exists()), None
+)
 APACHE_MODULES = Path("/usr/lib/apache2/modules")
 
 
@@ -68,12 +69,13 @@ CASES = [
     Case("/doc/commitment/1", None, 200, ".html", vary=True, content_location=True),
     Case("/doc/commitment/1", HTML, 200, ".html", vary=True, content_location=True),
     Case("/doc/commitment/1", "text/turtle", 200, ".ttl", vary=True, content_location=True),
-    Case("/doc/commitment/1", "application/ld+json", 200, ".jsonld", vary=True,
-         content_location=True),
-    Case("/doc/commitment/1", "application/n-triples", 200, ".nt", vary=True,
-         content_location=True),
-    Case("/doc/commitment/1", "application/rdf+xml", 200, ".rdf", vary=True,
-         content_location=True),
+    Case(
+        "/doc/commitment/1", "application/ld+json", 200, ".jsonld", vary=True, content_location=True
+    ),
+    Case(
+        "/doc/commitment/1", "application/n-triples", 200, ".nt", vary=True, content_location=True
+    ),
+    Case("/doc/commitment/1", "application/rdf+xml", 200, ".rdf", vary=True, content_location=True),
     Case("/doc/commitment/1", "image/png", 406),
     Case("/doc/commitment/999", "text/turtle", 404),
     Case("/doc/commitment/999.ttl", None, 404),
@@ -82,8 +84,7 @@ CASES = [
     Case("/id/commitment/1", "text/turtle", 303, ".ttl", vary=True),
     Case("/id/commitment/1", "application/ld+json", 303, ".jsonld", vary=True),
     Case("/id/commitment/1", "application/rdf+xml, text/*;q=0.1", 303, ".rdf", vary=True),
-    Case("/id/observation/mx-2021/3/relevance", "application/n-triples", 303, ".nt",
-         vary=True),
+    Case("/id/observation/mx-2021/3/relevance", "application/n-triples", 303, ".nt", vary=True),
     Case("/id/commitment/1", "image/png", 406, vary=True),
     Case("/id/commitment/999", "text/turtle", 404),
     Case("/def/cfu", None, 200, ".html", vary=True),
@@ -108,11 +109,14 @@ def _vocabulary(folder: Path) -> None:
         for relative in (layout.vocabulary_file(VOCABULARY_VERSION, fmt), layout.shapes_file(fmt)):
             (folder / relative).parent.mkdir(parents=True, exist_ok=True)
             graph.serialize(folder / relative, format=fmt.rdflib or "turtle")
-    (folder / layout.VOCABULARY_DOCS).write_text("<!doctype html><title>cfu</title>\n",
-                                                 encoding="utf-8")
+    (folder / layout.VOCABULARY_DOCS).write_text(
+        "<!doctype html><title>cfu</title>\n", encoding="utf-8"
+    )
     summary = json.loads((folder / layout.RELEASE_JSON).read_text(encoding="utf-8"))
-    summary.update(vocabulary_version=VOCABULARY_VERSION,
-                   vocabulary_file=layout.vocabulary_file(VOCABULARY_VERSION))
+    summary.update(
+        vocabulary_version=VOCABULARY_VERSION,
+        vocabulary_file=layout.vocabulary_file(VOCABULARY_VERSION),
+    )
     (folder / layout.RELEASE_JSON).write_text(json.dumps(summary), encoding="utf-8")
 
 
@@ -145,8 +149,10 @@ def _wait(url: str, process: subprocess.Popen[bytes], log: Path) -> None:
     give_up = time.monotonic() + 20
     while time.monotonic() < give_up:
         if process.poll() is not None:
-            raise AssertionError(f"the server exited ({process.returncode}): "
-                                 f"{log.read_text() if log.exists() else ''}")
+            raise AssertionError(
+                f"the server exited ({process.returncode}): "
+                f"{log.read_text() if log.exists() else ''}"
+            )
         try:
             urllib.request.urlopen(url + "/static/", timeout=1)
             return
@@ -164,12 +170,15 @@ def nginx(site: Path) -> Iterator[str]:
     work = site.parent / "nginx"
     (work / "temp").mkdir(parents=True)
     port = _free_port()
-    temps = "\n".join(f"    {k}_temp_path {work / 'temp' / k};"
-                      for k in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi"))
+    temps = "\n".join(
+        f"    {k}_temp_path {work / 'temp' / k};"
+        for k in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi")
+    )
     rules = site / layout.SERVER_RULES_FOLDER
-    (work / "nginx.conf").write_text(f"""worker_processes 1;
-pid {work / 'nginx.pid'};
-error_log {work / 'error.log'};
+    (work / "nginx.conf").write_text(
+        f"""worker_processes 1;
+pid {work / "nginx.pid"};
+error_log {work / "error.log"};
 events {{ worker_connections 64; }}
 http {{
     include /etc/nginx/mime.types;
@@ -182,9 +191,13 @@ http {{
         include {rules / layout.NGINX_SERVER};
     }}
 }}
-""", encoding="utf-8")
-    process = subprocess.Popen([NGINX, "-p", str(work), "-c", str(work / "nginx.conf"),
-                                "-g", "daemon off;"], stderr=subprocess.PIPE)
+""",
+        encoding="utf-8",
+    )
+    process = subprocess.Popen(
+        [NGINX, "-p", str(work), "-c", str(work / "nginx.conf"), "-g", "daemon off;"],
+        stderr=subprocess.PIPE,
+    )
     url = f"http://127.0.0.1:{port}"
     try:
         _wait(url, process, work / "error.log")
@@ -192,16 +205,21 @@ http {{
     finally:
         process.terminate()
         process.wait(10)
+        if process.stderr:
+            process.stderr.close()
 
 
 def _apache_conf(site: Path, work: Path, port: int) -> Path:
-    modules = "\n".join(f"LoadModule {m}_module {APACHE_MODULES / f'mod_{m}.so'}" for m in (
-        "mpm_event", "authz_core", "mime", "rewrite", "headers", "dir"))
+    modules = "\n".join(
+        f"LoadModule {m}_module {APACHE_MODULES / f'mod_{m}.so'}"
+        for m in ("mpm_event", "authz_core", "mime", "rewrite", "headers", "dir")
+    )
     conf = work / "apache2.conf"
-    conf.write_text(f"""ServerRoot {work}
+    conf.write_text(
+        f"""ServerRoot {work}
 DefaultRuntimeDir {work}
-PidFile {work / 'apache2.pid'}
-ErrorLog {work / 'error.log'}
+PidFile {work / "apache2.pid"}
+ErrorLog {work / "error.log"}
 LogLevel warn
 ServerName 127.0.0.1
 Listen 127.0.0.1:{port}
@@ -212,7 +230,9 @@ DocumentRoot {site}
     AllowOverride All
     Require all granted
 </Directory>
-""", encoding="utf-8")
+""",
+        encoding="utf-8",
+    )
     return conf
 
 
@@ -225,8 +245,9 @@ def test_htaccess_syntax(site: Path) -> None:
     conf = _apache_conf(site, work, _free_port())
     with conf.open("a", encoding="utf-8") as out:
         out.write(f"<Directory {site}>\n{htaccess(CACHE_CONTROL)}</Directory>\n")
-    checked = subprocess.run([APACHE, "-t", "-f", str(conf)], capture_output=True, text=True,
-                             check=False)
+    checked = subprocess.run(
+        [APACHE, "-t", "-f", str(conf)], capture_output=True, text=True, check=False
+    )
     assert checked.returncode == 0, checked.stderr
 
 
@@ -238,8 +259,11 @@ def apache(site: Path) -> Iterator[str]:
     work.mkdir()
     port = _free_port()
     conf = _apache_conf(site, work, port)
-    process = subprocess.Popen([APACHE, "-f", str(conf), "-DFOREGROUND"],
-                               stderr=subprocess.PIPE, env={**os.environ, "LANG": "C"})
+    process = subprocess.Popen(
+        [APACHE, "-f", str(conf), "-DFOREGROUND"],
+        stderr=subprocess.PIPE,
+        env={**os.environ, "LANG": "C"},
+    )
     url = f"http://127.0.0.1:{port}"
     try:
         _wait(url, process, work / "error.log")
@@ -247,6 +271,8 @@ def apache(site: Path) -> Iterator[str]:
     finally:
         process.terminate()
         process.wait(10)
+        if process.stderr:
+            process.stderr.close()
 
 
 @pytest.fixture(scope="module")
@@ -272,8 +298,11 @@ def _get(url: str, accept: str | None) -> tuple[int, dict[str, str], bytes]:
     opener = urllib.request.build_opener(_NoRedirect)
     try:
         with opener.open(request, timeout=10) as response:
-            return response.status, {k.lower(): v for k, v in response.headers.items()}, \
-                response.read()
+            return (
+                response.status,
+                {k.lower(): v for k, v in response.headers.items()},
+                response.read(),
+            )
     except urllib.error.HTTPError as error:
         return error.code, {k.lower(): v for k, v in error.headers.items()}, error.read()
 
@@ -293,12 +322,16 @@ def test_negotiation(server: str, site: Path, case: Case) -> None:
         assert "accept" in vary
     expected = _file(site, case.path, case.suffix)
     if status == 303:
-        assert urlsplit(headers["location"]).path == \
-            case.path.replace("/id/", "/doc/", 1) + case.suffix
+        assert (
+            urlsplit(headers["location"]).path
+            == case.path.replace("/id/", "/doc/", 1) + case.suffix
+        )
     if status == 200:
         fmt = next(f for f in BY_NAME.values() if f.suffix == case.suffix)
-        assert headers["content-type"].replace(" ", "").lower() == \
-            fmt.content_type.replace(" ", "").lower()
+        assert (
+            headers["content-type"].replace(" ", "").lower()
+            == fmt.content_type.replace(" ", "").lower()
+        )
         assert body == expected.read_bytes()
         assert headers.get("cache-control") == CACHE_CONTROL
     if case.content_location:

@@ -45,8 +45,9 @@ def test_graphs_and_statistics(store: EmbeddedStore) -> None:
     assert statistics.graphs[GRAPHS["vocabulary"]] == 3
 
 
-def test_the_database_is_read_only_and_reused(store: EmbeddedStore, settings,
-                                              monkeypatch: pytest.MonkeyPatch) -> None:
+def test_the_database_is_read_only_and_reused(
+    store: EmbeddedStore, settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
     # A release too big for memory is served from the database on disk, opened read-only,
     # built once and reused.
     monkeypatch.setattr(store_module, "IN_MEMORY_BYTES", 0)
@@ -79,8 +80,12 @@ def test_a_release_served_from_memory_builds_no_database(tmp_path: Path) -> None
 
 
 def test_run_with_a_dataset_and_malformed_queries(store: EmbeddedStore) -> None:
-    job = Job("SELECT (COUNT(*) AS ?n) { ?s ?p ?o }", JSON, 10,
-              GraphSelection((GRAPHS["vocabulary"],), ()))
+    job = Job(
+        "SELECT (COUNT(*) AS ?n) { ?s ?p ?o }",
+        JSON,
+        10,
+        GraphSelection((GRAPHS["vocabulary"],), ()),
+    )
     doc = json.loads(store.run(job, 0).body)
     assert doc["results"]["bindings"][0]["n"]["value"] == "3"
     with pytest.raises(MalformedQuery, match="malformed"):

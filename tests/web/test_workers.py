@@ -23,8 +23,7 @@ from lima_lod.web.workers import InlineRunner, WorkerPool
 
 # Counting a five-way cartesian product of the release streams (no memory) for far longer than
 # the 2 s deadline; ordering a four-way one needs gigabytes, past the 256 MiB bound.
-ENDLESS = ("SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l . "
-           "?m ?n2 ?o }")
+ENDLESS = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l . ?m ?n2 ?o }"
 HUNGRY = "SELECT * WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l } ORDER BY ?c ?f ?i ?l"
 QUICK = f"SELECT ?o WHERE {{ <{SLASHED}> ?p ?o }}"
 JSON = Choice("json", "json", "turtle")
@@ -32,8 +31,7 @@ JSON = Choice("json", "json", "turtle")
 
 @pytest.fixture(scope="module")
 def strict(dist: Path) -> Iterator[TestClient]:
-    settings = make_settings(dist, query_timeout=2.0, query_memory_mb=256, workers=2,
-                             cache_mb=0)
+    settings = make_settings(dist, query_timeout=2.0, query_memory_mb=256, workers=2, cache_mb=0)
     with TestClient(create_app(settings, EmbeddedStore.open(settings))) as client:
         yield client
 
@@ -59,12 +57,14 @@ def wait_for_workers(workers: WorkerPool, count: int) -> None:
 
 
 def test_a_runaway_query_gets_503_at_the_deadline_while_others_are_answered(
-        strict: TestClient) -> None:
+    strict: TestClient,
+) -> None:
     workers = pool(strict)
     before = workers.pids()
     slow: list[Response] = []
     thread = threading.Thread(
-        target=lambda: slow.append(strict.get("/sparql", params={"query": ENDLESS})))
+        target=lambda: slow.append(strict.get("/sparql", params={"query": ENDLESS}))
+    )
     thread.start()
     quick = strict.get("/sparql", params={"query": QUICK})
     still_running = thread.is_alive()

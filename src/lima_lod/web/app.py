@@ -40,22 +40,31 @@ def error_response(status: int, message: str, page: bytes | None = None) -> Resp
     if status == 503:  # a deadline or a lack of capacity: both pass
         headers["Retry-After"] = str(RETRY_AFTER)
     if page is not None:
-        return Response(page, status_code=status, headers=headers,
-                        media_type="text/html; charset=utf-8")
-    return Response(f"{message}\n", status_code=status, headers=headers,
-                    media_type="text/plain; charset=utf-8")
+        return Response(
+            page, status_code=status, headers=headers, media_type="text/html; charset=utf-8"
+        )
+    return Response(
+        f"{message}\n", status_code=status, headers=headers, media_type="text/plain; charset=utf-8"
+    )
 
 
-def guarded(handler: Callable[[Request], Awaitable[Response] | Response]) \
-        -> Callable[[Request], Awaitable[Response]]:
-    """Run a route handler (sync ones in the thread pool); refusals become error responses."""
+def guarded(
+    handler: Callable[[Request], Awaitable[Response] | Response],
+    page: Callable[[Request, LimaLodError], bytes | None] | None = None,
+) -> Callable[[Request], Awaitable[Response]]:
+    """Run a route handler (sync ones in the thread pool); refusals become error responses.
+
+    The one error path of every route: a message, or the ``page`` a browser gets for it.
+    """
+
     async def route(request: Request) -> Response:
         try:
             if inspect.iscoroutinefunction(handler):
                 return await handler(request)  # type: ignore[no-any-return]
             return await anyio.to_thread.run_sync(handler, request)  # type: ignore[arg-type]
         except LimaLodError as exc:
-            return error_response(exc.status, str(exc))
+            return error_response(exc.status, str(exc), page(request, exc) if page else None)
+
     return route
 
 
@@ -79,15 +88,14 @@ def create_app(settings: Settings, store: Store, prerendered: bool = True) -> Fa
         finally:
             await anyio.to_thread.run_sync(runner.close)
 
-    app = FastAPI(title="lima-lod SPARQL endpoint", lifespan=lifespan,
-                  docs_url=None, redoc_url=None, openapi_url=None)
+    app = FastAPI(
+        title="lima-lod SPARQL endpoint",
+        lifespan=lifespan,
+        docs_url=None,
+        redoc_url=None,
+        openapi_url=None,
+    )
     app.state.endpoint = endpoint
-
-    async def sparql(request: Request) -> Response:
-        try:
-            return await endpoint(request)
-        except LimaLodError as exc:
-            return error_response(exc.status, str(exc), endpoint.error_page(request, exc))
 
     async def http_error(request: Request, exc: Exception) -> Response:
         assert isinstance(exc, HTTPException)
@@ -98,20 +106,25 @@ def create_app(settings: Settings, store: Store, prerendered: bool = True) -> Fa
         log.error("unexpected error on %s", request.url.path, exc_info=exc)
         return error_response(500, "internal error; the server log has the details")
 
+    sparql = guarded(endpoint.__call__, endpoint.error_page)
     app.add_route("/sparql", sparql, methods=["GET", "HEAD", "POST", "OPTIONS"])
     resources = Resources(settings, store, runner, endpoint.pages, statistics)
-    resources.site = site = Site(settings, runner, endpoint.pages, resources.release,
-                                 resources.prefixes)
+    resources.site = site = Site(
+        settings, runner, endpoint.pages, resources.release, resources.prefixes
+    )
     for path, handler in (
-            ("/", resources.home), ("/id/{key:path}", resources.thing),
-            ("/doc/{key:path}", resources.document),
-            ("/def/{name:str}", resources.vocabulary_document),
-            ("/def/{name:str}/{version:str}", resources.vocabulary_document),
-            ("/def/cfu/{version:str}/context.jsonld", resources.vocabulary_document),
-            ("/releases/{version:str}/{path:path}", resources.release_file),
-            ("/search", site.search), ("/favicon.ico", site.favicon),
-            ("/charts/{path:path}", site.chart),
-            ("/term/{name:str}", site.term)):
+        ("/", resources.home),
+        ("/id/{key:path}", resources.thing),
+        ("/doc/{key:path}", resources.document),
+        ("/def/{name:str}", resources.vocabulary_document),
+        ("/def/{name:str}/{version:str}", resources.vocabulary_document),
+        ("/def/cfu/{version:str}/context.jsonld", resources.vocabulary_document),
+        ("/releases/{version:str}/{path:path}", resources.release_file),
+        ("/search", site.search),
+        ("/favicon.ico", site.favicon),
+        ("/charts/{path:path}", site.chart),
+        ("/term/{name:str}", site.term),
+    ):
         app.add_route(path, guarded(handler), methods=["GET", "HEAD"])
     register_queries(app, endpoint, guarded)
     if yasgui_installed():  # npm's build of YASGUI, served here: never from a CDN

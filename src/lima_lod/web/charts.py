@@ -49,12 +49,20 @@ def _pattern(pid: str, kind: str, fill: str) -> str:
         "dots": '<circle cx="3" cy="3" r="1.2" fill="#1f3b63"/>',
         "cross": f'<path d="M0,0 L6,6 M6,0 L0,6" stroke="{ink}" stroke-width="0.8"/>',
     }[kind]
-    return (f'<pattern id="{pid}" width="6" height="6" patternUnits="userSpaceOnUse">'
-            f'<rect width="6" height="6" fill="{fill}"/>{marks}</pattern>')
+    return (
+        f'<pattern id="{pid}" width="6" height="6" patternUnits="userSpaceOnUse">'
+        f'<rect width="6" height="6" fill="{fill}"/>{marks}</pattern>'
+    )
 
 
-def bar_chart(chart_id: str, title: str, desc: str, series: tuple[Series, ...],
-              groups: list[Group], axis_label: str = "0-3") -> str:
+def bar_chart(
+    chart_id: str,
+    title: str,
+    desc: str,
+    series: tuple[Series, ...],
+    groups: list[Group],
+    axis_label: str = "0-3",
+) -> str:
     """A grouped vertical bar chart on the fixed 0-3 scale, as an SVG document fragment."""
     cid = _safe_id(chart_id)
     n = max(len(series), 1)
@@ -70,11 +78,16 @@ def bar_chart(chart_id: str, title: str, desc: str, series: tuple[Series, ...],
     def y(value: float) -> float:
         return top + plot_h - plot_h * min(max(value, 0.0), SCALE_MAX) / SCALE_MAX
 
-    out = [(f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" '
+    out = [
+        (
+            f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" '
             f'width="{width}" height="{height}" role="img" class="chart" '
-            f'aria-labelledby="{cid}-title {cid}-desc" id="{cid}">'),
-           f'<title id="{cid}-title">{escape(title)}</title>',
-           f'<desc id="{cid}-desc">{escape(desc)}</desc>', "<defs>"]
+            f'aria-labelledby="{cid}-title {cid}-desc" id="{cid}">'
+        ),
+        f'<title id="{cid}-title">{escape(title)}</title>',
+        f'<desc id="{cid}-desc">{escape(desc)}</desc>',
+        "<defs>",
+    ]
     fills = []
     for index, s in enumerate(series):
         if s.pattern:
@@ -85,45 +98,67 @@ def bar_chart(chart_id: str, title: str, desc: str, series: tuple[Series, ...],
             fills.append(s.fill)
     out.append("</defs>")
     out.append(f'<rect width="{width}" height="{height}" fill="#ffffff"/>')
-    out.append(f'<text x="{left}" y="18" font-size="14" font-weight="bold" '
-               f'font-family="sans-serif">{escape(title)}</text>')
+    out.append(
+        f'<text x="{left}" y="18" font-size="14" font-weight="bold" '
+        f'font-family="sans-serif">{escape(title)}</text>'
+    )
     # the legend: swatch + name, so the series can be told apart without colour
     x = left
     for s, fill in zip(series, fills, strict=True):
-        out.append(f'<rect x="{x}" y="{legend_y - 10}" width="12" height="12" fill="{fill}" '
-                   f'stroke="#222" stroke-width="0.6"/>')
-        out.append(f'<text x="{x + 16}" y="{legend_y}" font-size="11" '
-                   f'font-family="sans-serif">{escape(s.label)}</text>')
+        out.append(
+            f'<rect x="{x}" y="{legend_y - 10}" width="12" height="12" fill="{fill}" '
+            f'stroke="#222" stroke-width="0.6"/>'
+        )
+        out.append(
+            f'<text x="{x + 16}" y="{legend_y}" font-size="11" '
+            f'font-family="sans-serif">{escape(s.label)}</text>'
+        )
         x += 24 + 7 * len(s.label)
     # the fixed scale: gridlines and ticks 0, 1, 2, 3
     for tick in TICKS:
         ty = y(tick)
-        out.append(f'<line x1="{left}" y1="{ty:.1f}" x2="{width - 10}" y2="{ty:.1f}" '
-                   f'stroke="#bbbbbb" stroke-width="0.6"/>')
-        out.append(f'<text x="{left - 6}" y="{ty + 4:.1f}" font-size="11" text-anchor="end" '
-                   f'font-family="sans-serif">{tick}</text>')
-    out.append(f'<text x="12" y="{top + plot_h / 2:.0f}" font-size="11" text-anchor="middle" '
-               f'font-family="sans-serif" transform="rotate(-90 12 {top + plot_h / 2:.0f})">'
-               f'{escape(axis_label)}</text>')
+        out.append(
+            f'<line x1="{left}" y1="{ty:.1f}" x2="{width - 10}" y2="{ty:.1f}" '
+            f'stroke="#bbbbbb" stroke-width="0.6"/>'
+        )
+        out.append(
+            f'<text x="{left - 6}" y="{ty + 4:.1f}" font-size="11" text-anchor="end" '
+            f'font-family="sans-serif">{tick}</text>'
+        )
+    out.append(
+        f'<text x="12" y="{top + plot_h / 2:.0f}" font-size="11" text-anchor="middle" '
+        f'font-family="sans-serif" transform="rotate(-90 12 {top + plot_h / 2:.0f})">'
+        f"{escape(axis_label)}</text>"
+    )
     for gi, group in enumerate(groups):
         gx = left + 10 + gi * group_w
-        out.append(f'<g class="group">{"<title>" + escape(group.title) + "</title>" if group.title else ""}')
+        out.append(
+            f'<g class="group">{"<title>" + escape(group.title) + "</title>" if group.title else ""}'
+        )
         for si, (value, fill) in enumerate(zip(group.values, fills, strict=False)):
             bx = gx + si * bar_w
             if value is None:
                 continue
             by = y(value)
-            out.append(f'<rect x="{bx}" y="{by:.1f}" width="{bar_w - 2}" '
-                       f'height="{top + plot_h - by:.1f}" fill="{fill}" stroke="#222" '
-                       f'stroke-width="0.6"><title>{escape(series[si].label)}: '
-                       f'{value:.2f}</title></rect>')
-            out.append(f'<text x="{bx + (bar_w - 2) / 2:.1f}" y="{by - 3:.1f}" font-size="9" '
-                       f'text-anchor="middle" font-family="sans-serif">{value:.2f}</text>')
-        out.append(f'<text x="{gx + n * bar_w / 2:.1f}" y="{top + plot_h + 16}" font-size="11" '
-                   f'text-anchor="middle" font-family="sans-serif">{escape(group.label)}</text>')
+            out.append(
+                f'<rect x="{bx}" y="{by:.1f}" width="{bar_w - 2}" '
+                f'height="{top + plot_h - by:.1f}" fill="{fill}" stroke="#222" '
+                f'stroke-width="0.6"><title>{escape(series[si].label)}: '
+                f"{value:.2f}</title></rect>"
+            )
+            out.append(
+                f'<text x="{bx + (bar_w - 2) / 2:.1f}" y="{by - 3:.1f}" font-size="9" '
+                f'text-anchor="middle" font-family="sans-serif">{value:.2f}</text>'
+            )
+        out.append(
+            f'<text x="{gx + n * bar_w / 2:.1f}" y="{top + plot_h + 16}" font-size="11" '
+            f'text-anchor="middle" font-family="sans-serif">{escape(group.label)}</text>'
+        )
         out.append("</g>")
-    out.append(f'<line x1="{left}" y1="{top + plot_h}" x2="{width - 10}" y2="{top + plot_h}" '
-               f'stroke="#222"/>')
+    out.append(
+        f'<line x1="{left}" y1="{top + plot_h}" x2="{width - 10}" y2="{top + plot_h}" '
+        f'stroke="#222"/>'
+    )
     out.append("</svg>")
     return "\n".join(out)
 

@@ -11,8 +11,10 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 ALLOW_METHODS = "GET, HEAD, POST, OPTIONS"
 EXPOSE = "ETag, Last-Modified, Vary, X-Result-Limit, X-Result-Truncated"
 MAX_AGE = "86400"
-HEADERS = [(b"access-control-allow-origin", b"*"),
-           (b"access-control-expose-headers", EXPOSE.encode())]
+HEADERS = [
+    (b"access-control-allow-origin", b"*"),
+    (b"access-control-expose-headers", EXPOSE.encode()),
+]
 
 
 def cors_headers() -> dict[str, str]:
@@ -33,18 +35,29 @@ class Cors:
         request_headers = dict(scope["headers"])
         if scope["method"] == "OPTIONS" and b"access-control-request-method" in request_headers:
             asked = request_headers.get(b"access-control-request-headers", b"")
-            await send({"type": "http.response.start", "status": 204, "headers": [
-                *HEADERS, (b"access-control-allow-methods", ALLOW_METHODS.encode()),
-                (b"access-control-allow-headers", asked or b"*"),
-                (b"access-control-max-age", MAX_AGE.encode()), (b"vary", b"Origin")]})
+            await send(
+                {
+                    "type": "http.response.start",
+                    "status": 204,
+                    "headers": [
+                        *HEADERS,
+                        (b"access-control-allow-methods", ALLOW_METHODS.encode()),
+                        (b"access-control-allow-headers", asked or b"*"),
+                        (b"access-control-max-age", MAX_AGE.encode()),
+                        (b"vary", b"Origin"),
+                    ],
+                }
+            )
             await send({"type": "http.response.body", "body": b""})
             return
 
         async def send_with_cors(message: Message) -> None:
             if message["type"] == "http.response.start":
                 present = {name.lower() for name, _ in message.get("headers", [])}
-                message["headers"] = [*message.get("headers", []),
-                                      *(h for h in HEADERS if h[0] not in present)]
+                message["headers"] = [
+                    *message.get("headers", []),
+                    *(h for h in HEADERS if h[0] not in present),
+                ]
             await send(message)
 
         await self.app(scope, receive, send_with_cors)

@@ -53,23 +53,37 @@ class Sent(Response):
     client is gone, giving the answer's bytes back to the budget.
     """
 
-    def __init__(self, content: bytes, release: Callable[[], None] = lambda: None,
-                 **kwargs: object) -> None:
+    def __init__(
+        self, content: bytes, release: Callable[[], None] = lambda: None, **kwargs: object
+    ) -> None:
         self.release = release
         super().__init__(content, **kwargs)  # type: ignore[arg-type]
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         try:
-            await send({"type": "http.response.start", "status": self.status_code,
-                        "headers": self.raw_headers})
+            await send(
+                {
+                    "type": "http.response.start",
+                    "status": self.status_code,
+                    "headers": self.raw_headers,
+                }
+            )
             if len(self.body) <= CHUNK:  # most answers: one send, nothing to wait for
                 await send({"type": "http.response.body", "body": self.body})
                 return
             view = memoryview(self.body)
             for start in range(0, len(view), CHUNK):
                 last = start + CHUNK >= len(view)
-                await asyncio.wait_for(send({"type": "http.response.body", "more_body": not last,
-                                             "body": view[start:start + CHUNK]}), SEND_TIMEOUT)
+                await asyncio.wait_for(
+                    send(
+                        {
+                            "type": "http.response.body",
+                            "more_body": not last,
+                            "body": view[start : start + CHUNK],
+                        }
+                    ),
+                    SEND_TIMEOUT,
+                )
         finally:
             self.release()
 
@@ -82,32 +96,47 @@ def wants_page(request: Request) -> bool:
 class Endpoint:
     """Answers the SPARQL protocol for one store; one per app."""
 
-    def __init__(self, settings: Settings, store: Store, runner: Runner,
-                 statistics: Statistics) -> None:
+    def __init__(
+        self, settings: Settings, store: Store, runner: Runner, statistics: Statistics
+    ) -> None:
         self.settings = settings
         self.store = store
         self.runner = runner
         self.url = endpoint_url(settings.public)
-        self.pages = Pages("lima-lod", self.url, settings.iris,
-                           read_examples(settings.root / "queries", settings.iris))
+        self.pages = Pages(
+            "lima-lod",
+            self.url,
+            settings.iris,
+            read_examples(settings.root / "queries", settings.iris),
+        )
         self.held = store.graphs()
         self.cache = AnswerCache(settings.cache_mb * 1024 * 1024)
         self._renderers = anyio.CapacityLimiter(RENDERERS)
         release = store.release
         self.last_modified = format_datetime(release.built, usegmt=True) if release else None
         self.modified = release.built.replace(microsecond=0) if release else None
-        self.tag = release.fingerprint if release else hashlib.sha256(
-            str(time.time()).encode()).hexdigest()[:16]
+        self.tag = (
+            release.fingerprint
+            if release
+            else hashlib.sha256(str(time.time()).encode()).hexdigest()[:16]
+        )
         self.description = service_graph(settings.public, settings.iris, statistics, release)
         self._descriptions: dict[str, bytes] = {}
-        self.prefixes = {"sd": str(SD), "void": str(VOID), "dcterms": str(DCTERMS),
-                         "formats": W3C_FORMATS}
+        self.prefixes = {
+            "sd": str(SD),
+            "void": str(VOID),
+            "dcterms": str(DCTERMS),
+            "formats": W3C_FORMATS,
+        }
 
     # -- helpers ---------------------------------------------------------------------------
     def _validators(self, key: str) -> dict[str, str]:
         digest = hashlib.blake2b(key.encode(), digest_size=12).hexdigest()
-        headers = {"ETag": f'W/"{self.tag}-{digest}"', "Cache-Control": CACHE_CONTROL,
-                   "Vary": "Accept"}
+        headers = {
+            "ETag": f'W/"{self.tag}-{digest}"',
+            "Cache-Control": CACHE_CONTROL,
+            "Vary": "Accept",
+        }
         if self.last_modified:
             headers["Last-Modified"] = self.last_modified
         return headers
@@ -139,11 +168,11 @@ class Endpoint:
                     size += len(chunk)
                     if size > limit:
                         raise PayloadTooLarge(
-                            f"the request body is over the limit of {limit} bytes")
+                            f"the request body is over the limit of {limit} bytes"
+                        )
                     chunks.append(chunk)
         except TimeoutError:
-            raise BadRequest(f"the request body did not arrive within {BODY_TIMEOUT:g} s") \
-                from None
+            raise BadRequest(f"the request body did not arrive within {BODY_TIMEOUT:g} s") from None
         return b"".join(chunks)
 
     # -- the endpoint ----------------------------------------------------------------------
@@ -153,14 +182,19 @@ class Endpoint:
             return Response(status_code=204, headers={"Allow": ALLOW})
         query_string = request.scope["query_string"].decode("latin-1")
         if len(query_string) > self.settings.max_request_bytes:
-            raise URITooLong(f"the query string is over the limit of "
-                             f"{self.settings.max_request_bytes} bytes; POST the query instead")
+            raise URITooLong(
+                f"the query string is over the limit of "
+                f"{self.settings.max_request_bytes} bytes; POST the query instead"
+            )
         body = await self._body(request) if request.method == "POST" else b""
-        operation = protocol.read(request.method, query_string,
-                                  request.headers.get("content-type"), body)
+        operation = protocol.read(
+            request.method, query_string, request.headers.get("content-type"), body
+        )
         if operation.query is None:
-            return self._describe(request, negotiation.description_format(
-                request.headers.get("accept"), operation.format))
+            return self._describe(
+                request,
+                negotiation.description_format(request.headers.get("accept"), operation.format),
+            )
         return await self.respond(request, operation)
 
     def _key(self, query: str, dataset: GraphSelection | None, choice: Choice) -> bytes:
@@ -189,8 +223,8 @@ class Endpoint:
         if fmt.name == "html":
             try:
                 page = await anyio.to_thread.run_sync(
-                    self._page, operation.query, answer, language(request),
-                    limiter=self._renderers)
+                    self._page, operation.query, answer, language(request), limiter=self._renderers
+                )
             finally:
                 lease.release()
             return Response(page, headers=headers, media_type=fmt.content_type)
@@ -199,8 +233,9 @@ class Endpoint:
     def _page(self, query: str, answer: Answer, lang: str) -> bytes:
         return self.pages.query_page(query, answer, lang=lang)
 
-    async def _lease(self, key: bytes, query: str, dataset: GraphSelection | None,
-                     choice: Choice) -> Lease:
+    async def _lease(
+        self, key: bytes, query: str, dataset: GraphSelection | None, choice: Choice
+    ) -> Lease:
         """A query's answer from the cache, else from a worker (guard, deadline, limits)."""
         answer = self.cache.get(key)
         if answer is not None:
@@ -226,13 +261,13 @@ class Endpoint:
             return Response(page, headers=headers, media_type=fmt.content_type)
         if fmt.name not in self._descriptions:
             self._descriptions[fmt.name] = serialize(self.description, fmt, self.prefixes)
-        return Response(self._descriptions[fmt.name], headers=headers,
-                        media_type=fmt.content_type)
+        return Response(self._descriptions[fmt.name], headers=headers, media_type=fmt.content_type)
 
     def error_page(self, request: Request, error: LimaLodError) -> bytes | None:
         """The HTML page for an error, when a browser asked; None otherwise."""
         if not wants_page(request):
             return None
         query = request.query_params.get("query")
-        return self.pages.query_page(query, error=str(error), status=error.status,
-                                     lang=language(request))
+        return self.pages.query_page(
+            query, error=str(error), status=error.status, lang=language(request)
+        )

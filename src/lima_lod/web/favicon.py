@@ -27,8 +27,11 @@ DRAWING = (
     "################",
     "################",
 )
-COLOURS = {"#": (0x63, 0x3B, 0x1F, 0xFF), ".": (0xE6, 0xC1, 0x9C, 0xFF),
-           "o": (0x3B, 0xA2, 0xE3, 0xFF)}  # blue, green, red, alpha (BMP order)
+COLOURS = {
+    "#": (0x63, 0x3B, 0x1F, 0xFF),
+    ".": (0xE6, 0xC1, 0x9C, 0xFF),
+    "o": (0x3B, 0xA2, 0xE3, 0xFF),
+}  # blue, green, red, alpha (BMP order)
 
 
 def ico() -> bytes:
@@ -39,5 +42,6 @@ def ico() -> bytes:
     header = struct.pack("<IiiHHIIiiII", 40, size, size * 2, 1, 32, 0, len(pixels), 0, 0, 0, 0)
     image = header + pixels + mask
     directory = struct.pack("<HHH", 0, 1, 1) + struct.pack(
-        "<BBBBHHII", size, size, 0, 0, 1, 32, len(image), 6 + 16)
+        "<BBBBHHII", size, size, 0, 0, 1, 32, len(image), 6 + 16
+    )
     return directory + image

@@ -36,36 +36,57 @@ READ_ONLY = "this endpoint is read-only: SPARQL updates are not accepted"
 MAX_DEPTH = 128  # brackets nested deeper than this are refused: parsers recurse on them
 
 # SPARQL 1.1 grammar, section 19.8 (terminals).
-_BASE = ("A-Za-z\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u02ff\u0370-\u037d\u037f-\u1fff\u200c-\u200d"
-         "\u2070-\u218f\u2c00-\u2fef\u3001-\ud7ff\uf900-\ufdcf\ufdf0-\ufffd\U00010000-\U000effff")
+_BASE = (
+    "A-Za-z\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u02ff\u0370-\u037d\u037f-\u1fff\u200c-\u200d"
+    "\u2070-\u218f\u2c00-\u2fef\u3001-\ud7ff\uf900-\ufdcf\ufdf0-\ufffd\U00010000-\U000effff"
+)
 _CHARS_U = _BASE + "_"
 _CHARS = _CHARS_U + r"\-0-9\u00b7\u0300-\u036f\u203f-\u2040"
 _PLX = r"%[0-9A-Fa-f]{2}|\\[_~.\-!$&'()*+,;=/?#@%]"
 _PREFIX = f"[{_BASE}](?:[{_CHARS}.]*[{_CHARS}])?"
 _LOCAL = f"(?:[{_CHARS_U}:0-9]|{_PLX})(?:(?:[{_CHARS}.:]|{_PLX})*(?:[{_CHARS}:]|{_PLX}))?"
 _VARNAME = f"[{_CHARS_U}0-9][{_CHARS_U}0-9\u00b7\u0300-\u036f\u203f-\u2040]*"
-_TOKEN = re.compile("|".join((  # one terminal a line, in the order tried
-    r"(?P<space>\s+)",
-    r"(?P<comment>#[^\n\r]*)",
-    (r"(?P<string>'''(?:(?:'|'')?(?:[^'\\]|\\.))*'''"
-     r'|"""(?:(?:"|"")?(?:[^"\\]|\\.))*"""'
-     r"|'(?:[^'\\\n\r]|\\.)*'"
-     r'|"(?:[^"\\\n\r]|\\.)*")'),
-    r'(?P<iri><[^<>"{}|^`\\\x00-\x20]*>)',
-    f"(?P<var>[?$]{_VARNAME})",
-    f"(?P<pname>(?:{_PREFIX})?:(?:{_LOCAL})?)",
-    r"(?P<word>\w+)",
-    r"(?P<unsure>['\"\\])",  # an unterminated string, a backslash outside a name or string
-    r"(?P<open>[({\[])",
-    r"(?P<close>[)}\]])",
-    r"(?P<other>.)",
-)), re.DOTALL)
+_TOKEN = re.compile(
+    "|".join(
+        (  # one terminal a line, in the order tried
+            r"(?P<space>\s+)",
+            r"(?P<comment>#[^\n\r]*)",
+            (
+                r"(?P<string>'''(?:(?:'|'')?(?:[^'\\]|\\.))*'''"
+                r'|"""(?:(?:"|"")?(?:[^"\\]|\\.))*"""'
+                r"|'(?:[^'\\\n\r]|\\.)*'"
+                r'|"(?:[^"\\\n\r]|\\.)*")'
+            ),
+            r'(?P<iri><[^<>"{}|^`\\\x00-\x20]*>)',
+            f"(?P<var>[?$]{_VARNAME})",
+            f"(?P<pname>(?:{_PREFIX})?:(?:{_LOCAL})?)",
+            r"(?P<word>\w+)",
+            r"(?P<unsure>['\"\\])",  # an unterminated string, a backslash outside a name or string
+            r"(?P<open>[({\[])",
+            r"(?P<close>[)}\]])",
+            r"(?P<other>.)",
+        )
+    ),
+    re.DOTALL,
+)
 #: Tokens that may end an operand: a "<" after one of them may be "less than", not an IRI.
 _OPERANDS = {"var", "string", "iri", "pname", "number", "close"}
 #: Words that send a query to the full check: SERVICE and FROM, and the update keywords (none is
 #: a keyword of a query; a remote engine such as Virtuoso runs an update sent as ``query=``).
-_TRIGGERS = {"service", "from", "insert", "delete", "load", "clear", "drop", "create", "add",
-             "move", "copy", "with"}
+_TRIGGERS = {
+    "service",
+    "from",
+    "insert",
+    "delete",
+    "load",
+    "clear",
+    "drop",
+    "create",
+    "add",
+    "move",
+    "copy",
+    "with",
+}
 
 
 @dataclass(frozen=True)
@@ -90,8 +111,11 @@ def scan(query: str) -> Scan:
             if text.lower() in _TRIGGERS:
                 unsure = True
             kind = "number" if text[0].isdigit() or text.lower() in ("true", "false") else "word"
-        elif kind == "iri" and previous[0] in _OPERANDS and not (
-                previous[0] == "pname" and before[1].lower() == "prefix"):
+        elif (
+            kind == "iri"
+            and previous[0] in _OPERANDS
+            and not (previous[0] == "pname" and before[1].lower() == "prefix")
+        ):
             if "#" in text or "'" in text or any(t in text.lower() for t in _TRIGGERS):
                 unsure = True
         elif kind == "unsure":
@@ -142,7 +166,7 @@ def _algebra(query: str) -> CompValue:
     try:
         return translateQuery(parsed).algebra
     # rdflib raises bare Exception for an unknown prefix and the like: not hidden, told as 400.
-    except Exception as exc:  # noqa: BLE001
+    except Exception as exc:
         raise BadRequest(f"cannot check the query: {exc}") from None
 
 
@@ -155,8 +179,9 @@ def check(query: str, held: frozenset[str]) -> GraphSelection | None:
     """
     seen = scan(query)
     if seen.depth > MAX_DEPTH:
-        raise BadRequest(f"the query nests brackets {seen.depth} deep; "
-                         f"at most {MAX_DEPTH} are accepted")
+        raise BadRequest(
+            f"the query nests brackets {seen.depth} deep; at most {MAX_DEPTH} are accepted"
+        )
     if not seen.must_check:
         return None
     algebra = _algebra(query)
@@ -171,9 +196,12 @@ def check(query: str, held: frozenset[str]) -> GraphSelection | None:
             named.append(str(clause["named"]))
     unknown = sorted({iri for iri in default + named if iri not in held})
     if unknown:
-        raise BadRequest("FROM names graphs this endpoint does not hold (it fetches nothing): "
-                         + ", ".join(f"<{iri}>" for iri in unknown)
-                         + "; it holds " + (", ".join(f"<{g}>" for g in sorted(held)) or "none"))
+        raise BadRequest(
+            "FROM names graphs this endpoint does not hold (it fetches nothing): "
+            + ", ".join(f"<{iri}>" for iri in unknown)
+            + "; it holds "
+            + (", ".join(f"<{g}>" for g in sorted(held)) or "none")
+        )
     if default or named:
         return GraphSelection(tuple(default), tuple(named))
     return None

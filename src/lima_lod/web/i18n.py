@@ -19,29 +19,39 @@ FALLBACK = ("en", "es")
 
 #: Every interface text, keyed; each key in every language of LANGUAGES.
 TEXTS: dict[str, dict[str, str]] = {
-    "site": {"en": "Lima Commitment follow-up, as linked open data",
-             "es": "Seguimiento del Compromiso de Lima, como datos abiertos enlazados"},
+    "site": {
+        "en": "Lima Commitment follow-up, as linked open data",
+        "es": "Seguimiento del Compromiso de Lima, como datos abiertos enlazados",
+    },
     "home": {"en": "Home", "es": "Inicio"},
     "query": {"en": "SPARQL query", "es": "Consulta SPARQL"},
     "vocabulary": {"en": "Vocabulary", "es": "Vocabulario"},
     "search": {"en": "Search", "es": "Buscar"},
     "search_label": {"en": "Search the data", "es": "Buscar en los datos"},
-    "search_placeholder": {"en": "commitment, institution, person…",
-                           "es": "compromiso, institución, persona…"},
+    "search_placeholder": {
+        "en": "commitment, institution, person…",
+        "es": "compromiso, institución, persona…",
+    },
     "search_results": {"en": "Search results", "es": "Resultados de la búsqueda"},
     "search_none": {"en": "Nothing matches.", "es": "No hay coincidencias."},
     "search_count": {"en": "results for", "es": "resultados para"},
-    "search_prompt": {"en": "Type a word to search labels, acronyms, numbers and texts.",
-                      "es": "Escriba una palabra para buscar en etiquetas, siglas, números y textos."},
+    "search_prompt": {
+        "en": "Type a word to search labels, acronyms, numbers and texts.",
+        "es": "Escriba una palabra para buscar en etiquetas, siglas, números y textos.",
+    },
     "kind": {"en": "Kind", "es": "Tipo"},
     "matched": {"en": "Matched in", "es": "Coincide en"},
     "language": {"en": "Language", "es": "Idioma"},
     "licence": {"en": "Data licence", "es": "Licencia de los datos"},
-    "licence_text": {"en": "Creative Commons Attribution 4.0 International (CC BY 4.0)",
-                     "es": "Creative Commons Atribución 4.0 Internacional (CC BY 4.0)"},
+    "licence_text": {
+        "en": "Creative Commons Attribution 4.0 International (CC BY 4.0)",
+        "es": "Creative Commons Atribución 4.0 Internacional (CC BY 4.0)",
+    },
     "cite": {"en": "How to cite", "es": "Cómo citar"},
-    "cite_text": {"en": "Citizen Corruption Observatory, as published by lima-lod",
-                  "es": "Observatorio Ciudadano de Corrupción, publicado por lima-lod"},
+    "cite_text": {
+        "en": "Citizen Corruption Observatory, as published by lima-lod",
+        "es": "Observatorio Ciudadano de Corrupción, publicado por lima-lod",
+    },
     "retrieved": {"en": "Retrieved from", "es": "Consultado en"},
     "release": {"en": "Release", "es": "Versión publicada"},
     "as_data": {"en": "As data", "es": "Como datos"},
@@ -60,7 +70,8 @@ TEXTS: dict[str, dict[str, str]] = {
     "assessment_note": {
         "en": "Ratings are the civil-society observatory's assessment, not an official one.",
         "es": "Las calificaciones son la evaluación del observatorio de la sociedad civil, "
-              "no una evaluación oficial."},
+        "no una evaluación oficial.",
+    },
     "type": {"en": "Type", "es": "Tipo"},
     "report": {"en": "Report", "es": "Informe"},
     "country": {"en": "Country", "es": "País"},
@@ -69,21 +80,31 @@ TEXTS: dict[str, dict[str, str]] = {
     "local_partner": {"en": "Local partner", "es": "Socio local"},
     "methodology": {"en": "Methodology", "es": "Metodología"},
     "agreement": {"en": "Agreement", "es": "Acuerdo"},
-    "summary_chart": {"en": "Average rating per thematic axis",
-                      "es": "Calificación promedio por eje temático"},
-    "summary_desc": {"en": "Country average of each thematic axis on the 0-3 scale.",
-                     "es": "Promedio del país en cada eje temático, en la escala de 0 a 3."},
-    "axis_chart": {"en": "Ratings of the commitments of the axis",
-                   "es": "Calificaciones de los compromisos del eje"},
-    "axis_desc": {"en": "Relevance, effectiveness, sustainability and country average of each "
-                          "commitment, on the 0-3 scale.",
-                  "es": "Relevancia, efectividad, sostenibilidad y promedio del país de cada "
-                          "compromiso, en la escala de 0 a 3."},
+    "summary_chart": {
+        "en": "Average rating per thematic axis",
+        "es": "Calificación promedio por eje temático",
+    },
+    "summary_desc": {
+        "en": "Country average of each thematic axis on the 0-3 scale.",
+        "es": "Promedio del país en cada eje temático, en la escala de 0 a 3.",
+    },
+    "axis_chart": {
+        "en": "Ratings of the commitments of the axis",
+        "es": "Calificaciones de los compromisos del eje",
+    },
+    "axis_desc": {
+        "en": "Relevance, effectiveness, sustainability and country average of each "
+        "commitment, on the 0-3 scale.",
+        "es": "Relevancia, efectividad, sostenibilidad y promedio del país de cada "
+        "compromiso, en la escala de 0 a 3.",
+    },
     "scores_chart": {"en": "Scores of commitment", "es": "Calificaciones del compromiso"},
     "download_svg": {"en": "Download chart (SVG)", "es": "Descargar gráfico (SVG)"},
     "ratings_table": {"en": "Ratings table", "es": "Tabla de calificaciones"},
-    "sort_hint": {"en": "Click a column heading to sort.",
-                  "es": "Pulse el encabezado de una columna para ordenar."},
+    "sort_hint": {
+        "en": "Click a column heading to sort.",
+        "es": "Pulse el encabezado de una columna para ordenar.",
+    },
     "commitment": {"en": "Commitment", "es": "Compromiso"},
     "commitments": {"en": "Commitments", "es": "Compromisos"},
     "number": {"en": "No.", "es": "N.º"},
@@ -112,10 +133,14 @@ TEXTS: dict[str, dict[str, str]] = {
     "references": {"en": "References", "es": "Referencias"},
     "downloads": {"en": "Downloads", "es": "Descargas"},
     "quoted": {"en": "Figures quoted in the text", "es": "Cifras citadas en el texto"},
-    "contradiction": {"en": "The report's figures for this do not agree with each other.",
-                      "es": "Las cifras del informe sobre esto no concuerdan entre sí."},
-    "validation_note": {"en": "Validation warning (from the release's validation report)",
-                        "es": "Advertencia de validación (del informe de validación publicado)"},
+    "contradiction": {
+        "en": "The report's figures for this do not agree with each other.",
+        "es": "Las cifras del informe sobre esto no concuerdan entre sí.",
+    },
+    "validation_note": {
+        "en": "Validation warning (from the release's validation report)",
+        "es": "Advertencia de validación (del informe de validación publicado)",
+    },
     "quoted_value": {"en": "Quoted", "es": "Citado"},
     "table_value": {"en": "In the table", "es": "En la tabla"},
     "members": {"en": "Members and roles", "es": "Miembros y funciones"},
@@ -135,27 +160,35 @@ TEXTS: dict[str, dict[str, str]] = {
     "skip": {"en": "Skip to content", "es": "Saltar al contenido"},
     "chart_data": {"en": "The chart's figures", "es": "Las cifras del gráfico"},
     "sort": {"en": "sort", "es": "ordenar"},
-    "home_title": {"en": "Follow-up of the Lima Commitment, as linked open data",
-                   "es": "Seguimiento del Compromiso de Lima, como datos abiertos enlazados"},
+    "home_title": {
+        "en": "Follow-up of the Lima Commitment, as linked open data",
+        "es": "Seguimiento del Compromiso de Lima, como datos abiertos enlazados",
+    },
     "home_intro": {
         "en": "The Citizen Corruption Observatory's national reports on the Lima Commitment "
-              "(\"Democratic Governance against Corruption\", VIII Summit of the Americas, "
-              "2018): ratings, findings, calls to action, institutions, sources and participants.",
+        '("Democratic Governance against Corruption", VIII Summit of the Americas, '
+        "2018): ratings, findings, calls to action, institutions, sources and participants.",
         "es": "Los informes nacionales del Observatorio Ciudadano de Corrupción sobre el "
-              "Compromiso de Lima (\"Gobernabilidad Democrática frente a la Corrupción\", "
-              "VIII Cumbre de las Américas, 2018): calificaciones, hallazgos, llamados a la "
-              "acción, instituciones, fuentes y participantes."},
+        'Compromiso de Lima ("Gobernabilidad Democrática frente a la Corrupción", '
+        "VIII Cumbre de las Américas, 2018): calificaciones, hallazgos, llamados a la "
+        "acción, instituciones, fuentes y participantes.",
+    },
     "endpoint": {"en": "SPARQL endpoint", "es": "Punto de acceso SPARQL"},
     "triples": {"en": "triples", "es": "tripletas"},
     "browse": {"en": "Browse", "es": "Explorar"},
     "home_report": {"en": "Mexico report, 2021", "es": "Informe de México, 2021"},
-    "home_dataset": {"en": "Mexico's ratings (RDF Data Cube)",
-                     "es": "Calificaciones de México (RDF Data Cube)"},
-    "home_agreement": {"en": "The Lima Commitment and its commitments",
-                       "es": "El Compromiso de Lima y sus compromisos"},
-    "home_commitment": {"en": "Commitment 10: conflicts of interest and declarations of assets",
-                        "es": "Compromiso 10: conflictos de intereses y declaraciones "
-                              "patrimoniales"},
+    "home_dataset": {
+        "en": "Mexico's ratings (RDF Data Cube)",
+        "es": "Calificaciones de México (RDF Data Cube)",
+    },
+    "home_agreement": {
+        "en": "The Lima Commitment and its commitments",
+        "es": "El Compromiso de Lima y sus compromisos",
+    },
+    "home_commitment": {
+        "en": "Commitment 10: conflicts of interest and declarations of assets",
+        "es": "Compromiso 10: conflictos de intereses y declaraciones patrimoniales",
+    },
     "home_vocabulary": {"en": "The cfu vocabulary", "es": "El vocabulario cfu"},
     "home_shapes": {"en": "its SHACL shapes", "es": "sus formas SHACL"},
     "file": {"en": "File", "es": "Archivo"},
@@ -164,8 +197,10 @@ TEXTS: dict[str, dict[str, str]] = {
     # kinds of hits whose class is not ours (ours are named by the vocabulary's labels)
     "broader": {"en": "Broader term", "es": "Término más amplio"},
     "uses": {"en": "Uses in the data", "es": "Usos en los datos"},
-    "documentation": {"en": "In the vocabulary's documentation",
-                      "es": "En la documentación del vocabulario"},
+    "documentation": {
+        "en": "In the vocabulary's documentation",
+        "es": "En la documentación del vocabulario",
+    },
     "kind:BibliographicResource": {"en": "Reference", "es": "Referencia"},
     "kind:Person": {"en": "Person", "es": "Persona"},
     "kind:Organization": {"en": "Organisation", "es": "Organización"},

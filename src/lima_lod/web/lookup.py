@@ -27,13 +27,23 @@ from .workers import Runner
 RDFS_LABEL = "http://www.w3.org/2000/01/rdf-schema#label"
 SKOS_CORE = "http://www.w3.org/2004/02/skos/core#"
 #: Properties that name a resource, best first (the label of a page and of every link to it).
-NAMING = (RDFS_LABEL, SKOS_CORE + "prefLabel", "http://xmlns.com/foaf/0.1/name",
-          "http://purl.org/dc/terms/title")
+NAMING = (
+    RDFS_LABEL,
+    SKOS_CORE + "prefLabel",
+    "http://xmlns.com/foaf/0.1/name",
+    "http://purl.org/dc/terms/title",
+)
 #: Further properties search looks in, besides the naming ones.
 ALSO_SEARCHED = (SKOS_CORE + "altLabel", SKOS_CORE + "notation", "{vocab}acronym")
 #: Long texts search looks in (matched, never shown as names).
-TEXTS = ("{vocab}text", SKOS_CORE + "definition", "http://purl.org/dc/terms/description",
-         "{vocab}summary", "{vocab}quote", "http://purl.org/dc/terms/bibliographicCitation")
+TEXTS = (
+    "{vocab}text",
+    SKOS_CORE + "definition",
+    "http://purl.org/dc/terms/description",
+    "{vocab}summary",
+    "{vocab}quote",
+    "http://purl.org/dc/terms/bibliographicCitation",
+)
 
 
 @dataclass(frozen=True)
@@ -50,15 +60,21 @@ Row = dict[str, Term]
 
 
 def _term(binding: dict[str, str]) -> Term:
-    return Term(binding["value"], binding.get("xml:lang", ""), binding.get("type") == "uri",
-                binding.get("datatype", ""))
+    return Term(
+        binding["value"],
+        binding.get("xml:lang", ""),
+        binding.get("type") == "uri",
+        binding.get("datatype", ""),
+    )
 
 
 @dataclass
 class Index:
     """Every naming value and type of every resource, read once from the store."""
 
-    names: dict[str, list[tuple[str, str, str]]] = field(default_factory=dict)  # iri: (p, text, lang)
+    names: dict[str, list[tuple[str, str, str]]] = field(
+        default_factory=dict
+    )  # iri: (p, text, lang)
     types: dict[str, list[str]] = field(default_factory=dict)
 
     def label(self, iri: str, lang: str) -> tuple[str, str] | None:
@@ -102,10 +118,11 @@ class Lookup:
             if self._index is None:
                 props = " ".join(f"<{p}>" for p in self.searched())
                 names: dict[str, list[tuple[str, str, str]]] = defaultdict(list)
-                for row in self.select(f"SELECT ?s ?p ?o WHERE {{ VALUES ?p {{ {props} }} "
-                                       "?s ?p ?o FILTER (isIRI(?s) && isLiteral(?o)) }"):
-                    names[row["s"].value].append((row["p"].value, row["o"].value,
-                                                  row["o"].lang))
+                for row in self.select(
+                    f"SELECT ?s ?p ?o WHERE {{ VALUES ?p {{ {props} }} "
+                    "?s ?p ?o FILTER (isIRI(?s) && isLiteral(?o)) }"
+                ):
+                    names[row["s"].value].append((row["p"].value, row["o"].value, row["o"].lang))
                 types: dict[str, list[str]] = defaultdict(list)
                 for row in self.select("SELECT DISTINCT ?s ?t WHERE { ?s a ?t FILTER isIRI(?s) }"):
                     types[row["s"].value].append(row["t"].value)

@@ -32,13 +32,15 @@ from ..results import Choice, Kind
 CANDIDATES: dict[Kind, tuple[Format, ...]] = {
     Kind.SOLUTIONS: tuple(BY_NAME[n] for n in ("json", "xml", "csv", "tsv", "html")),
     Kind.BOOLEAN: tuple(BY_NAME[n] for n in ("json", "xml", "csv", "tsv", "html")),
-    Kind.GRAPH: tuple(BY_NAME[n] for n in ("turtle", "ntriples", "rdfxml", "jsonld", "trig",
-                                            "nquads", "html")),
+    Kind.GRAPH: tuple(
+        BY_NAME[n] for n in ("turtle", "ntriples", "rdfxml", "jsonld", "trig", "nquads", "html")
+    ),
 }
 
 #: What can carry the service description (GET without a query).
-DESCRIPTION: tuple[Format, ...] = tuple(BY_NAME[n] for n in (
-    "turtle", "jsonld", "rdfxml", "ntriples", "trig", "nquads", "html"))
+DESCRIPTION: tuple[Format, ...] = tuple(
+    BY_NAME[n] for n in ("turtle", "jsonld", "rdfxml", "ntriples", "trig", "nquads", "html")
+)
 
 #: What the store writes when a person's browser gets an HTML page: data the page can read.
 PAGE_SOURCE = {Kind.SOLUTIONS: "json", Kind.BOOLEAN: "json", Kind.GRAPH: "ntriples"}
@@ -93,7 +95,8 @@ def quality(fmt: Format, ranges: Sequence[MediaRange]) -> float:
         for media_range in ranges:
             specificity = media_range.specificity(media_type)
             if specificity > best_specificity or (
-                    specificity == best_specificity and media_range.q > best_q):
+                specificity == best_specificity and media_range.q > best_q
+            ):
                 best_specificity, best_q = specificity, media_range.q
     return best_q if best_specificity >= 0 else 0.0
 
@@ -114,8 +117,7 @@ def negotiate(accept: str | None, candidates: Sequence[Format]) -> Format | None
 
 def items(value: str | None) -> list[str]:
     """The items of a ``format`` value, lower-case, in the client's order (empty ones dropped)."""
-    return [item for item in (part.strip().lower() for part in (value or "").split(","))
-            if item]
+    return [item for item in (part.strip().lower() for part in (value or "").split(",")) if item]
 
 
 def override(value: str, candidates: Sequence[Format]) -> Format | None:
@@ -127,8 +129,9 @@ def override(value: str, candidates: Sequence[Format]) -> Format | None:
     return None
 
 
-def pick(accept: str | None, format_param: str | None, candidates: Sequence[Format],
-         what: str = "") -> Format:
+def pick(
+    accept: str | None, format_param: str | None, candidates: Sequence[Format], what: str = ""
+) -> Format:
     """The format a request gets, of the candidates: the one the ``format`` parameter names, else
     the one ``Accept`` prefers; NotAcceptable (406) listing what is available if none fits.
 
@@ -142,8 +145,9 @@ def pick(accept: str | None, format_param: str | None, candidates: Sequence[Form
     fmt = override(format_param or "", candidates) if given else negotiate(accept, candidates)
     if fmt is None:
         listed = ", ".join(f.media_type for f in candidates)
-        raise NotAcceptable(f"{what} is available as {listed}" if what else
-                            f"available as {listed}")
+        raise NotAcceptable(
+            f"{what} is available as {listed}" if what else f"available as {listed}"
+        )
     return fmt
 
 
@@ -160,23 +164,33 @@ def wants_html(accept: str | None) -> bool:
 def choose(accept: str | None, format_param: str | None) -> dict[Kind, Format | None]:
     """The format each kind of answer would be written in; NotAcceptable if none can be."""
     chosen: dict[Kind, Format | None] = {
-        kind: override(format_param or "", formats) for kind, formats in CANDIDATES.items()}
+        kind: override(format_param or "", formats) for kind, formats in CANDIDATES.items()
+    }
     # A known format for one kind says nothing of the others: they follow Accept (see above).
     if any(chosen.values()) or not items(format_param):
         for kind, formats in CANDIDATES.items():
             chosen[kind] = chosen[kind] or negotiate(accept, formats)
     if not any(chosen.values()):
         wanted = f"format={format_param!r}" if format_param else f"Accept: {accept}"
-        raise NotAcceptable(f"no SPARQL result format matches {wanted}; available: "
-                            + ", ".join(sorted({f.media_type for fs in CANDIDATES.values()
-                                                for f in fs})))
+        raise NotAcceptable(
+            f"no SPARQL result format matches {wanted}; available: "
+            + ", ".join(sorted({f.media_type for fs in CANDIDATES.values() for f in fs}))
+        )
     return chosen
 
 
 def store_choice(chosen: dict[Kind, Format | None]) -> Choice:
     """What the store should write: the chosen formats, with pages written as data first."""
-    names = {kind: (PAGE_SOURCE[kind] if fmt is not None and fmt.name == "html" else
-                    fmt.name if fmt is not None else None) for kind, fmt in chosen.items()}
+    names = {
+        kind: (
+            PAGE_SOURCE[kind]
+            if fmt is not None and fmt.name == "html"
+            else fmt.name
+            if fmt is not None
+            else None
+        )
+        for kind, fmt in chosen.items()
+    }
     return Choice(names[Kind.SOLUTIONS], names[Kind.BOOLEAN], names[Kind.GRAPH])
 
 

@@ -30,12 +30,16 @@ if TYPE_CHECKING:
     from .queries import Example
 
 XSD = str(namespace.XSD)
-DEFAULT_QUERY = "SELECT ?subject ?predicate ?object\nWHERE { ?subject ?predicate ?object }\nLIMIT 10"
+DEFAULT_QUERY = (
+    "SELECT ?subject ?predicate ?object\nWHERE { ?subject ?predicate ?object }\nLIMIT 10"
+)
 #: The formats offered for download from the form (row names of the format table).
 DOWNLOADS = ("json", "xml", "csv", "tsv", "turtle", "ntriples", "rdfxml", "jsonld")
 #: Where ``make install`` puts YASGUI's built files (npm ci in ``assets/``); served as
 #: ``/static/vendor/yasgui/`` when present.
-YASGUI = Path(__file__).resolve().parent / "assets" / "node_modules" / "@zazuko" / "yasgui" / "build"
+YASGUI = (
+    Path(__file__).resolve().parent / "assets" / "node_modules" / "@zazuko" / "yasgui" / "build"
+)
 #: The results views of the query page (YASR's plugins), the default first.
 VIEWS = ("table", "response")
 LANGUAGES = ("en", "es")
@@ -43,55 +47,82 @@ LANGUAGES = ("en", "es")
 #: the two tables can be merged.
 TEXTS: dict[str, dict[str, str]] = {
     "en": {
-        "query.title": "SPARQL query", "query.endpoint": "Endpoint",
+        "query.title": "SPARQL query",
+        "query.endpoint": "Endpoint",
         "query.description": "service description as",
-        "query.label": "Query", "query.run": "Run query", "query.as": "as",
+        "query.label": "Query",
+        "query.run": "Run query",
+        "query.as": "as",
         "query.as_table": "a table on this page",
         "query.no_editor": "The interactive editor (YASGUI) is not installed on this server "
-                           "(make install installs it); this plain form works without it.",
+        "(make install installs it); this plain form works without it.",
         "query.examples": "Example queries",
         "query.examples_intro": "Each runs with one click; each has its own address, which "
-                                "gives its text, its results or a page.",
-        "query.run_example": "Run", "query.example_iri": "its page",
-        "query.downloads": "Download the results", "query.permalink": "Permalink",
+        "gives its text, its results or a page.",
+        "query.run_example": "Run",
+        "query.example_iri": "its page",
+        "query.downloads": "Download the results",
+        "query.permalink": "Permalink",
         "query.permalink_help": "reproduces this query and this view of its results",
-        "query.results": "Results", "query.answer": "Answer", "query.error": "Error",
-        "query.result": "result", "query.results_n": "results",
+        "query.results": "Results",
+        "query.answer": "Answer",
+        "query.error": "Error",
+        "query.result": "result",
+        "query.results_n": "results",
         "query.truncated": "cut at the limit of",
-        "query.shown": "This page shows the first %d of %d; download them all with the form "
-                       "above.",
-        "query.open": "Open in the query page", "query.text": "Query text",
+        "query.shown": "This page shows the first %d of %d; download them all with the form above.",
+        "query.open": "Open in the query page",
+        "query.text": "Query text",
         "query.formats": "This query as",
-        "editor.editor": "SPARQL query editor", "editor.endpoint": "SPARQL endpoint",
-        "editor.pageSize": "Rows per page", "editor.filter": "Filter the results",
-        "nav.label": "Site", "nav.home": "Home", "nav.query": "Query",
-        "nav.examples": "Example queries", "nav.language": "Language",
+        "editor.editor": "SPARQL query editor",
+        "editor.endpoint": "SPARQL endpoint",
+        "editor.pageSize": "Rows per page",
+        "editor.filter": "Filter the results",
+        "nav.label": "Site",
+        "nav.home": "Home",
+        "nav.query": "Query",
+        "nav.examples": "Example queries",
+        "nav.language": "Language",
         "footer.licence": "Data and vocabulary under CC BY 4.0; code under the MIT licence.",
     },
     "es": {
-        "query.title": "Consulta SPARQL", "query.endpoint": "Punto de acceso",
+        "query.title": "Consulta SPARQL",
+        "query.endpoint": "Punto de acceso",
         "query.description": "descripción del servicio en",
-        "query.label": "Consulta", "query.run": "Ejecutar la consulta", "query.as": "como",
+        "query.label": "Consulta",
+        "query.run": "Ejecutar la consulta",
+        "query.as": "como",
         "query.as_table": "una tabla en esta página",
         "query.shown": "Esta página muestra los primeros %d de %d; descárguelos todos con el "
-                       "formulario de arriba.",
+        "formulario de arriba.",
         "query.no_editor": "El editor interactivo (YASGUI) no está instalado en este servidor "
-                           "(make install lo instala); este formulario sencillo funciona sin él.",
+        "(make install lo instala); este formulario sencillo funciona sin él.",
         "query.examples": "Consultas de ejemplo",
         "query.examples_intro": "Cada una se ejecuta con un clic; cada una tiene su propia "
-                                "dirección, que da su texto, sus resultados o una página.",
-        "query.run_example": "Ejecutar", "query.example_iri": "su página",
-        "query.downloads": "Descargar los resultados", "query.permalink": "Enlace permanente",
+        "dirección, que da su texto, sus resultados o una página.",
+        "query.run_example": "Ejecutar",
+        "query.example_iri": "su página",
+        "query.downloads": "Descargar los resultados",
+        "query.permalink": "Enlace permanente",
         "query.permalink_help": "reproduce esta consulta y esta vista de sus resultados",
-        "query.results": "Resultados", "query.answer": "Respuesta", "query.error": "Error",
-        "query.result": "resultado", "query.results_n": "resultados",
+        "query.results": "Resultados",
+        "query.answer": "Respuesta",
+        "query.error": "Error",
+        "query.result": "resultado",
+        "query.results_n": "resultados",
         "query.truncated": "cortados en el límite de",
-        "query.open": "Abrir en la página de consulta", "query.text": "Texto de la consulta",
+        "query.open": "Abrir en la página de consulta",
+        "query.text": "Texto de la consulta",
         "query.formats": "Esta consulta en",
-        "editor.editor": "Editor de consultas SPARQL", "editor.endpoint": "Punto de acceso SPARQL",
-        "editor.pageSize": "Filas por página", "editor.filter": "Filtrar los resultados",
-        "nav.label": "Sitio", "nav.home": "Inicio", "nav.query": "Consulta",
-        "nav.examples": "Consultas de ejemplo", "nav.language": "Idioma",
+        "editor.editor": "Editor de consultas SPARQL",
+        "editor.endpoint": "Punto de acceso SPARQL",
+        "editor.pageSize": "Filas por página",
+        "editor.filter": "Filtrar los resultados",
+        "nav.label": "Sitio",
+        "nav.home": "Inicio",
+        "nav.query": "Consulta",
+        "nav.examples": "Consultas de ejemplo",
+        "nav.language": "Idioma",
         "footer.licence": "Datos y vocabulario bajo CC BY 4.0; código bajo la licencia MIT.",
     },
 }
@@ -132,13 +163,17 @@ def yasgui_style_hashes() -> list[str]:
     if not path.is_file():
         return []
     code = path.read_text(encoding="utf-8")
-    return [f"'sha256-{base64.b64encode(hashlib.sha256(m.encode()).digest()).decode()}'"
-            for m in re.findall(r"createStyle\(\w,`([^`]*)`\)", code)]
+    return [
+        f"'sha256-{base64.b64encode(hashlib.sha256(m.encode()).digest()).decode()}'"
+        for m in re.findall(r"createStyle\(\w,`([^`]*)`\)", code)
+    ]
 
 
 def yasgui_installed() -> bool:
     """Say whether YASGUI's files are there to serve (``make install`` puts them there)."""
     return (YASGUI / "yasgui.min.js").is_file() and (YASGUI / "yasgui.min.css").is_file()
+
+
 #: Rows a results page shows at most: rendering costs CPU per row; the downloads have them all.
 MAX_ROWS = 1000
 #: Schemes an IRI in the results may be a link for: a ``javascript:`` or ``data:`` IRI is text.
@@ -202,7 +237,8 @@ def table(answer: Answer) -> Table:
     if answer.kind is Kind.GRAPH:
         rows: list[list[Cell | None]] = [
             [_term(q.subject), _term(q.predicate), _term(q.object)]
-            for q in islice(ox.parse(answer.body, format=ox.RdfFormat.N_TRIPLES), MAX_ROWS)]
+            for q in islice(ox.parse(answer.body, format=ox.RdfFormat.N_TRIPLES), MAX_ROWS)
+        ]
         return Table(["subject", "predicate", "object"], rows, total=answer.count)
     doc = json.loads(answer.body)
     if "boolean" in doc:
@@ -216,47 +252,85 @@ def table(answer: Answer) -> Table:
 class Pages:
     """Renders the endpoint's HTML page from the package's templates."""
 
-    def __init__(self, title: str, endpoint: str, iris: Iris | None = None,
-                 examples: list[Example] | None = None) -> None:
-        self.environment = Environment(loader=PackageLoader("lima_lod.web", "templates"),
-                                       autoescape=select_autoescape(["html"]))
+    def __init__(
+        self,
+        title: str,
+        endpoint: str,
+        iris: Iris | None = None,
+        examples: list[Example] | None = None,
+    ) -> None:
+        self.environment = Environment(
+            loader=PackageLoader("lima_lod.web", "templates"),
+            autoescape=select_autoescape(["html"]),
+        )
         self.title = title
         self.endpoint = endpoint
         self.iris = iris or Iris()
         self.examples = examples or []
         self.yasgui = yasgui_installed()
         self.environment.filters["local"] = self.local
-        prefixes = {"rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
-                    "rdfs": "http://www.w3.org/2000/01/rdf-schema#", "xsd": XSD,
-                    "owl": "http://www.w3.org/2002/07/owl#", **self.iris.prefixes()}
+        prefixes = {
+            "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
+            "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
+            "xsd": XSD,
+            "owl": "http://www.w3.org/2002/07/owl#",
+            **self.iris.prefixes(),
+        }
         self.prefixes = dict(sorted(prefixes.items()))
 
     def local(self, iri: str) -> str:
         """Where a link to an IRI goes: our own IRIs to this server's pages, others as they are."""
-        return "/" + iri[len(self.iris.base):] if iri.startswith(self.iris.base) else iri
+        return "/" + iri[len(self.iris.base) :] if iri.startswith(self.iris.base) else iri
 
     def editor_config(self, query: str | None, lang: str = "en") -> str:
         """What the page's script needs, as JSON for a ``data-`` attribute (no inline script)."""
         declared = ("rdf", "rdfs", "xsd", "skos", "dcterms", "qb", "cfu", "lima")
-        prologue = "".join(f"PREFIX {p}: <{self.prefixes[p]}>\n" for p in declared
-                           if p in self.prefixes)
-        return json.dumps({
-            "endpoint": "sparql", "base": self.iris.base, "prefixes": self.prefixes,
-            "query": query, "default": prologue + "\n" + DEFAULT_QUERY, "views": list(VIEWS),
-            "formats": {"solutions": ["json", "xml", "csv", "tsv"],
-                        "graph": ["turtle", "ntriples", "rdfxml", "jsonld"]},
-            "labels": {key.removeprefix("editor."): value for key, value in texts(lang).items()
-                       if key.startswith("editor.")},
-        })
+        prologue = "".join(
+            f"PREFIX {p}: <{self.prefixes[p]}>\n" for p in declared if p in self.prefixes
+        )
+        return json.dumps(
+            {
+                "endpoint": "sparql",
+                "base": self.iris.base,
+                "prefixes": self.prefixes,
+                "query": query,
+                "default": prologue + "\n" + DEFAULT_QUERY,
+                "views": list(VIEWS),
+                "formats": {
+                    "solutions": ["json", "xml", "csv", "tsv"],
+                    "graph": ["turtle", "ntriples", "rdfxml", "jsonld"],
+                },
+                "labels": {
+                    key.removeprefix("editor."): value
+                    for key, value in texts(lang).items()
+                    if key.startswith("editor.")
+                },
+            }
+        )
 
-    def query_page(self, query: str | None = None, answer: Answer | None = None,
-                   error: str | None = None, status: int = 200, lang: str = "en") -> bytes:
+    def query_page(
+        self,
+        query: str | None = None,
+        answer: Answer | None = None,
+        error: str | None = None,
+        status: int = 200,
+        lang: str = "en",
+    ) -> bytes:
         """The query page, with the query's results (or its error) below the form."""
         template = self.environment.get_template("query.html")
         return template.render(
-            lang=lang, t=texts(lang), title=self.title, endpoint=self.endpoint,
-            query=query or DEFAULT_QUERY, asked=query,
-            table=table(answer) if answer is not None else None, answer=answer, error=error,
-            status=status, downloads=DOWNLOADS, examples=self.examples, yasgui=self.yasgui,
+            lang=lang,
+            t=texts(lang),
+            title=self.title,
+            endpoint=self.endpoint,
+            query=query or DEFAULT_QUERY,
+            asked=query,
+            table=table(answer) if answer is not None else None,
+            answer=answer,
+            error=error,
+            status=status,
+            downloads=DOWNLOADS,
+            examples=self.examples,
+            yasgui=self.yasgui,
             config=self.editor_config(query, lang),
         ).encode()

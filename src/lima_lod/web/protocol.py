@@ -34,8 +34,13 @@ class Operation:
 
 def _fields(encoded: str) -> list[tuple[str, str]]:
     try:
-        return parse_qsl(encoded, keep_blank_values=True, encoding="utf-8", errors="strict",
-                         max_num_fields=MAX_FIELDS)
+        return parse_qsl(
+            encoded,
+            keep_blank_values=True,
+            encoding="utf-8",
+            errors="strict",
+            max_num_fields=MAX_FIELDS,
+        )
     except UnicodeDecodeError:
         raise BadRequest("the parameters are not percent-encoded UTF-8") from None
     except ValueError as exc:
@@ -94,7 +99,8 @@ def read(method: str, query_string: str, content_type: str | None, body: bytes) 
             raise read_only()
         else:
             raise UnsupportedMediaType(
-                f"POST needs Content-Type {FORM} or {QUERY}, not {content_type or 'none'!r}")
+                f"POST needs Content-Type {FORM} or {QUERY}, not {content_type or 'none'!r}"
+            )
     values: dict[str, list[str]] = {}
     for name, value in fields:
         values.setdefault(name, []).append(value)

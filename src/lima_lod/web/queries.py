@@ -80,7 +80,8 @@ def kind_of(text: str) -> Kind:
     match = _FORM.search(_NOT_CODE.sub(" ", text))
     form = match.group(1).upper() if match else "SELECT"
     return {"ASK": Kind.BOOLEAN, "CONSTRUCT": Kind.GRAPH, "DESCRIBE": Kind.GRAPH}.get(
-        form, Kind.SOLUTIONS)
+        form, Kind.SOLUTIONS
+    )
 
 
 def description_of(text: str) -> str:
@@ -112,8 +113,11 @@ def read_examples(folder: Path, iris: Iris) -> list[Example]:
             continue
         text = iris.rebase_text(path.read_text(encoding="utf-8"))
         description = description_of(text)
-        examples.append(Example(path.stem, first_sentence(description, path.stem), description,
-                                text, kind_of(text)))
+        examples.append(
+            Example(
+                path.stem, first_sentence(description, path.stem), description, text, kind_of(text)
+            )
+        )
     return examples
 
 
@@ -139,8 +143,11 @@ class Queries:
     @staticmethod
     def choose(request: Request, candidates: tuple[Format, ...]) -> Format:
         wanted = request.query_params.get("format")
-        fmt = override(wanted, candidates) if wanted else negotiate(
-            request.headers.get("accept"), candidates)
+        fmt = (
+            override(wanted, candidates)
+            if wanted
+            else negotiate(request.headers.get("accept"), candidates)
+        )
         if fmt is None:
             raise NotAcceptable("available as " + ", ".join(f.media_type for f in candidates))
         return fmt
@@ -149,23 +156,34 @@ class Queries:
         """``/queries/<name>``: the query's text, its results or its page."""
         example = self.example(request)
         fmt = self.choose(request, self.formats(example))
-        headers = {"Vary": "Accept", "Cache-Control": CACHE_CONTROL,
-                   "Content-Location": f"{example.path}?format={fmt.name}"}
+        headers = {
+            "Vary": "Accept",
+            "Cache-Control": CACHE_CONTROL,
+            "Content-Location": f"{example.path}?format={fmt.name}",
+        }
         if fmt is TEXT:
             return Response(example.text.encode(), media_type=fmt.content_type, headers=headers)
         if fmt.name != "html":
             # The endpoint's own path: same negotiation, cache, guard, runner and headers.
             response = await self.endpoint.respond(
-                request, Operation(query=example.text, format=fmt.name))
+                request, Operation(query=example.text, format=fmt.name)
+            )
             response.headers.update(headers)
             return response
         lang = language(request)
-        answer = await self.endpoint.answer(example.text, None, store_choice({kind: BY_NAME["html"] for kind in Kind}))
+        answer = await self.endpoint.answer(
+            example.text, None, store_choice({kind: BY_NAME["html"] for kind in Kind})
+        )
         template = self.endpoint.pages.environment.get_template("example.html")
         body = template.render(
-            lang=lang, t=texts(lang), example=example, table=table(answer), answer=answer,
+            lang=lang,
+            t=texts(lang),
+            example=example,
+            table=table(answer),
+            answer=answer,
             formats=[f for f in self.formats(example) if f.name != "html"],
-            endpoint=self.endpoint.url)
+            endpoint=self.endpoint.url,
+        )
         return Response(body.encode(), media_type=fmt.content_type, headers=headers)
 
     def listing(self, request: Request) -> Response:
@@ -179,19 +197,33 @@ class Queries:
             body = template.render(lang=lang, t=texts(lang), examples=self.examples.values())
             return Response(body.encode(), media_type=fmt.content_type, headers=headers)
         public = self.endpoint.settings.public
-        items = [{"name": e.name, "iri": public + e.path, "title": e.title,
-                  "description": e.description, "form": e.kind.value,
-                  "query": e.text, "run": public + e.run_link()}
-                 for e in self.examples.values()]
-        return Response(json.dumps({"queries": items}, ensure_ascii=False, indent=1).encode(),
-                        media_type=fmt.content_type, headers=headers)
+        items = [
+            {
+                "name": e.name,
+                "iri": public + e.path,
+                "title": e.title,
+                "description": e.description,
+                "form": e.kind.value,
+                "query": e.text,
+                "run": public + e.run_link(),
+            }
+            for e in self.examples.values()
+        ]
+        return Response(
+            json.dumps({"queries": items}, ensure_ascii=False, indent=1).encode(),
+            media_type=fmt.content_type,
+            headers=headers,
+        )
 
 
 Handler = Callable[[Request], Awaitable[Response] | Response]
 
 
-def register(app: FastAPI, endpoint: Endpoint,
-             guarded: Callable[[Handler], Callable[[Request], Awaitable[Response]]]) -> None:
+def register(
+    app: FastAPI,
+    endpoint: Endpoint,
+    guarded: Callable[[Handler], Callable[[Request], Awaitable[Response]]],
+) -> None:
     """Add ``/queries`` and ``/queries/{name}`` to an app; ``guarded`` turns errors to answers."""
     queries = Queries(endpoint, endpoint.pages.examples)
     app.add_route("/queries", guarded(queries.listing), methods=["GET", "HEAD"])

@@ -64,15 +64,23 @@ class Prerendered:
         self.entries: dict[tuple[str, str], Entry] = {}
         for document in site.documents:
             file = site.folder / document.file
-            digest = hashlib.blake2b(f"{document.path}|{document.language}".encode(),
-                                     digest_size=12).hexdigest()
+            digest = hashlib.blake2b(
+                f"{document.path}|{document.language}".encode(), digest_size=12
+            ).hexdigest()
             self.entries[(document.path, document.language)] = Entry(
-                file, document.content_type, f'W/"{site.fingerprint}-{digest}"',
-                file.read_bytes() if in_memory else None, document.vary)
+                file,
+                document.content_type,
+                f'W/"{site.fingerprint}-{digest}"',
+                file.read_bytes() if in_memory else None,
+                document.vary,
+            )
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or scope["method"] not in ("GET", "HEAD") or \
-                not await self._answer(scope, send):
+        if (
+            scope["type"] != "http"
+            or scope["method"] not in ("GET", "HEAD")
+            or not await self._answer(scope, send)
+        ):
             await self.app(scope, receive, send)
 
     # -- what a request asks for ------------------------------------------------------------
@@ -94,8 +102,12 @@ class Prerendered:
         if not query:
             return True
         pairs = parse_qsl(query.decode("latin-1"), keep_blank_values=True)
-        return len(self.languages) > 1 and len(pairs) == 1 and pairs[0][0] == "lang" \
+        return (
+            len(self.languages) > 1
+            and len(pairs) == 1
+            and pairs[0][0] == "lang"
             and pairs[0][1] in self.languages
+        )
 
     async def _answer(self, scope: Scope, send: Send) -> bool:
         """Answer the request if it is a pre-rendered document; False to pass it on."""
@@ -106,22 +118,26 @@ class Prerendered:
         headers = dict(scope["headers"])
         accept = headers.get(b"accept", b"").decode("latin-1") or None
         if path.startswith(THING_PATH):
-            key = path[len(THING_PATH):]
+            key = path[len(THING_PATH) :]
             fmt = self._negotiate(accept) if key in self.keys else None
             if fmt is None:
                 return False
             location = document_path(key, fmt.suffix)
-            await self._send(send, 303, [(b"location", location.encode()),
-                                         (b"vary", b"Accept"), (b"content-length", b"0")], b"")
+            await self._send(
+                send,
+                303,
+                [(b"location", location.encode()), (b"vary", b"Accept"), (b"content-length", b"0")],
+                b"",
+            )
             return True
         if path != "/" and not path.startswith(DOCUMENT_PATH):
             return False  # /def/ and /releases/ are files of the release, served as they are
         extra: list[tuple[bytes, bytes]] = []
-        if path.startswith(DOCUMENT_PATH) and path[len(DOCUMENT_PATH):] in self.keys:
+        if path.startswith(DOCUMENT_PATH) and path[len(DOCUMENT_PATH) :] in self.keys:
             fmt = self._negotiate(accept)
             if fmt is None:
                 return False
-            path = document_path(path[len(DOCUMENT_PATH):], fmt.suffix)
+            path = document_path(path[len(DOCUMENT_PATH) :], fmt.suffix)
             extra = [(b"vary", b"Accept"), (b"content-location", path.encode())]
         entry = self.entries.get((path, ""))
         if entry is None or entry.content_type.startswith("text/html"):
@@ -131,23 +147,39 @@ class Prerendered:
             return False
         if entry.vary:  # the route's own Vary (pages vary by language too)
             extra = [(b"vary", entry.vary.encode()), *(h for h in extra if h[0] != b"vary")]
-        common = [(b"cache-control", CACHE_CONTROL.encode()), *extra,
-                  (b"etag", entry.etag.encode()), (b"last-modified", self.last_modified.encode())]
+        common = [
+            (b"cache-control", CACHE_CONTROL.encode()),
+            *extra,
+            (b"etag", entry.etag.encode()),
+            (b"last-modified", self.last_modified.encode()),
+        ]
         if self._not_modified(headers, entry.etag):
             await self._send(send, 304, common, b"")
             return True
         start = [(b"content-type", entry.content_type.encode()), *common]
-        if entry.body is None and scope["method"] == "GET" and \
-                "http.response.pathsend" in scope.get("extensions", {}):
+        if (
+            entry.body is None
+            and scope["method"] == "GET"
+            and "http.response.pathsend" in scope.get("extensions", {})
+        ):
             # A server that can send a file itself (sendfile) gets the path, not the bytes.
             size = entry.file.stat().st_size
-            await send({"type": "http.response.start", "status": 200,
-                        "headers": [*start, (b"content-length", str(size).encode())]})
+            await send(
+                {
+                    "type": "http.response.start",
+                    "status": 200,
+                    "headers": [*start, (b"content-length", str(size).encode())],
+                }
+            )
             await send({"type": "http.response.pathsend", "path": str(entry.file)})
             return True
         body = entry.read()
-        await self._send(send, 200, [*start, (b"content-length", str(len(body)).encode())],
-                         b"" if scope["method"] == "HEAD" else body)
+        await self._send(
+            send,
+            200,
+            [*start, (b"content-length", str(len(body)).encode())],
+            b"" if scope["method"] == "HEAD" else body,
+        )
         return True
 
     def _negotiate(self, accept: str | None) -> Format | None:
@@ -170,11 +202,11 @@ class Prerendered:
         return False
 
     @staticmethod
-    async def _send(send: Send, status: int, headers: list[tuple[bytes, bytes]],
-                    body: bytes) -> None:
+    async def _send(
+        send: Send, status: int, headers: list[tuple[bytes, bytes]], body: bytes
+    ) -> None:
         await send({"type": "http.response.start", "status": status, "headers": headers})
         await send({"type": "http.response.body", "body": body})
-
 
 
 def serve_prerendered(app: Starlette, settings: Settings, store: Store) -> bool:

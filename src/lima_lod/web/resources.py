@@ -37,11 +37,13 @@ from .site import Site
 from .workers import Runner
 
 #: What a document about a resource can be had in, the default first.
-DOCUMENT_FORMATS: tuple[Format, ...] = tuple(BY_NAME[n] for n in (
-    "html", "turtle", "jsonld", "ntriples", "rdfxml"))
+DOCUMENT_FORMATS: tuple[Format, ...] = tuple(
+    BY_NAME[n] for n in ("html", "turtle", "jsonld", "ntriples", "rdfxml")
+)
 #: What the vocabulary and the shapes are published in (see the release's files).
-TERM_FORMATS: tuple[Format, ...] = tuple(BY_NAME[n] for n in ("html", "turtle", "jsonld",
-                                                                "rdfxml", "ntriples"))
+TERM_FORMATS: tuple[Format, ...] = tuple(
+    BY_NAME[n] for n in ("html", "turtle", "jsonld", "rdfxml", "ntriples")
+)
 LABELS = (RDFS.label, SKOS.prefLabel, FOAF.name)
 CACHE_CONTROL = "public, max-age=3600"
 EXISTS = "ASK {{ {{ <{iri}> ?p ?o }} UNION {{ ?s ?p <{iri}> }} }}"
@@ -68,8 +70,9 @@ class Value:
 class Resources:
     """Answers the linked-data routes of one app."""
 
-    def __init__(self, settings: Settings, store: Store, runner: Runner, pages: Pages,
-                 statistics: Statistics) -> None:
+    def __init__(
+        self, settings: Settings, store: Store, runner: Runner, pages: Pages, statistics: Statistics
+    ) -> None:
         self.settings = settings
         self.store = store
         self.statistics = statistics
@@ -101,14 +104,17 @@ class Resources:
 
     def qname(self, iri: str) -> str:
         for prefix, namespace in sorted(self.prefixes.items(), key=lambda p: -len(p[1])):
-            if iri.startswith(namespace) and "/" not in iri[len(namespace):]:
-                return f"{prefix}:{iri[len(namespace):]}"
+            if iri.startswith(namespace) and "/" not in iri[len(namespace) :]:
+                return f"{prefix}:{iri[len(namespace) :]}"
         return iri
 
     def label(self, graph: Graph, node: Node) -> str | None:
         for prop in LABELS:
-            values = [o for o in (*graph.objects(node, prop), *self.vocabulary.objects(node, prop))
-                      if isinstance(o, Literal)]
+            values = [
+                o
+                for o in (*graph.objects(node, prop), *self.vocabulary.objects(node, prop))
+                if isinstance(o, Literal)
+            ]
             english = [v for v in values if v.language in ("en", None)]
             if english or values:
                 return str((english or values)[0])
@@ -119,14 +125,17 @@ class Resources:
             note = node.language or (self.qname(str(node.datatype)) if node.datatype else "")
             return Value(str(node), note=note)
         text = self.label(graph, node) or self.qname(str(node))
-        return Value(text, self.local(str(node)), self.qname(str(node))
-                     if text != self.qname(str(node)) else "")
+        return Value(
+            text,
+            self.local(str(node)),
+            self.qname(str(node)) if text != self.qname(str(node)) else "",
+        )
 
     # -- documents about resources ----------------------------------------------------------
     def key(self, request: Request, prefix: str) -> str:
         """The resource key of a request, as percent-encoded in the IRI (the raw path)."""
         raw = request.scope.get("raw_path") or request.url.path.encode()
-        key = raw.decode("ascii", "replace").split("?", 1)[0][len(prefix):]
+        key = raw.decode("ascii", "replace").split("?", 1)[0][len(prefix) :]
         if not is_key(key):
             raise NotFound(f"no resource {request.url.path}")
         return key
@@ -140,8 +149,7 @@ class Resources:
     async def resource_graph(self, iri: str) -> Graph:
         """What the store knows of a resource: its triples, the triples pointing to it, labels."""
         query = DESCRIBE.format(iri=iri, l0=LABELS[0], l1=LABELS[1])
-        body = await self.run(Job(query, Choice(None, None, "ntriples"),
-                                  self.settings.max_results))
+        body = await self.run(Job(query, Choice(None, None, "ntriples"), self.settings.max_results))
         graph = bind(Graph(), self.iris)
         graph.parse(data=body, format="nt")
         if not len(graph):
@@ -182,8 +190,9 @@ class Resources:
             body = self.page(graph, iri, key)
         elif fmt.name == "jsonld":
             # compacted with the vocabulary's context, embedded (short keys, typed values)
-            body = graph.serialize(format="json-ld", context=self.context,
-                                   auto_compact=True).encode()
+            body = graph.serialize(
+                format="json-ld", context=self.context, auto_compact=True
+            ).encode()
         else:
             body = graph.serialize(format=fmt.rdflib or "turtle", encoding="utf-8")
         return Response(body, media_type=fmt.content_type, headers=headers)
@@ -191,18 +200,25 @@ class Resources:
     def page(self, graph: Graph, iri: URIRef, key: str) -> bytes:
         types = [self.value(graph, t) for t in graph.objects(iri, RDF.type)]
         rows: dict[str, tuple[Value, list[Value]]] = {}
-        for p, o in sorted(graph.predicate_objects(iri), key=lambda po: (str(po[0]),
-                                                                         str(po[1]))):
+        for p, o in sorted(graph.predicate_objects(iri), key=lambda po: (str(po[0]), str(po[1]))):
             if p == RDF.type:
                 continue
             rows.setdefault(str(p), (self.value(graph, p), []))[1].append(self.value(graph, o))
-        incoming = sorted({(self.value(graph, s), self.value(graph, p))
-                           for s, p in graph.subject_predicates(iri)},
-                          key=lambda sp: (sp[1].text, sp[0].text))
+        incoming = sorted(
+            {
+                (self.value(graph, s), self.value(graph, p))
+                for s, p in graph.subject_predicates(iri)
+            },
+            key=lambda sp: (sp[1].text, sp[0].text),
+        )
         template = self.pages.environment.get_template("resource.html")
         return template.render(
-            title=self.label(graph, iri) or key, iri=str(iri), types=types,
-            rows=list(rows.values()), incoming=incoming, key=key,
+            title=self.label(graph, iri) or key,
+            iri=str(iri),
+            types=types,
+            rows=list(rows.values()),
+            incoming=incoming,
+            key=key,
             formats=[f for f in DOCUMENT_FORMATS if f.name != "html"],
         ).encode()
 
@@ -214,8 +230,11 @@ class Resources:
         if target is None:
             raise NotFound(f"no release file {version}/{path}")
         fmt, compression = of_file(path)  # a .nt.gz file is served as the gzip it is
-        return FileResponse(target, media_type=(compression or fmt).content_type,
-                            headers={"Cache-Control": CACHE_CONTROL})
+        return FileResponse(
+            target,
+            media_type=(compression or fmt).content_type,
+            headers={"Cache-Control": CACHE_CONTROL},
+        )
 
     def vocabulary_document(self, request: Request) -> Response:
         """``/def/cfu``, ``/def/cfu/{version}``, ``/def/shapes``, ``/def/shapes/{version}``, by
@@ -224,8 +243,9 @@ class Resources:
             raise NotFound("no release is served here")
         name = request.path_params.get("name", "cfu")
         version = request.path_params.get("version")
-        if name == "cfu" and (version == CONTEXT_FILE or request.url.path.endswith(
-                "/" + CONTEXT_FILE)):
+        if name == "cfu" and (
+            version == CONTEXT_FILE or request.url.path.endswith("/" + CONTEXT_FILE)
+        ):
             return self.context_document(None if version == CONTEXT_FILE else version)
         if name == "shapes":
             served = self.shapes_version
@@ -236,12 +256,16 @@ class Resources:
         if version is not None and version != served:
             raise NotFound(f"no {name} version {version} in the served release")
         fmt = self.negotiate(request, TERM_FORMATS[1:] if name == "shapes" else TERM_FORMATS)
-        target = (self.release.shapes_file(fmt) if name == "shapes"
-                  else self.release.vocabulary_file(fmt))
+        target = (
+            self.release.shapes_file(fmt) if name == "shapes" else self.release.vocabulary_file(fmt)
+        )
         if target is None:
             raise NotAcceptable(f"{request.url.path} is not available as {fmt.media_type}")
-        return FileResponse(target, media_type=fmt.content_type,
-                            headers={"Vary": "Accept", "Cache-Control": CACHE_CONTROL})
+        return FileResponse(
+            target,
+            media_type=fmt.content_type,
+            headers={"Vary": "Accept", "Cache-Control": CACHE_CONTROL},
+        )
 
     def context_document(self, version: str | None) -> Response:
         """The vocabulary's JSON-LD context, the latest or that of the served version."""
@@ -251,23 +275,30 @@ class Resources:
         target = self.release.file(in_folder(VOCABULARY_FOLDER, CONTEXT_FILE))
         if target is None:
             raise NotFound("this release has no JSON-LD context")
-        return FileResponse(target, media_type="application/ld+json",
-                            headers={"Cache-Control": CACHE_CONTROL})
+        return FileResponse(
+            target, media_type="application/ld+json", headers={"Cache-Control": CACHE_CONTROL}
+        )
 
     def home(self, request: Request) -> Response:
         """``/``: what is served here, with links to the endpoint, the data and the documents."""
         if self.site is not None:  # in the reader's language, with the site's frame
-            return self.site.home(request, self.meta, self.statistics.triples,
-                                  sorted(self.statistics.graphs.items()))
+            return self.site.home(
+                request, self.meta, self.statistics.triples, sorted(self.statistics.graphs.items())
+            )
         template = self.pages.environment.get_template("home.html")
         files = [f for f in self.meta.get("files", []) if isinstance(f, dict)]
-        body = template.render(meta=self.meta, files=files, triples=self.statistics.triples,
-                               graphs=sorted(self.statistics.graphs.items()),
-                               version=self.meta.get("version"))
-        return Response(body.encode(), media_type="text/html; charset=utf-8",
-                        headers={"Cache-Control": CACHE_CONTROL})
+        body = template.render(
+            meta=self.meta,
+            files=files,
+            triples=self.statistics.triples,
+            graphs=sorted(self.statistics.graphs.items()),
+            version=self.meta.get("version"),
+        )
+        return Response(
+            body.encode(),
+            media_type="text/html; charset=utf-8",
+            headers={"Cache-Control": CACHE_CONTROL},
+        )
 
     def negotiate(self, request: Request, candidates: tuple[Format, ...]) -> Format:
-        return pick(request.headers.get("accept"), request.query_params.get("format"),
-                    candidates)
-
+        return pick(request.headers.get("accept"), request.query_params.get("format"), candidates)

@@ -17,8 +17,13 @@ from .lookup import NAMING, Index
 KindName = Callable[[str], str]
 MAX_HITS = 50
 #: Which type names a hit's kind, most specific first (namespaces by preference).
-KIND_ORDER = ("def/cfu#", "http://www.w3.org/ns/org#", "http://xmlns.com/foaf/0.1/",
-              "http://purl.org/linked-data/cube#", "http://www.w3.org/2004/02/skos/core#")
+KIND_ORDER = (
+    "def/cfu#",
+    "http://www.w3.org/ns/org#",
+    "http://xmlns.com/foaf/0.1/",
+    "http://purl.org/linked-data/cube#",
+    "http://www.w3.org/2004/02/skos/core#",
+)
 SHORT = ("skos/core#altLabel", "skos/core#notation", "cfu#acronym")
 
 
@@ -82,7 +87,16 @@ def search(index: Index, text: str, lang: str, kind_name: KindName) -> list[Hit]
     for iri, (rank, matched) in best.items():
         label = index.label(iri, lang) or (iri, "")
         kind = kind_of(index.types.get(iri, []))
-        hits.append(Hit(iri, label[0], label[1], kind_name(kind) if kind else "", kind,
-                        matched if len(matched) < 200 else matched[:197] + "…", rank))
+        hits.append(
+            Hit(
+                iri,
+                label[0],
+                label[1],
+                kind_name(kind) if kind else "",
+                kind,
+                matched if len(matched) < 200 else matched[:197] + "…",
+                rank,
+            )
+        )
     hits.sort(key=lambda h: (h.rank, fold(h.label), h.iri))
     return hits[:MAX_HITS]

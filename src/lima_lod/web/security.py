@@ -12,11 +12,15 @@ from __future__ import annotations
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-CSP = ("default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
-       "img-src 'self' data:; font-src 'self'; connect-src 'self'; object-src 'none'; "
-       "base-uri 'self'; form-action 'self'; frame-ancestors 'none'")
-EVERY = [(b"x-content-type-options", b"nosniff"),
-         (b"referrer-policy", b"strict-origin-when-cross-origin")]
+CSP = (
+    "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
+    "img-src 'self' data:; font-src 'self'; connect-src 'self'; object-src 'none'; "
+    "base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
+)
+EVERY = [
+    (b"x-content-type-options", b"nosniff"),
+    (b"referrer-policy", b"strict-origin-when-cross-origin"),
+]
 PAGES = [(b"content-security-policy", CSP.encode()), (b"x-frame-options", b"DENY")]
 
 
@@ -35,16 +39,30 @@ class SecurityHeaders:
             if message["type"] == "http.response.start":
                 headers = list(message.get("headers", []))
                 present = {name.lower() for name, _ in headers}
-                html = any(name.lower() == b"content-type" and value.startswith(b"text/html")
-                           for name, value in headers)
+                html = any(
+                    name.lower() == b"content-type" and value.startswith(b"text/html")
+                    for name, value in headers
+                )
                 headers += [h for h in EVERY + (PAGES if html else []) if h[0] not in present]
                 message["headers"] = headers
             await send(message)
 
         if any(ord(c) < 0x20 or c == "\x7f" for c in scope["path"]):
-            await send_with_headers({"type": "http.response.start", "status": 400, "headers": [
-                (b"content-type", b"text/plain; charset=utf-8"), (b"cache-control", b"no-store")]})
-            await send({"type": "http.response.body",
-                        "body": b"the path holds a control character (NUL, line break...)\n"})
+            await send_with_headers(
+                {
+                    "type": "http.response.start",
+                    "status": 400,
+                    "headers": [
+                        (b"content-type", b"text/plain; charset=utf-8"),
+                        (b"cache-control", b"no-store"),
+                    ],
+                }
+            )
+            await send(
+                {
+                    "type": "http.response.body",
+                    "body": b"the path holds a control character (NUL, line break...)\n",
+                }
+            )
             return
         await self.app(scope, receive, send_with_headers)

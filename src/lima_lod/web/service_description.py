@@ -36,8 +36,9 @@ def result_formats() -> list[Format]:
     return list(seen.values())
 
 
-def service_graph(public: str, iris: Iris, statistics: Statistics,
-             release: Release | None) -> Graph:
+def service_graph(
+    public: str, iris: Iris, statistics: Statistics, release: Release | None
+) -> Graph:
     """Build the service description graph.
 
     Args:
@@ -63,8 +64,9 @@ def service_graph(public: str, iris: Iris, statistics: Statistics,
     graph.add((dataset, VOID.triples, Literal(statistics.triples)))
     if release is not None:
         graph.add((dataset, DCTERMS.hasVersion, Literal(release.version)))
-        graph.add((dataset, DCTERMS.modified,
-                   Literal(release.built.isoformat(), datatype=XSD.dateTime)))
+        graph.add(
+            (dataset, DCTERMS.modified, Literal(release.built.isoformat(), datatype=XSD.dateTime))
+        )
     default = BNode("default-graph")
     graph.add((dataset, SD.defaultGraph, default))
     graph.add((default, RDF.type, SD.Graph))
@@ -89,5 +91,11 @@ def serialize(graph: Graph, fmt: Format, prefixes: dict[str, str]) -> bytes:
     lines = graph.serialize(format="nt", encoding="utf-8")
     triples = [quad.triple for quad in ox.parse(lines, format=ox.RdfFormat.N_TRIPLES)]
     rdf_format = getattr(ox.RdfFormat, str(fmt.oxigraph))
-    return ox.serialize(triples, format=rdf_format, prefixes=prefixes
-                        if rdf_format in (ox.RdfFormat.TURTLE, ox.RdfFormat.TRIG) else None) or b""
+    return (
+        ox.serialize(
+            triples,
+            format=rdf_format,
+            prefixes=prefixes if rdf_format in (ox.RdfFormat.TURTLE, ox.RdfFormat.TRIG) else None,
+        )
+        or b""
+    )

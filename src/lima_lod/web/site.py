@@ -34,8 +34,9 @@ from .lookup import Index, Lookup
 from .pages import Pages
 from .workers import Runner
 
-DOCUMENT_FORMATS: tuple[Format, ...] = tuple(BY_NAME[n] for n in (
-    "turtle", "jsonld", "ntriples", "rdfxml"))
+DOCUMENT_FORMATS: tuple[Format, ...] = tuple(
+    BY_NAME[n] for n in ("turtle", "jsonld", "ntriples", "rdfxml")
+)
 DCTERMS = "http://purl.org/dc/terms/"
 #: How many values of one incoming property a page shows at a time.
 INCOMING_PAGE = 10
@@ -65,8 +66,9 @@ class Frame:
         self.request = request
         params = request.query_params
         self.explicit = params.get("lang") if params.get("lang") in LANGUAGES else None
-        self.lang = choose(params.get("lang"), request.cookies.get(COOKIE),
-                           request.headers.get("accept-language"))
+        self.lang = choose(
+            params.get("lang"), request.cookies.get(COOKIE), request.headers.get("accept-language")
+        )
         self.t = Texts(self.lang)
         self.index: Index = site.lookup.index()
 
@@ -95,8 +97,11 @@ class Frame:
         """A resource by its name in the reader's language (its short form if it has none)."""
         found = self.index.label(iri, self.lang)
         vocab = str(self.site.iris.vocab)
-        local = (f"/term/{iri[len(vocab):]}" if iri.startswith(vocab) and iri != vocab
-                 else self.site.local(iri))
+        local = (
+            f"/term/{iri[len(vocab) :]}"
+            if iri.startswith(vocab) and iri != vocab
+            else self.site.local(iri)
+        )
         href = self.href(local) if local and local.startswith("/") else local
         if found:
             return Link(found[0], href, found[1], iri)
@@ -111,16 +116,25 @@ class Frame:
         return self.link(str(node))
 
     def context(self, **extra: Any) -> dict[str, Any]:
-        return {"lang": self.lang, "t": self.t, "switch": self.switch(), "href": self.href,
-                "query": self.request.query_params.get("q", ""), **extra}
+        return {
+            "lang": self.lang,
+            "t": self.t,
+            "switch": self.switch(),
+            "href": self.href,
+            "query": self.request.query_params.get("q", ""),
+            **extra,
+        }
 
     def render(self, template: str, **extra: Any) -> bytes:
         page = self.site.pages.environment.get_template(template)
         return page.render(**self.context(**extra)).encode()
 
     def respond(self, body: bytes, headers: dict[str, str] | None = None) -> Response:
-        response = Response(body, media_type="text/html; charset=utf-8", headers={
-            **(headers or {}), "Vary": "Accept, Accept-Language, Cookie"})
+        response = Response(
+            body,
+            media_type="text/html; charset=utf-8",
+            headers={**(headers or {}), "Vary": "Accept, Accept-Language, Cookie"},
+        )
         if self.explicit:
             response.set_cookie(COOKIE, self.explicit, max_age=365 * 86400, samesite="lax")
         return response
@@ -129,8 +143,14 @@ class Frame:
 class Site:
     """The pages for people of one app."""
 
-    def __init__(self, settings: Settings, runner: Runner, pages: Pages,
-                 release: Release | None, prefixes: dict[str, str]) -> None:
+    def __init__(
+        self,
+        settings: Settings,
+        runner: Runner,
+        pages: Pages,
+        release: Release | None,
+        prefixes: dict[str, str],
+    ) -> None:
         self.settings = settings
         self.iris = settings.iris
         self.pages = pages
@@ -141,13 +161,13 @@ class Site:
 
     def local(self, iri: str) -> str | None:
         if iri.startswith(self.iris.base):
-            return "/" + iri[len(self.iris.base):]
+            return "/" + iri[len(self.iris.base) :]
         return iri if iri.startswith(("http://", "https://")) else None
 
     def qname(self, iri: str) -> str:
         for prefix, namespace in sorted(self.prefixes.items(), key=lambda p: -len(p[1])):
-            if iri.startswith(namespace) and "/" not in iri[len(namespace):]:
-                return f"{prefix}:{iri[len(namespace):]}"
+            if iri.startswith(namespace) and "/" not in iri[len(namespace) :]:
+                return f"{prefix}:{iri[len(namespace) :]}"
         return iri
 
     def validation(self) -> Graph:
@@ -161,13 +181,15 @@ class Site:
         return self._warnings
 
     # -- the document of a resource ---------------------------------------------------------
-    async def document(self, request: Request, graph: Graph, iri: URIRef, key: str,
-                       headers: dict[str, str]) -> Response:
+    async def document(
+        self, request: Request, graph: Graph, iri: URIRef, key: str, headers: dict[str, str]
+    ) -> Response:
         """The HTML page of one resource: the page of its kind, else the generic page."""
         return await anyio.to_thread.run_sync(self._document, request, graph, iri, key, headers)
 
-    def _document(self, request: Request, graph: Graph, iri: URIRef, key: str,
-                  headers: dict[str, str]) -> Response:
+    def _document(
+        self, request: Request, graph: Graph, iri: URIRef, key: str, headers: dict[str, str]
+    ) -> Response:
         from .views import BUILDERS
 
         frame = Frame(self, request)
@@ -194,10 +216,15 @@ class Site:
             if p != RDF.type:
                 rows.setdefault(str(p), (frame.link(str(p)), []))[1].append(frame.value(o))
         return {
-            "title": title, "iri": str(iri), "key": key, "jsonld": json_for_script(jsonld),
+            "title": title,
+            "iri": str(iri),
+            "key": key,
+            "jsonld": json_for_script(jsonld),
             "types": [frame.link(str(t)) for t in graph.objects(iri, RDF.type)],
-            "rows": list(rows.values()), "incoming": self.incoming(frame, graph, iri),
-            "formats": DOCUMENT_FORMATS, "canonical": f"{self.settings.public}/doc/{key}",
+            "rows": list(rows.values()),
+            "incoming": self.incoming(frame, graph, iri),
+            "formats": DOCUMENT_FORMATS,
+            "canonical": f"{self.settings.public}/doc/{key}",
             "provenance": self.provenance(frame, graph, iri),
         }
 
@@ -214,9 +241,15 @@ class Site:
         for prop, links in sorted(groups.items(), key=lambda g: frame.link(g[0]).text.lower()):
             links.sort(key=lambda x: x.text.lower())
             start = (page - 1) * INCOMING_PAGE
-            out.append({"property": frame.link(prop), "count": len(links),
-                        "links": links[start:start + INCOMING_PAGE],
-                        "more": len(links) > start + INCOMING_PAGE, "page": page})
+            out.append(
+                {
+                    "property": frame.link(prop),
+                    "count": len(links),
+                    "links": links[start : start + INCOMING_PAGE],
+                    "more": len(links) > start + INCOMING_PAGE,
+                    "page": page,
+                }
+            )
         return out
 
     def provenance(self, frame: Frame, graph: Graph, iri: URIRef) -> dict[str, Any]:
@@ -236,15 +269,31 @@ class Site:
         text = request.query_params.get("q", "")
         hits = searching.search(frame.index, text, frame.lang, self.kind_name(frame))
         accept = request.headers.get("accept", "")
-        if "application/json" in accept and "text/html" not in accept \
-                or request.query_params.get("format") == "json":
-            return JSONResponse({"query": text, "hits": [
-                {"iri": h.iri, "label": h.label, "lang": h.lang, "kind": h.kind,
-                 "kind_iri": h.kind_iri, "matched": h.matched, "href": frame.link(h.iri).href}
-                for h in hits]}, headers={"Vary": "Accept, Accept-Language, Cookie"})
+        if ("application/json" in accept and "text/html" not in accept) or request.query_params.get(
+            "format"
+        ) == "json":
+            return JSONResponse(
+                {
+                    "query": text,
+                    "hits": [
+                        {
+                            "iri": h.iri,
+                            "label": h.label,
+                            "lang": h.lang,
+                            "kind": h.kind,
+                            "kind_iri": h.kind_iri,
+                            "matched": h.matched,
+                            "href": frame.link(h.iri).href,
+                        }
+                        for h in hits
+                    ],
+                },
+                headers={"Vary": "Accept, Accept-Language, Cookie"},
+            )
         rows = [(h, frame.link(h.iri).href or h.iri) for h in hits]
-        return frame.respond(frame.render("search.html", hits=rows, text=text,
-                                          title=Link(frame.t("search_results"))))
+        return frame.respond(
+            frame.render("search.html", hits=rows, text=text, title=Link(frame.t("search_results")))
+        )
 
     def chart(self, request: Request) -> Response:
         """``/charts/report/{key}/summary.svg``, ``.../axis/{code}.svg``, ``/charts/commitment/{n}.svg``."""
@@ -260,22 +309,34 @@ class Site:
             if parts[2] == "summary" and len(parts) == 3 and axes:
                 svg = views.summary_chart(frame, axes)
             elif parts[2] == "axis" and len(parts) == 4:
-                svg = next((views.axis_chart(frame, report, a) for a in axes
-                            if a.code == parts[3]), None)
+                svg = next(
+                    (views.axis_chart(frame, report, a) for a in axes if a.code == parts[3]), None
+                )
         elif path.endswith(".svg") and parts[0] == "commitment" and len(parts) == 2:
             svg = views.commitment_chart(frame, str(self.iris.commitment(parts[1])), parts[1])
         if svg is None:
             raise NotFound(f"no chart {path}")
-        return Response(charts.document(svg), media_type="image/svg+xml", headers={
-            "Vary": "Accept-Language, Cookie", "Cache-Control": "public, max-age=3600"})
+        return Response(
+            charts.document(svg),
+            media_type="image/svg+xml",
+            headers={"Vary": "Accept-Language, Cookie", "Cache-Control": "public, max-age=3600"},
+        )
 
-    def home(self, request: Request, meta: dict[str, Any], triples: int,
-             graphs: list[tuple[str, int]]) -> Response:
+    def home(
+        self, request: Request, meta: dict[str, Any], triples: int, graphs: list[tuple[str, int]]
+    ) -> Response:
         """``/``: what is served here, in the reader's language."""
         frame = Frame(self, request)
         files = [f for f in meta.get("files", []) if isinstance(f, dict)]
-        body = frame.render("home.html", meta=meta, files=files, triples=triples, graphs=graphs,
-                            version=meta.get("version"), title=None)
+        body = frame.render(
+            "home.html",
+            meta=meta,
+            files=files,
+            triples=triples,
+            graphs=graphs,
+            version=meta.get("version"),
+            title=None,
+        )
         return frame.respond(body, {"Cache-Control": "public, max-age=3600"})
 
     def term(self, request: Request) -> Response:
@@ -287,20 +348,23 @@ class Site:
         context = term(frame, name) if name.isidentifier() else None
         if context is None:
             raise NotFound(f"no term {name} in the vocabulary")
-        return frame.respond(frame.render("term.html", **context),
-                             {"Cache-Control": "public, max-age=3600"})
+        return frame.respond(
+            frame.render("term.html", **context), {"Cache-Control": "public, max-age=3600"}
+        )
 
     def kind_name(self, frame: Frame) -> searching.KindName:
         def name(iri: str) -> str:
             found = frame.index.label(iri, frame.lang)
             key = "kind:" + iri.rsplit("#", 1)[-1].rsplit("/", 1)[-1]
             return found[0] if found else frame.t(key) if key in TEXTS else frame.site.qname(iri)
+
         return name
 
     def favicon(self, request: Request) -> Response:
         """``/favicon.ico``: our own drawing (``favicon.py``)."""
-        return Response(ico(), media_type="image/x-icon",
-                        headers={"Cache-Control": "public, max-age=86400"})
+        return Response(
+            ico(), media_type="image/x-icon", headers={"Cache-Control": "public, max-age=86400"}
+        )
 
 
 def pick_text(values: list[Literal], lang: str) -> Link | None:

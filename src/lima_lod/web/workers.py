@@ -28,6 +28,7 @@ timeout, and checks queries in a pool of checking workers.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import ctypes
 import logging
 import multiprocessing
@@ -147,8 +148,10 @@ def isolate_network() -> bool:
     say whether that was allowed (root or user namespaces)."""
     libc = ctypes.CDLL(None, use_errno=True)
     if libc.unshare(CLONE_NEWNET) != 0:
-        log.warning("query worker keeps the network (unshare: errno %d); the guard alone "
-                    "keeps SERVICE out", ctypes.get_errno())
+        log.warning(
+            "query worker keeps the network (unshare: errno %d); the guard alone keeps SERVICE out",
+            ctypes.get_errno(),
+        )
         return False
     return True
 
@@ -174,8 +177,9 @@ def execute(store: Store, job: Job, held: frozenset[str]) -> Answer:
         raise BadRequest(f"the query cannot be evaluated: {exc}") from None
 
 
-def _work(conn: Connection, store: Store | None, held: frozenset[str], memory_mb: int,
-          max_answer: int) -> None:
+def _work(
+    conn: Connection, store: Store | None, held: frozenset[str], memory_mb: int, max_answer: int
+) -> None:
     """The loop of one worker process: answer (or only check) jobs until told to stop."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the server stops its workers itself
     isolate_network()  # first: before any thread starts, and before the database opens
@@ -196,17 +200,30 @@ def _work(conn: Connection, store: Store | None, held: frozenset[str], memory_mb
                 continue
             answer = execute(store, job, held)
             if len(answer.body) > max_answer:
-                raise QueryTimeout(f"the answer is {len(answer.body) // 2**20} MiB, over the "
-                                   f"{max_answer // 2**20} MiB this endpoint sends; "
-                                   f"add a LIMIT or ask for less")
-            conn.send(("answer", (answer.format, answer.kind, answer.count, answer.truncated),
-                       len(answer.body)))
+                raise QueryTimeout(
+                    f"the answer is {len(answer.body) // 2**20} MiB, over the "
+                    f"{max_answer // 2**20} MiB this endpoint sends; "
+                    f"add a LIMIT or ask for less"
+                )
+            conn.send(
+                (
+                    "answer",
+                    (answer.format, answer.kind, answer.count, answer.truncated),
+                    len(answer.body),
+                )
+            )
             conn.send_bytes(answer.body)
         except LimaLodError as exc:
             conn.send(("error", exc))
         except MemoryError:
-            conn.send(("error", QueryTimeout(f"the query went past the memory bound "
-                                             f"({memory_mb} MiB) and was stopped")))
+            conn.send(
+                (
+                    "error",
+                    QueryTimeout(
+                        f"the query went past the memory bound ({memory_mb} MiB) and was stopped"
+                    ),
+                )
+            )
         except RecursionError:
             conn.send(("error", BadRequest("the query nests too deeply")))
         except Exception as exc:  # a process boundary: logged here, told as 500
@@ -239,6 +256,7 @@ async def _readable(conn: Connection, timeout: float) -> bool:
     def readable() -> None:
         if not ready.done():
             ready.set_result(None)
+
     loop.add_reader(fd, readable)
     try:
         await asyncio.wait_for(ready, max(timeout, 0.0))
@@ -256,8 +274,14 @@ class WorkerPool:
     checked :class:`Job`, its FROM clauses as its dataset.
     """
 
-    def __init__(self, store: Store | None, size: int, memory_mb: int,
-                 held: frozenset[str] = frozenset(), budget: int | None = None) -> None:
+    def __init__(
+        self,
+        store: Store | None,
+        size: int,
+        memory_mb: int,
+        held: frozenset[str] = frozenset(),
+        budget: int | None = None,
+    ) -> None:
         self.store = store
         self.size = size
         self.memory_mb = memory_mb
@@ -274,8 +298,11 @@ class WorkerPool:
     def _spawn(self, reserve: bool) -> Worker | None:
         parent, child = self._context.Pipe()
         process = self._context.Process(
-            target=_work, args=(child, self.store, self.held, self.memory_mb, self.budget.total),
-            name="lima-lod-query", daemon=True)
+            target=_work,
+            args=(child, self.store, self.held, self.memory_mb, self.budget.total),
+            name="lima-lod-query",
+            daemon=True,
+        )
         process.start()
         child.close()
         worker = Worker(process, parent, reserve)
@@ -293,8 +320,10 @@ class WorkerPool:
 
     def start(self) -> None:
         """Start the workers (in parallel) and wait until each has opened the database."""
-        threads = [threading.Thread(target=self._spawn, args=(i == self.size,))
-                   for i in range(self.size + 1)]
+        threads = [
+            threading.Thread(target=self._spawn, args=(i == self.size,))
+            for i in range(self.size + 1)
+        ]
         for thread in threads:
             thread.start()
         for thread in threads:
@@ -307,8 +336,9 @@ class WorkerPool:
             self._all.discard(worker)
         worker.kill()
         if not self._closed.is_set():
-            threading.Thread(target=self._spawn, args=(worker.reserve,),
-                             name="lima-lod-respawn", daemon=True).start()
+            threading.Thread(
+                target=self._spawn, args=(worker.reserve,), name="lima-lod-respawn", daemon=True
+            ).start()
 
     # -- lanes -------------------------------------------------------------------------------
     def _give_back(self, worker: Worker) -> None:
@@ -335,6 +365,7 @@ class WorkerPool:
             if worker is not None:
                 taken.append(worker)
             return worker is not None
+
         wait = min(deadline - time.monotonic(), QUEUE_WAIT)
         if not await self._wakeups.until(take, wait):
             raise Busy("every query worker is busy; try again later")
@@ -352,27 +383,33 @@ class WorkerPool:
             if not await _readable(worker.conn, limit - time.monotonic()):
                 self._replace(worker)
                 if limit < deadline:
-                    raise Busy("every query worker is busy with long queries, and this one "
-                               f"needed more than the {RESERVE_SECONDS:g} s the reserve "
-                               "worker gives; try again later")
-                raise QueryTimeout("the query ran past its deadline and was stopped; "
-                                   "narrow it down or add a LIMIT")
+                    raise Busy(
+                        "every query worker is busy with long queries, and this one "
+                        f"needed more than the {RESERVE_SECONDS:g} s the reserve "
+                        "worker gives; try again later"
+                    )
+                raise QueryTimeout(
+                    "the query ran past its deadline and was stopped; narrow it down or add a LIMIT"
+                )
             head: tuple[object, ...] = worker.conn.recv()
             if head[0] == "answer":
                 return await self._body(worker, head, deadline)
         except (EOFError, OSError):
             code = worker.process.exitcode
             self._replace(worker)
-            raise QueryTimeout(f"the query went past the memory bound ({self.memory_mb} MiB) "
-                               f"and was stopped (worker exit code {code})") from None
+            raise QueryTimeout(
+                f"the query went past the memory bound ({self.memory_mb} MiB) "
+                f"and was stopped (worker exit code {code})"
+            ) from None
         except asyncio.CancelledError:
             self._replace(worker)  # its reply would be read as the next job's
             raise
         self._give_back(worker)
         return head
 
-    async def _body(self, worker: Worker, head: tuple[object, ...], deadline: float) \
-            -> tuple[object, ...]:
+    async def _body(
+        self, worker: Worker, head: tuple[object, ...], deadline: float
+    ) -> tuple[object, ...]:
         size = head[2]
         assert isinstance(size, int)
         if not await self.budget.acquire(size, min(QUEUE_WAIT, deadline - time.monotonic())):
@@ -402,6 +439,7 @@ class WorkerPool:
             if not released:
                 released = True
                 self.budget.release(size)
+
         return Lease(Answer(body, *meta), release)
 
     async def check(self, job: Job, deadline: float) -> Job:
@@ -426,10 +464,8 @@ class WorkerPool:
         with self._lock:
             workers, self._all = self._all, set()
         for worker in workers:
-            try:
+            with contextlib.suppress(OSError):
                 worker.conn.send(None)
-            except OSError:
-                pass
         for worker in workers:
             worker.process.join(1)
             worker.kill()
