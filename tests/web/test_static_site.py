@@ -19,6 +19,7 @@ import time
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -145,6 +146,23 @@ def _free_port() -> int:
         return int(sock.getsockname()[1])
 
 
+@contextmanager
+def _server(
+    command: list[str], port: int, work: Path, env: dict[str, str] | None = None
+) -> Iterator[str]:
+    """Run a web server on 127.0.0.1:port until the block ends; its error log is in ``work``."""
+    process = subprocess.Popen(command, stderr=subprocess.PIPE, env={**os.environ, **(env or {})})
+    url = f"http://127.0.0.1:{port}"
+    try:
+        _wait(url, process, work / "error.log")
+        yield url
+    finally:
+        process.terminate()
+        process.wait(10)
+        if process.stderr:
+            process.stderr.close()
+
+
 def _wait(url: str, process: subprocess.Popen[bytes], log: Path) -> None:
     give_up = time.monotonic() + 20
     while time.monotonic() < give_up:
@@ -194,19 +212,10 @@ http {{
 """,
         encoding="utf-8",
     )
-    process = subprocess.Popen(
-        [NGINX, "-p", str(work), "-c", str(work / "nginx.conf"), "-g", "daemon off;"],
-        stderr=subprocess.PIPE,
-    )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        _wait(url, process, work / "error.log")
+    with _server(
+        [NGINX, "-p", str(work), "-c", str(work / "nginx.conf"), "-g", "daemon off;"], port, work
+    ) as url:
         yield url
-    finally:
-        process.terminate()
-        process.wait(10)
-        if process.stderr:
-            process.stderr.close()
 
 
 def _apache_conf(site: Path, work: Path, port: int) -> Path:
@@ -259,20 +268,8 @@ def apache(site: Path) -> Iterator[str]:
     work.mkdir()
     port = _free_port()
     conf = _apache_conf(site, work, port)
-    process = subprocess.Popen(
-        [APACHE, "-f", str(conf), "-DFOREGROUND"],
-        stderr=subprocess.PIPE,
-        env={**os.environ, "LANG": "C"},
-    )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        _wait(url, process, work / "error.log")
+    with _server([APACHE, "-f", str(conf), "-DFOREGROUND"], port, work, {"LANG": "C"}) as url:
         yield url
-    finally:
-        process.terminate()
-        process.wait(10)
-        if process.stderr:
-            process.stderr.close()
 
 
 @pytest.fixture(scope="module")
