@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from peers import BIN, Unavailable, free_port, process
+from peers import Unavailable, free_port, oxigraph_command, process, serve_command
 
 ROOT = Path(__file__).resolve().parent.parent
 SERVER_CPUS = "0"
@@ -100,56 +100,16 @@ def check(url: str, accept: str) -> int:
 @contextlib.contextmanager
 def ours(dist: Path, work: Path, name: str) -> Iterator[str]:
     port = free_port()
-    command = pinned(
-        [
-            sys.executable,
-            "-m",
-            "lima_lod.cli",
-            "serve",
-            "--dist",
-            str(dist),
-            "--port",
-            str(port),
-            "--store-dir",
-            str(work / f"store-{name}"),
-            "--workers",
-            "1",
-        ]
-    )
+    options = ("--store-dir", str(work / f"store-{name}"), "--workers", "1")
+    command = pinned(serve_command(dist, port, *options))
     with process(command, f"http://127.0.0.1:{port}/sparql", work / f"{name}.log", 600):
         yield f"http://127.0.0.1:{port}"
 
 
 @contextlib.contextmanager
 def oxigraph(dist: Path, work: Path) -> Iterator[str]:
-    binary = BIN / "oxigraph"
-    if not binary.exists():
-        raise Unavailable("pip install oxigraph (the bench extra)")
-    location = work / "oxigraph"
-    subprocess.run(
-        [
-            str(binary),
-            "load",
-            "--location",
-            str(location),
-            "--file",
-            str(dist / "latest" / "lima-lod.nq"),
-        ],
-        check=True,
-        capture_output=True,
-    )
     port = free_port()
-    command = pinned(
-        [
-            str(binary),
-            "serve-read-only",
-            "--location",
-            str(location),
-            "--bind",
-            f"127.0.0.1:{port}",
-            "--union-default-graph",
-        ]
-    )
+    command = pinned(oxigraph_command(dist, work, port))
     with process(command, f"http://127.0.0.1:{port}/query", work / "oxigraph.log", 120):
         yield f"http://127.0.0.1:{port}/query"
 

@@ -74,53 +74,40 @@ def process(
                 proc.wait(20)
 
 
+def serve_command(dist: Path, port: int, *options: str) -> list[str]:
+    """``lima-lod serve`` of a dist folder on 127.0.0.1:port, as a command line."""
+    return [sys.executable, "-m", "lima_lod.cli", "serve", "--dist", str(dist),
+            "--port", str(port), *options]  # fmt: skip
+
+
+def oxigraph_command(dist: Path, work: Path, port: int) -> list[str]:
+    """Load the latest release into an Oxigraph database; the command serving it read-only."""
+    binary = BIN / "oxigraph"
+    if not binary.exists():
+        raise Unavailable("pip install oxigraph (the bench extra)")
+    location = work / "oxigraph"
+    nquads = dist / "latest" / "lima-lod.nq"
+    subprocess.run(
+        [str(binary), "load", "--location", str(location), "--file", str(nquads)],
+        check=True,
+        capture_output=True,
+    )
+    return [str(binary), "serve-read-only", "--location", str(location),
+            "--bind", f"127.0.0.1:{port}", "--union-default-graph"]  # fmt: skip
+
+
 @contextlib.contextmanager
 def ours(dist: Path, work: Path) -> Iterator[tuple[str, int]]:
     port = free_port()
-    command = [
-        sys.executable,
-        "-m",
-        "lima_lod.cli",
-        "serve",
-        "--dist",
-        str(dist),
-        "--port",
-        str(port),
-        "--store-dir",
-        str(work / "store"),
-    ]
+    command = serve_command(dist, port, "--store-dir", str(work / "store"))
     with process(command, f"http://127.0.0.1:{port}/sparql", work / "ours.log", 600) as peer:
         yield peer
 
 
 @contextlib.contextmanager
 def oxigraph(dist: Path, work: Path) -> Iterator[tuple[str, int]]:
-    binary = BIN / "oxigraph"
-    if not binary.exists():
-        raise Unavailable("pip install oxigraph (the bench extra)")
-    location = work / "oxigraph"
-    subprocess.run(
-        [
-            str(binary),
-            "load",
-            "--location",
-            str(location),
-            "--file",
-            str(dist / "latest" / "lima-lod.nq"),
-        ],
-        check=True,
-        capture_output=True,
-    )
     port = free_port()
-    command = [
-        str(binary),
-        "serve-read-only",
-        "--location",
-        str(location),
-        "--bind",
-        f"127.0.0.1:{port}",
-        "--union-default-graph",
-    ]
+    command = oxigraph_command(dist, work, port)
     with process(command, f"http://127.0.0.1:{port}/query", work / "oxigraph.log", 120) as peer:
         yield peer
 

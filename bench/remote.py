@@ -25,7 +25,7 @@ import urllib.request
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from peers import PEERS, Unavailable, free_port, process
+from peers import PEERS, Unavailable, free_port, process, serve_command
 from run import queries, release_dist
 
 ACCEPT = "application/sparql-results+json"
@@ -77,22 +77,8 @@ def main() -> None:
             try:
                 with PEERS[engine](dist, folder) as (engine_url, _):
                     port = free_port()
-                    command = [
-                        sys.executable,
-                        "-m",
-                        "lima_lod.cli",
-                        "serve",
-                        "--dist",
-                        str(dist),
-                        "--port",
-                        str(port),
-                        "--endpoint",
-                        engine_url,
-                        "--cache-mb",
-                        "0",
-                        "--query-timeout",
-                        "120",
-                    ]
+                    options = ("--endpoint", engine_url, "--cache-mb", "0")
+                    command = serve_command(dist, port, *options, "--query-timeout", "120")
                     ours_url = f"http://127.0.0.1:{port}/sparql"
                     with process(command, ours_url, folder / "ours.log", 120):
                         report(engine, engine_url, ours_url, dataset, args)
