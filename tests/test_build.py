@@ -8,7 +8,8 @@ from rdflib import RDF, RDFS, XSD, Graph, Literal, URIRef
 
 from lima_lod.build import build
 from lima_lod.graphs import Built
-from lima_lod.iris import PROV, QB, SKOS, WD, Iris
+from lima_lod.iris import DCTERMS, PROV, QB, SKOS, WD, Iris
+from lima_lod.load import load_corpus
 
 IRIS = Iris()
 CFU = IRIS.vocab
@@ -105,3 +106,18 @@ def test_base_is_configurable(root: Path) -> None:
     subjects = {str(s) for s, _, _, _ in built.dataset.quads((None, None, None, None))}
     assert f"{other.base}id/commitment/10" in subjects
     assert not any(s.startswith("https://w3id.org/lima-lod/") for s in subjects)
+
+
+def test_a_reference_is_titled_in_the_language_it_is_printed_in(built: Built, root: Path) -> None:
+    """The References list prints Spanish titles: tagged @es, never passed off as English."""
+    corpus = load_corpus(root / "data")
+    graph = built.graph("report/mx-2021")
+    iris = Iris()
+    references = list(corpus.section("references"))
+    assert {r.get("language", "en") for r in references} == {"en", "es"}
+    for ref in references:
+        iri = iris.in_report("reference", "mx-2021", ref["id"])
+        lang = ref.get("language") or "en"
+        for predicate in (RDFS.label, DCTERMS.title):
+            (title,) = list(graph.objects(iri, predicate))
+            assert (str(title), title.language) == (ref["title"], lang), (ref["id"], predicate)

@@ -861,6 +861,23 @@ CASES: list[Case] = [
         expect=[(V, "x:ref1", "dcterms:title", "shapes:Reference-title")],
     ),
     changed(
+        "reference titled only in Spanish",
+        "x:ref1",
+        "rdfs:label",
+        '"Un estudio"@es',
+        [],
+    ),
+    case(
+        "reference without label",
+        ["x:ref1 rdfs:label *"],
+        expect=[(V, "x:ref1", "rdfs:label", "shapes:Reference-label")],
+    ),
+    case(
+        "reference with two labels in one language",
+        add='x:ref1 rdfs:label "Another study"@en .',
+        expect=[(V, "x:ref1", "rdfs:label", "shapes:Reference-label")],
+    ),
+    changed(
         "reference year a date",
         "x:ref1",
         "dcterms:date",

@@ -12,7 +12,8 @@ pages=(
   "finding|/doc/finding/mx-2021/A-1|1000" "call-to-action|/doc/call-to-action/mx-2021/A-2|1000"
   "reference|/doc/reference/mx-2021/inai-2021|1000"
   "observation|/doc/observation/mx-2021/10/overall|1000" "term|/term/score|900"
-  "search|/search?q=anticorrupcion|1000"
+  "search|/search?q=anticorrupcion|1000" "query|/sparql|1300" "queries|/queries|1300"
+  "query-iri|/queries/ratings-table|1300" "not-found|/id/commitment/99|700"
 )
 for lang in en es; do
   for entry in "${pages[@]}"; do

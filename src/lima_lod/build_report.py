@@ -175,13 +175,15 @@ class _ReportBuilder:
     def references(self) -> None:
         w, iris = self.w, self.iris
         for n, ref in enumerate(self.items("references"), start=1):
+            lang = ref.get("language") or "en"  # the title as printed, in its own language
             s = w.thing(
                 iris.in_report("reference", self.key, ref["id"]),
                 DCTERMS.BibliographicResource,
                 ref["title"],
                 ref.where(),
+                lang,
             )
-            w.add(s, DCTERMS.title, ref["title"])
+            w.add(s, DCTERMS.title, ref["title"], lang)
             w.add(s, DC.creator, ref.get("author"))
             if ref.get("year"):
                 w.add(s, DCTERMS.date, typed(ref["year"], XSD.gYear))

@@ -23,6 +23,7 @@ from .yamlfile import Mapping, Sequence, read_yaml
 
 _MONTH = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
 _DATE = re.compile(r"^\d{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?)?$")
+_LANG = re.compile(r"^[a-zA-Z]{2,3}(-[a-zA-Z0-9]{1,8})*$")  # BCP 47, as RDF takes it
 _URL = re.compile(r"^https?://[^\s<>\"{}|\\^`]+$")
 SCORE_MIN, SCORE_MAX = Decimal(0), Decimal(3)
 
@@ -121,6 +122,7 @@ class _Checker:
             "month": "a month (YYYY-MM)",
             "date": "a date (YYYY, YYYY-MM or YYYY-MM-DD)",
             "bool": "true or false",
+            "lang": "a language tag (BCP 47), such as es or en",
         }[type_]
         if type_ == "text":
             ok = isinstance(value, str) and bool(value.strip())
@@ -146,6 +148,8 @@ class _Checker:
             ok = isinstance(value, (int, str)) and bool(re.fullmatch(r"\d{4}", str(value)))
         elif type_ == "month":
             ok = isinstance(value, str) and bool(_MONTH.match(value))
+        elif type_ == "lang":
+            ok = isinstance(value, str) and bool(_LANG.match(value))
         elif type_ == "date":
             ok = isinstance(value, (str, int)) and bool(_DATE.match(str(value)))
         else:

@@ -143,6 +143,7 @@ EXPECTED_ES: dict[str, str] = {
     "a month (YYYY-MM)": "un mes (AAAA-MM)",
     "a date (YYYY, YYYY-MM or YYYY-MM-DD)": "una fecha (AAAA, AAAA-MM o AAAA-MM-DD)",
     "true or false": "true o false",
+    "a language tag (BCP 47), such as es or en": "una etiqueta de idioma (BCP 47), como es o en",
     "a value for required key": "un valor (obligatorio)",
     "the id of a source in data/sources.yaml": "el identificador de una fuente de data/sources.yaml",
     "a ratings row for every prioritised commitment": "una fila de puntuaciones por cada compromiso priorizado",
@@ -157,6 +158,7 @@ EXPECTED_ES: dict[str, str] = {
     "where in the source document this comes from": "de qué parte del documento fuente viene",
     "the commitment's official number": "el número oficial del compromiso",
     "a whole number 0-3": "un número entero de 0 a 3",
+    "the language the title is printed in (default en)": "el idioma en que está impreso el título (en por omisión)",
     "an ISO 3166-1 alpha-2 code": "un código ISO 3166-1 alfa-2",
     "progress, weakness or general": "progress, weakness o general",
 }

@@ -44,6 +44,7 @@ EXAMPLES: dict[str, str] = {
     "month": '"2025-04"',
     "date": '"2025-04"',
     "bool": "false",
+    "lang": "es",
 }
 #: Keys of the report item filled in from the code lists (the rest is for people to fill in).
 README = "README.md"

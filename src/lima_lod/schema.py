@@ -15,7 +15,7 @@ class Field:
     """One key of an item: its type and whether it must be there.
 
     Types: ``text``, ``slug``, ``int``, ``score`` (a decimal 0-3), ``url``, ``year``, ``month``
-    (YYYY-MM), ``date`` (YYYY, YYYY-MM or YYYY-MM-DD), ``bool``; ``ref:<kind>`` (an id defined
+    (YYYY-MM), ``date`` (YYYY, YYYY-MM or YYYY-MM-DD), ``bool``, ``lang`` (a BCP 47 tag); ``ref:<kind>`` (an id defined
     elsewhere); ``list:<type>``; ``item:<section>`` (a nested item of another section's shape).
     """
 
@@ -424,6 +424,7 @@ SECTIONS: tuple[Section, ...] = (
             _f("author", "text"),
             _f("year", "year"),
             _f("title", "text", True),
+            _f("language", "lang", False, "the language the title is printed in (default en)"),
             _f("url", "url"),
             SOURCE,
         ),

@@ -18,7 +18,7 @@ def page(client: TestClient, **params: str) -> BeautifulSoup:
 def test_the_form_submits_a_query_to_the_endpoint(client: TestClient) -> None:
     soup = page(client)
     form = soup.find("form", id="query-form")
-    assert form["method"] == "get" and form["action"] == "sparql"
+    assert form["method"] == "get" and form["action"] == "/sparql"
     assert form.find("textarea", attrs={"name": "query"}).text.strip().startswith("SELECT")
     assert soup.find(id="results") is None
 

@@ -12,7 +12,8 @@ from bs4 import BeautifulSoup
 from fastapi.testclient import TestClient
 
 from lima_lod.web import pages
-from lima_lod.web.pages import TEXTS, Pages
+from lima_lod.web.i18n import TEXTS
+from lima_lod.web.pages import Pages
 from lima_lod.web.queries import read_examples
 
 BROWSER = {"Accept": "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"}
@@ -41,14 +42,28 @@ def test_page_has_header_main_and_footer(client: TestClient) -> None:
     assert body.find("header").find("nav") is not None
 
 
+def test_page_shares_the_site_frame(client: TestClient) -> None:
+    soup = page(client)
+    search = soup.find("form", id="search-form")
+    assert search["action"] == "/search" and search.find("input", type="search")["name"] == "q"
+    nav = {a["href"]: a.get("aria-current") for a in soup.find("header").find("nav").find_all("a")}
+    assert nav["/sparql"] == "page" and "/queries" in nav and "/" in nav
+    assert soup.find("link", rel="icon")["href"] == "/favicon.ico"
+    assert soup.find("footer").find("a", rel="license") is not None
+    # the query's text is not mistaken for the search box's
+    asked = page(client, query="ASK {}")
+    assert asked.find(id="search-box").get("value", "") == ""
+    assert asked.find("textarea", id="query").text == "ASK {}"
+
+
 @pytest.mark.skipif(not pages.yasgui_installed(), reason="YASGUI is not installed (make install)")
 def test_yasgui_is_served_here(client: TestClient) -> None:
     soup = page(client)
     scripts = [s["src"] for s in soup.find_all("script")]
-    assert scripts == ["static/vendor/yasgui/yasgui.min.js", "static/query.js"]
+    assert scripts == ["/static/vendor/yasgui/yasgui.min.js", "/static/query.js"]
     assert all(not s.string for s in soup.find_all("script")), "no inline script (CSP)"
     styles = [link["href"] for link in soup.find_all("link", rel="stylesheet")]
-    assert "static/vendor/yasgui/yasgui.min.css" in styles
+    assert "/static/vendor/yasgui/yasgui.min.css" in styles
     for path in (
         "/static/vendor/yasgui/yasgui.min.js",
         "/static/vendor/yasgui/yasgui.min.css",
@@ -68,7 +83,7 @@ def test_without_yasgui_the_form_stays_and_the_page_says_so(
     monkeypatch.setattr(endpoint.pages, "yasgui", False)
     soup = page(client, query="ASK {}")
     assert soup.find(id="no-editor") is not None
-    assert [s["src"] for s in soup.find_all("script")] == ["static/query.js"]
+    assert [s["src"] for s in soup.find_all("script")] == ["/static/query.js"]
     assert not any("vendor" in link["href"] for link in soup.find_all("link", rel="stylesheet"))
     assert soup.find("form", id="query-form").find("textarea", attrs={"name": "query"})
     assert soup.find(id="boolean").text == "true"  # still answered, without JavaScript
@@ -95,7 +110,7 @@ def test_examples_are_one_click_away_with_their_descriptions(client: TestClient)
     for li, path in zip(items, files, strict=True):
         run = urlsplit(li.find("a", class_="example")["href"])
         params = parse_qs(run.query)
-        assert run.path == "sparql" and params["view"] == ["table"]
+        assert run.path == "/sparql" and params["view"] == ["table"]
         assert params["query"] == [path.read_text(encoding="utf-8")]
         comment = " ".join(
             line.lstrip("#").strip()
@@ -109,13 +124,13 @@ def test_examples_are_one_click_away_with_their_descriptions(client: TestClient)
             detail.get_text().lower()
         )  # and the rest of it
         assert len(title) + (len(detail.get_text()) if detail else 0) >= len(comment) - 2
-        assert li.find("a", class_="example-iri")["href"] == f"queries/{path.stem}"
+        assert li.find("a", class_="example-iri")["href"] == f"/queries/{path.stem}"
 
 
 def test_an_example_link_runs_without_javascript(client: TestClient) -> None:
     soup = page(client)
     link = soup.find("a", class_="example", attrs={"data-name": "axis-averages"})["href"]
-    response = client.get("/" + link, headers=BROWSER)
+    response = client.get(link, headers=BROWSER)
     result = BeautifulSoup(response.text, "html.parser")
     assert response.status_code == 200
     columns = [th.text for th in result.find(id="results").find("thead").find_all("th")]
@@ -152,23 +167,20 @@ def test_construct_offers_rdf_downloads(client: TestClient) -> None:
 def test_spanish_interface(client: TestClient) -> None:
     spanish = page(client, lang="es")
     assert spanish.find("html")["lang"] == "es"
-    assert spanish.find("h1").get_text() == TEXTS["es"]["query.title"]
-    assert spanish.find("button").get_text() == TEXTS["es"]["query.run"]
+    assert spanish.find("h1").get_text() == TEXTS["query.title"]["es"]
+    assert spanish.find(id="query-form").find("button").get_text() == TEXTS["query.run"]["es"]
+    assert client.cookies.get("lang") == "es"  # the switch's choice is remembered...
+    client.cookies.clear()  # ...so a new reader comes without it
     by_header = page(client, headers={"Accept-Language": "es-MX,es;q=0.9,en;q=0.5"})
     assert by_header.find("html")["lang"] == "es"
     english = page(client, headers={"Accept-Language": "fr, en;q=0.4"})
     assert english.find("html")["lang"] == "en"
-    assert english.find("h1").get_text() == TEXTS["en"]["query.title"]
-    switch = spanish.find(id="language-switch")
+    assert english.find("h1").get_text() == TEXTS["query.title"]["en"]
+    switch = spanish.find(id="language")
     assert {a["hreflang"]: a["href"] for a in switch.find_all("a")} == {
-        "en": "sparql?lang=en",
-        "es": "sparql?lang=es",
+        "en": "/sparql?lang=en",
+        "es": "/sparql?lang=es",
     }
-
-
-def test_both_languages_have_every_string() -> None:
-    assert set(TEXTS["en"]) == set(TEXTS["es"])
-    assert all(TEXTS["es"].values()) and all(TEXTS["en"].values())
 
 
 def test_pages_read_descriptions_from_leading_comments(tmp_path: Path) -> None:
@@ -181,3 +193,28 @@ def test_pages_read_descriptions_from_leading_comments(tmp_path: Path) -> None:
     assert one.description == "Counts things. Then more words. Second line."
     assert one.kind.value == "solutions" and two.kind.value == "graph"
     assert two.title == "Two"
+
+
+def test_a_page_in_one_language_is_not_revalidated_for_another(client: TestClient) -> None:
+    client.cookies.clear()
+    for params in ({}, {"query": "ASK {}"}):
+        english = client.get("/sparql", params={**params, "lang": "en"}, headers=BROWSER)
+        spanish = client.get("/sparql", params={**params, "lang": "es"}, headers=BROWSER)
+        assert english.headers["etag"] != spanish.headers["etag"]
+        for response in (english, spanish):
+            assert {v.strip() for v in response.headers["vary"].split(",")} >= {
+                "Accept",
+                "Accept-Language",
+                "Cookie",
+            }
+        client.cookies.clear()
+        again = client.get(
+            "/sparql",
+            params=params,
+            headers={**BROWSER, "Accept-Language": "es", "If-None-Match": english.headers["etag"]},
+        )
+        assert (
+            again.status_code == 200
+            and BeautifulSoup(again.text, "html.parser").html["lang"] == "es"
+        )
+    client.cookies.clear()

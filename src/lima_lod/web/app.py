@@ -22,13 +22,13 @@ from ..errors import LimaLodError
 from ..settings import Settings
 from ..store import Store
 from .cors import Cors, cors_headers
-from .endpoint import Endpoint
+from .endpoint import Endpoint, wants_page
+from .frame import Chrome
 from .pages import YASGUI, yasgui_installed
 from .queries import register as register_queries
 from .rendered import serve_prerendered
 from .resources import Resources
 from .security import SecurityHeaders
-from .site import Site
 from .workers import RETRY_AFTER, runner_for
 
 log = logging.getLogger(__name__)
@@ -48,8 +48,11 @@ def error_response(status: int, message: str, page: bytes | None = None) -> Resp
     )
 
 
+Handler = Callable[[Request], Awaitable[Response] | Response]
+
+
 def guarded(
-    handler: Callable[[Request], Awaitable[Response] | Response],
+    handler: Handler,
     page: Callable[[Request, LimaLodError], bytes | None] | None = None,
 ) -> Callable[[Request], Awaitable[Response]]:
     """Run a route handler (sync ones in the thread pool); refusals become error responses.
@@ -97,9 +100,22 @@ def create_app(settings: Settings, store: Store, prerendered: bool = True) -> Fa
     )
     app.state.endpoint = endpoint
 
+    def page_for(request: Request, status: int, message: str) -> bytes | None:
+        """The error page a person's browser gets, in the site's frame; None for programs."""
+        if not wants_page(request):
+            return None
+        return endpoint.pages.error_page(Chrome(request), status, message)
+
+    def browser_page(request: Request, error: LimaLodError) -> bytes | None:
+        return page_for(request, error.status, str(error))
+
+    def route(handler: Handler) -> Callable[[Request], Awaitable[Response]]:
+        return guarded(handler, browser_page)
+
     async def http_error(request: Request, exc: Exception) -> Response:
         assert isinstance(exc, HTTPException)
-        return error_response(exc.status_code, str(exc.detail))
+        message = str(exc.detail)
+        return error_response(exc.status_code, message, page_for(request, exc.status_code, message))
 
     async def internal_error(request: Request, exc: Exception) -> Response:
         # Reached only by a bug: the trace goes to the log, the client gets a message.
@@ -109,9 +125,7 @@ def create_app(settings: Settings, store: Store, prerendered: bool = True) -> Fa
     sparql = guarded(endpoint.__call__, endpoint.error_page)
     app.add_route("/sparql", sparql, methods=["GET", "HEAD", "POST", "OPTIONS"])
     resources = Resources(settings, store, runner, endpoint.pages, statistics)
-    resources.site = site = Site(
-        settings, runner, endpoint.pages, resources.release, resources.prefixes
-    )
+    site = resources.site
     for path, handler in (
         ("/", resources.home),
         ("/id/{key:path}", resources.thing),
@@ -125,8 +139,8 @@ def create_app(settings: Settings, store: Store, prerendered: bool = True) -> Fa
         ("/charts/{path:path}", site.chart),
         ("/term/{name:str}", site.term),
     ):
-        app.add_route(path, guarded(handler), methods=["GET", "HEAD"])
-    register_queries(app, endpoint, guarded)
+        app.add_route(path, route(handler), methods=["GET", "HEAD"])
+    register_queries(app, endpoint, route)
     if yasgui_installed():  # npm's build of YASGUI, served here: never from a CDN
         app.mount("/static/vendor/yasgui", StaticFiles(directory=YASGUI), name="yasgui")
     app.mount("/static", StaticFiles(packages=[("lima_lod.web", "static")]), name="static")

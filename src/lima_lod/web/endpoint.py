@@ -33,7 +33,8 @@ from ..settings import Settings
 from ..store import GraphSelection, Job, Statistics, Store
 from . import negotiation, protocol
 from .cache import AnswerCache
-from .pages import Pages, language
+from .frame import PAGE_VARY, Chrome
+from .pages import Pages
 from .queries import read_examples
 from .service_description import endpoint_url, serialize, service_graph
 from .workers import Lease, Runner
@@ -130,12 +131,15 @@ class Endpoint:
         }
 
     # -- helpers ---------------------------------------------------------------------------
-    def _validators(self, key: str) -> dict[str, str]:
+    def _validators(self, key: str, chrome: Chrome | None = None) -> dict[str, str]:
+        """ETag and caching headers; a page's name its language, and vary on what chose it."""
+        if chrome is not None:
+            key += f" page {chrome.lang}"
         digest = hashlib.blake2b(key.encode(), digest_size=12).hexdigest()
         headers = {
             "ETag": f'W/"{self.tag}-{digest}"',
             "Cache-Control": CACHE_CONTROL,
-            "Vary": "Accept",
+            "Vary": PAGE_VARY if chrome is not None else "Accept",
         }
         if self.last_modified:
             headers["Last-Modified"] = self.last_modified
@@ -210,7 +214,8 @@ class Endpoint:
         key = self._key(operation.query, operation.dataset, choice)
         # The ETag names the representation: an HTML page and the JSON it shows differ.
         served = tuple(fmt.name if fmt else "" for fmt in chosen.values())
-        headers = self._validators(f"{key.hex()} {served}")
+        chrome = Chrome(request) if "html" in served else None
+        headers = self._validators(f"{key.hex()} {served}", chrome)
         if self._not_modified(request, headers):
             return Response(status_code=304, headers=headers)
         lease = await self._lease(key, operation.query, operation.dataset, choice)
@@ -221,17 +226,18 @@ class Endpoint:
         if answer.truncated:
             headers["X-Result-Truncated"] = "true"
         if fmt.name == "html":
+            assert chrome is not None
             try:
                 page = await anyio.to_thread.run_sync(
-                    self._page, operation.query, answer, language(request), limiter=self._renderers
+                    self._page, chrome, operation.query, answer, limiter=self._renderers
                 )
             finally:
                 lease.release()
-            return Response(page, headers=headers, media_type=fmt.content_type)
+            return chrome.respond(page, headers)
         return Sent(answer.body, lease.release, headers=headers, media_type=fmt.content_type)
 
-    def _page(self, query: str, answer: Answer, lang: str) -> bytes:
-        return self.pages.query_page(query, answer, lang=lang)
+    def _page(self, chrome: Chrome, query: str, answer: Answer) -> bytes:
+        return self.pages.query_page(chrome, query, answer)
 
     async def _lease(
         self, key: bytes, query: str, dataset: GraphSelection | None, choice: Choice
@@ -253,12 +259,12 @@ class Endpoint:
         return lease.answer
 
     def _describe(self, request: Request, fmt: Format) -> Response:
-        headers = self._validators(f"service-description {fmt.name}")
+        chrome = Chrome(request) if fmt.name == "html" else None
+        headers = self._validators(f"service-description {fmt.name}", chrome)
         if self._not_modified(request, headers):
             return Response(status_code=304, headers=headers)
-        if fmt.name == "html":
-            page = self.pages.query_page(lang=language(request))
-            return Response(page, headers=headers, media_type=fmt.content_type)
+        if chrome is not None:
+            return chrome.respond(self.pages.query_page(chrome), headers)
         if fmt.name not in self._descriptions:
             self._descriptions[fmt.name] = serialize(self.description, fmt, self.prefixes)
         return Response(self._descriptions[fmt.name], headers=headers, media_type=fmt.content_type)
@@ -268,6 +274,4 @@ class Endpoint:
         if not wants_page(request):
             return None
         query = request.query_params.get("query")
-        return self.pages.query_page(
-            query, error=str(error), status=error.status, lang=language(request)
-        )
+        return self.pages.query_page(Chrome(request), query, error=str(error), status=error.status)

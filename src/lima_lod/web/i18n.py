@@ -214,6 +214,61 @@ TEXTS: dict[str, dict[str, str]] = {
     "kind:DatatypeProperty": {"en": "Vocabulary property", "es": "Propiedad del vocabulario"},
     "kind:Dataset": {"en": "Dataset", "es": "Conjunto de datos"},
     "kind:Distribution": {"en": "Distribution", "es": "Distribución"},
+    # error pages (for browsers; other clients get the message as text)
+    "error.404": {"en": "Not found", "es": "No se encontró"},
+    "error.406": {
+        "en": "Not available in the format asked for",
+        "es": "No disponible en el formato pedido",
+    },
+    "error.other": {"en": "The request could not be answered", "es": "No se pudo responder"},
+    "error.message": {"en": "What the server says", "es": "Lo que dice el servidor"},
+    "error.help": {
+        "en": "Try the search box above, the home page or the example queries.",
+        "es": "Pruebe el buscador de arriba, la página de inicio o las consultas de ejemplo.",
+    },
+    # the query page and the example queries' pages
+    "query.title": {"en": "SPARQL query", "es": "Consulta SPARQL"},
+    "query.endpoint": {"en": "Endpoint", "es": "Punto de acceso"},
+    "query.description": {"en": "service description as", "es": "descripción del servicio en"},
+    "query.label": {"en": "Query", "es": "Consulta"},
+    "query.run": {"en": "Run query", "es": "Ejecutar la consulta"},
+    "query.as": {"en": "as", "es": "como"},
+    "query.as_table": {"en": "a table on this page", "es": "una tabla en esta página"},
+    "query.no_editor": {
+        "en": "The interactive editor (YASGUI) is not installed on this server (make install installs it); this plain form works without it.",
+        "es": "El editor interactivo (YASGUI) no está instalado en este servidor (make install lo instala); este formulario sencillo funciona sin él.",
+    },
+    "query.examples": {"en": "Example queries", "es": "Consultas de ejemplo"},
+    "query.examples_intro": {
+        "en": "Each runs with one click; each has its own address, which gives its text, its results or a page.",
+        "es": "Cada una se ejecuta con un clic; cada una tiene su propia dirección, que da su texto, sus resultados o una página.",
+    },
+    "query.run_example": {"en": "Run", "es": "Ejecutar"},
+    "query.example_iri": {"en": "its page", "es": "su página"},
+    "query.downloads": {"en": "Download the results", "es": "Descargar los resultados"},
+    "query.permalink": {"en": "Permalink", "es": "Enlace permanente"},
+    "query.permalink_help": {
+        "en": "reproduces this query and this view of its results",
+        "es": "reproduce esta consulta y esta vista de sus resultados",
+    },
+    "query.results": {"en": "Results", "es": "Resultados"},
+    "query.answer": {"en": "Answer", "es": "Respuesta"},
+    "query.error": {"en": "Error", "es": "Error"},
+    "query.result": {"en": "result", "es": "resultado"},
+    "query.results_n": {"en": "results", "es": "resultados"},
+    "query.truncated": {"en": "cut at the limit of", "es": "cortados en el límite de"},
+    "query.shown": {
+        "en": "This page shows the first %d of %d; download them all with the form above.",
+        "es": "Esta página muestra los primeros %d de %d; descárguelos todos con el formulario de arriba.",
+    },
+    "query.open": {"en": "Open in the query page", "es": "Abrir en la página de consulta"},
+    "query.text": {"en": "Query text", "es": "Texto de la consulta"},
+    "query.formats": {"en": "This query as", "es": "Esta consulta en"},
+    "editor.editor": {"en": "SPARQL query editor", "es": "Editor de consultas SPARQL"},
+    "editor.endpoint": {"en": "SPARQL endpoint", "es": "Punto de acceso SPARQL"},
+    "editor.pageSize": {"en": "Rows per page", "es": "Filas por página"},
+    "editor.filter": {"en": "Filter the results", "es": "Filtrar los resultados"},
+    "nav.examples": {"en": "Example queries", "es": "Consultas de ejemplo"},
 }
 
 

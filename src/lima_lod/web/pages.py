@@ -23,10 +23,10 @@ from rdflib import namespace
 
 from ..iris import Iris
 from ..results import Answer, Kind
+from .frame import Chrome, Link
+from .i18n import TEXTS, Texts
 
 if TYPE_CHECKING:
-    from starlette.requests import Request
-
     from .queries import Example
 
 XSD = str(namespace.XSD)
@@ -42,113 +42,6 @@ YASGUI = (
 )
 #: The results views of the query page (YASR's plugins), the default first.
 VIEWS = ("table", "response")
-LANGUAGES = ("en", "es")
-#: The query page's interface text, per language: keys as the pages' i18n table uses them, so
-#: the two tables can be merged.
-TEXTS: dict[str, dict[str, str]] = {
-    "en": {
-        "query.title": "SPARQL query",
-        "query.endpoint": "Endpoint",
-        "query.description": "service description as",
-        "query.label": "Query",
-        "query.run": "Run query",
-        "query.as": "as",
-        "query.as_table": "a table on this page",
-        "query.no_editor": "The interactive editor (YASGUI) is not installed on this server "
-        "(make install installs it); this plain form works without it.",
-        "query.examples": "Example queries",
-        "query.examples_intro": "Each runs with one click; each has its own address, which "
-        "gives its text, its results or a page.",
-        "query.run_example": "Run",
-        "query.example_iri": "its page",
-        "query.downloads": "Download the results",
-        "query.permalink": "Permalink",
-        "query.permalink_help": "reproduces this query and this view of its results",
-        "query.results": "Results",
-        "query.answer": "Answer",
-        "query.error": "Error",
-        "query.result": "result",
-        "query.results_n": "results",
-        "query.truncated": "cut at the limit of",
-        "query.shown": "This page shows the first %d of %d; download them all with the form above.",
-        "query.open": "Open in the query page",
-        "query.text": "Query text",
-        "query.formats": "This query as",
-        "editor.editor": "SPARQL query editor",
-        "editor.endpoint": "SPARQL endpoint",
-        "editor.pageSize": "Rows per page",
-        "editor.filter": "Filter the results",
-        "nav.label": "Site",
-        "nav.home": "Home",
-        "nav.query": "Query",
-        "nav.examples": "Example queries",
-        "nav.language": "Language",
-        "footer.licence": "Data and vocabulary under CC BY 4.0; code under the MIT licence.",
-    },
-    "es": {
-        "query.title": "Consulta SPARQL",
-        "query.endpoint": "Punto de acceso",
-        "query.description": "descripción del servicio en",
-        "query.label": "Consulta",
-        "query.run": "Ejecutar la consulta",
-        "query.as": "como",
-        "query.as_table": "una tabla en esta página",
-        "query.shown": "Esta página muestra los primeros %d de %d; descárguelos todos con el "
-        "formulario de arriba.",
-        "query.no_editor": "El editor interactivo (YASGUI) no está instalado en este servidor "
-        "(make install lo instala); este formulario sencillo funciona sin él.",
-        "query.examples": "Consultas de ejemplo",
-        "query.examples_intro": "Cada una se ejecuta con un clic; cada una tiene su propia "
-        "dirección, que da su texto, sus resultados o una página.",
-        "query.run_example": "Ejecutar",
-        "query.example_iri": "su página",
-        "query.downloads": "Descargar los resultados",
-        "query.permalink": "Enlace permanente",
-        "query.permalink_help": "reproduce esta consulta y esta vista de sus resultados",
-        "query.results": "Resultados",
-        "query.answer": "Respuesta",
-        "query.error": "Error",
-        "query.result": "resultado",
-        "query.results_n": "resultados",
-        "query.truncated": "cortados en el límite de",
-        "query.open": "Abrir en la página de consulta",
-        "query.text": "Texto de la consulta",
-        "query.formats": "Esta consulta en",
-        "editor.editor": "Editor de consultas SPARQL",
-        "editor.endpoint": "Punto de acceso SPARQL",
-        "editor.pageSize": "Filas por página",
-        "editor.filter": "Filtrar los resultados",
-        "nav.label": "Sitio",
-        "nav.home": "Inicio",
-        "nav.query": "Consulta",
-        "nav.examples": "Consultas de ejemplo",
-        "nav.language": "Idioma",
-        "footer.licence": "Datos y vocabulario bajo CC BY 4.0; código bajo la licencia MIT.",
-    },
-}
-
-
-def texts(lang: str) -> dict[str, str]:
-    """The interface text of a language (English for any other)."""
-    return TEXTS.get(lang, TEXTS["en"])
-
-
-def language(request: Request) -> str:
-    """The reader's language: the ``lang`` parameter, else ``Accept-Language``, else English."""
-    asked = request.query_params.get("lang", "").lower()
-    if asked in LANGUAGES:
-        return asked
-    ranked = []
-    for element in request.headers.get("accept-language", "").split(","):
-        tag, _, param = element.strip().partition(";")
-        try:
-            q = float(param.strip()[2:]) if param.strip().startswith("q=") else 1.0
-        except ValueError:
-            q = 1.0
-        primary = tag.strip().lower().split("-", 1)[0]
-        if primary in LANGUAGES and q > 0:
-            ranked.append((-q, primary))
-    return min(ranked)[1] if ranked else "en"
 
 
 def yasgui_style_hashes() -> list[str]:
@@ -301,8 +194,8 @@ class Pages:
                     "graph": ["turtle", "ntriples", "rdfxml", "jsonld"],
                 },
                 "labels": {
-                    key.removeprefix("editor."): value
-                    for key, value in texts(lang).items()
+                    key.removeprefix("editor."): Texts(lang)(key)
+                    for key in TEXTS
                     if key.startswith("editor.")
                 },
             }
@@ -310,27 +203,36 @@ class Pages:
 
     def query_page(
         self,
+        chrome: Chrome,
         query: str | None = None,
         answer: Answer | None = None,
         error: str | None = None,
         status: int = 200,
-        lang: str = "en",
     ) -> bytes:
         """The query page, with the query's results (or its error) below the form."""
         template = self.environment.get_template("query.html")
         return template.render(
-            lang=lang,
-            t=texts(lang),
-            title=self.title,
-            endpoint=self.endpoint,
-            query=query or DEFAULT_QUERY,
-            asked=query,
-            table=table(answer) if answer is not None else None,
-            answer=answer,
-            error=error,
-            status=status,
-            downloads=DOWNLOADS,
-            examples=self.examples,
-            yasgui=self.yasgui,
-            config=self.editor_config(query, lang),
+            **chrome.context(
+                title=Link(chrome.t("query.title")),
+                endpoint=self.endpoint,
+                sparql=query or DEFAULT_QUERY,
+                asked=query,
+                table=table(answer) if answer is not None else None,
+                answer=answer,
+                error=error,
+                status=status,
+                downloads=DOWNLOADS,
+                examples=self.examples,
+                yasgui=self.yasgui,
+                config=self.editor_config(query, chrome.lang),
+            )
+        ).encode()
+
+    def error_page(self, chrome: Chrome, status: int, message: str) -> bytes:
+        """A refusal or a miss, for a browser: what happened, in the site's frame."""
+        key = f"error.{status}" if f"error.{status}" in TEXTS else "error.other"
+        template = self.environment.get_template("error.html")
+        heading = chrome.t(key)
+        return template.render(
+            **chrome.context(title=Link(heading), heading=heading, status=status, message=message)
         ).encode()

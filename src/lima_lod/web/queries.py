@@ -25,8 +25,9 @@ from ..errors import NotAcceptable, QueryError
 from ..formats import BY_NAME, Format
 from ..iris import Iris
 from ..results import Kind
+from .frame import Chrome, Link
 from .negotiation import CANDIDATES, negotiate, override, store_choice
-from .pages import language, table, texts
+from .pages import table
 from .protocol import Operation
 
 if TYPE_CHECKING:
@@ -170,21 +171,23 @@ class Queries:
             )
             response.headers.update(headers)
             return response
-        lang = language(request)
+        chrome = Chrome(request)
         answer = await self.endpoint.answer(
             example.text, None, store_choice({kind: BY_NAME["html"] for kind in Kind})
         )
         template = self.endpoint.pages.environment.get_template("example.html")
         body = template.render(
-            lang=lang,
-            t=texts(lang),
-            example=example,
-            table=table(answer),
-            answer=answer,
-            formats=[f for f in self.formats(example) if f.name != "html"],
-            endpoint=self.endpoint.url,
+            **chrome.context(
+                title=Link(example.title, lang="en"),
+                canonical=self.endpoint.settings.public + example.path,
+                example=example,
+                table=table(answer),
+                answer=answer,
+                formats=[f for f in self.formats(example) if f.name != "html"],
+                endpoint=self.endpoint.url,
+            )
         )
-        return Response(body.encode(), media_type=fmt.content_type, headers=headers)
+        return chrome.respond(body.encode(), headers)
 
     def listing(self, request: Request) -> Response:
         """``/queries``: every example query, as a page or as JSON."""
@@ -192,10 +195,14 @@ class Queries:
         fmt = LIST_FORMATS[1] if wanted == "json" else self.choose(request, LIST_FORMATS)
         headers = {"Vary": "Accept", "Cache-Control": CACHE_CONTROL}
         if fmt.name == "html":
-            lang = language(request)
+            chrome = Chrome(request)
             template = self.endpoint.pages.environment.get_template("examples.html")
-            body = template.render(lang=lang, t=texts(lang), examples=self.examples.values())
-            return Response(body.encode(), media_type=fmt.content_type, headers=headers)
+            body = template.render(
+                **chrome.context(
+                    title=Link(chrome.t("nav.examples")), examples=self.examples.values()
+                )
+            )
+            return chrome.respond(body.encode(), headers)
         public = self.endpoint.settings.public
         items = [
             {

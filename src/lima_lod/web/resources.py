@@ -13,12 +13,10 @@ from __future__ import annotations
 
 import json
 import time
-from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlencode
 
-from rdflib import OWL, RDF, RDFS, Graph, Literal, URIRef
-from rdflib.term import Node
+from rdflib import OWL, RDFS, Graph
 from starlette.requests import Request
 from starlette.responses import FileResponse, RedirectResponse, Response
 
@@ -58,15 +56,6 @@ WHERE {{
 }}"""
 
 
-@dataclass(frozen=True)
-class Value:
-    """One value on a page: text, a link for IRIs (local where the IRI is ours), a note."""
-
-    text: str
-    link: str | None = None
-    note: str = ""
-
-
 class Resources:
     """Answers the linked-data routes of one app."""
 
@@ -80,7 +69,6 @@ class Resources:
         self.pages = pages
         self.iris = settings.iris
         self.release = store.release
-        self.site: Site | None = None  # set by the app: renders the HTML documents
         self.meta: dict[str, Any] = self.release.summary if self.release else {}
         self.vocabulary = Graph()
         vocab_file = self.release.vocabulary_file() if self.release else None
@@ -93,43 +81,7 @@ class Resources:
             self.shapes_version = str(shapes.value(self.iris.shapes, OWL.versionInfo))
         self.prefixes = prefixes(self.iris)
         self.context = build_context(self.vocabulary, self.iris, self.prefixes)
-
-    # -- links ------------------------------------------------------------------------------
-    def local(self, iri: str) -> str | None:
-        """Where an IRI can be followed: our own IRIs on this server, others as they are."""
-        local = self.iris.local_path(iri)
-        if local is not None:
-            return local
-        return iri if iri.startswith(("http://", "https://")) else None
-
-    def qname(self, iri: str) -> str:
-        for prefix, namespace in sorted(self.prefixes.items(), key=lambda p: -len(p[1])):
-            if iri.startswith(namespace) and "/" not in iri[len(namespace) :]:
-                return f"{prefix}:{iri[len(namespace) :]}"
-        return iri
-
-    def label(self, graph: Graph, node: Node) -> str | None:
-        for prop in LABELS:
-            values = [
-                o
-                for o in (*graph.objects(node, prop), *self.vocabulary.objects(node, prop))
-                if isinstance(o, Literal)
-            ]
-            english = [v for v in values if v.language in ("en", None)]
-            if english or values:
-                return str((english or values)[0])
-        return None
-
-    def value(self, graph: Graph, node: Node) -> Value:
-        if isinstance(node, Literal):
-            note = node.language or (self.qname(str(node.datatype)) if node.datatype else "")
-            return Value(str(node), note=note)
-        text = self.label(graph, node) or self.qname(str(node))
-        return Value(
-            text,
-            self.local(str(node)),
-            self.qname(str(node)) if text != self.qname(str(node)) else "",
-        )
+        self.site = Site(settings, runner, pages, self.release, self.prefixes)  # HTML documents
 
     # -- documents about resources ----------------------------------------------------------
     def key(self, request: Request, prefix: str) -> str:
@@ -184,11 +136,9 @@ class Resources:
             headers["Content-Location"] = document_path(key, fmt.suffix)
         iri = self.iris.resource_from_key(key)
         graph = await self.resource_graph(iri)
-        if fmt.name == "html" and self.site is not None:  # pages by kind (web/site.py)
+        if fmt.name == "html":  # pages by kind (web/site.py)
             return await self.site.document(request, graph, iri, key, headers)
-        if fmt.name == "html":
-            body = self.page(graph, iri, key)
-        elif fmt.name == "jsonld":
+        if fmt.name == "jsonld":
             # compacted with the vocabulary's context, embedded (short keys, typed values)
             body = graph.serialize(
                 format="json-ld", context=self.context, auto_compact=True
@@ -196,31 +146,6 @@ class Resources:
         else:
             body = graph.serialize(format=fmt.rdflib or "turtle", encoding="utf-8")
         return Response(body, media_type=fmt.content_type, headers=headers)
-
-    def page(self, graph: Graph, iri: URIRef, key: str) -> bytes:
-        types = [self.value(graph, t) for t in graph.objects(iri, RDF.type)]
-        rows: dict[str, tuple[Value, list[Value]]] = {}
-        for p, o in sorted(graph.predicate_objects(iri), key=lambda po: (str(po[0]), str(po[1]))):
-            if p == RDF.type:
-                continue
-            rows.setdefault(str(p), (self.value(graph, p), []))[1].append(self.value(graph, o))
-        incoming = sorted(
-            {
-                (self.value(graph, s), self.value(graph, p))
-                for s, p in graph.subject_predicates(iri)
-            },
-            key=lambda sp: (sp[1].text, sp[0].text),
-        )
-        template = self.pages.environment.get_template("resource.html")
-        return template.render(
-            title=self.label(graph, iri) or key,
-            iri=str(iri),
-            types=types,
-            rows=list(rows.values()),
-            incoming=incoming,
-            key=key,
-            formats=[f for f in DOCUMENT_FORMATS if f.name != "html"],
-        ).encode()
 
     # -- vocabulary, shapes, release files --------------------------------------------------
     def release_file(self, request: Request) -> Response:
@@ -281,23 +206,8 @@ class Resources:
 
     def home(self, request: Request) -> Response:
         """``/``: what is served here, with links to the endpoint, the data and the documents."""
-        if self.site is not None:  # in the reader's language, with the site's frame
-            return self.site.home(
-                request, self.meta, self.statistics.triples, sorted(self.statistics.graphs.items())
-            )
-        template = self.pages.environment.get_template("home.html")
-        files = [f for f in self.meta.get("files", []) if isinstance(f, dict)]
-        body = template.render(
-            meta=self.meta,
-            files=files,
-            triples=self.statistics.triples,
-            graphs=sorted(self.statistics.graphs.items()),
-            version=self.meta.get("version"),
-        )
-        return Response(
-            body.encode(),
-            media_type="text/html; charset=utf-8",
-            headers={"Cache-Control": CACHE_CONTROL},
+        return self.site.home(
+            request, self.meta, self.statistics.triples, sorted(self.statistics.graphs.items())
         )
 
     def negotiate(self, request: Request, candidates: tuple[Format, ...]) -> Format:

@@ -10,9 +10,7 @@ except the validation report, which the release ships beside the data.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
 from typing import Any
-from urllib.parse import urlencode
 
 import anyio.to_thread
 from markupsafe import Markup
@@ -23,13 +21,13 @@ from starlette.responses import JSONResponse, Response
 
 from ..errors import NotFound
 from ..formats import BY_NAME, Format
-from ..iris import DOCUMENT_PATH
 from ..layout import VALIDATION_REPORT, Release
 from ..rdfio import new_graph
 from ..settings import Settings
 from . import search as searching
 from .favicon import ico
-from .i18n import COOKIE, LANGUAGES, TEXTS, Texts, choose, pick
+from .frame import Chrome, Link
+from .i18n import TEXTS, pick
 from .lookup import Index, Lookup
 from .pages import Pages
 from .workers import Runner
@@ -43,55 +41,18 @@ INCOMING_PAGE = 10
 CC_BY = "https://creativecommons.org/licenses/by/4.0/"
 
 
-@dataclass(frozen=True)
-class Link:
-    """A resource as a page shows it: its name in the reader's language, where to follow it."""
-
-    text: str
-    href: str | None = None
-    lang: str = ""
-    iri: str = ""
-
-
 def json_for_script(text: str) -> Markup:
     """JSON safe inside ``<script>``: ``<``, ``>`` and ``&`` as \\u escapes (all sit in strings)."""
     return Markup(text.replace("&", "\\u0026").replace("<", "\\u003c").replace(">", "\\u003e"))
 
 
-class Frame:
-    """What every page of one request shares: the language, its texts, link helpers."""
+class Frame(Chrome):
+    """The frame of a resource page: ``Chrome`` plus labels and links of the data's resources."""
 
     def __init__(self, site: Site, request: Request) -> None:
+        super().__init__(request)
         self.site = site
-        self.request = request
-        params = request.query_params
-        self.explicit = params.get("lang") if params.get("lang") in LANGUAGES else None
-        self.lang = choose(
-            params.get("lang"), request.cookies.get(COOKIE), request.headers.get("accept-language")
-        )
-        self.t = Texts(self.lang)
         self.index: Index = site.lookup.index()
-
-    def href(self, path: str) -> str:
-        """A link on this server that keeps an explicitly chosen language."""
-        if not self.explicit:
-            return path
-        return path + ("&" if "?" in path else "?") + urlencode({"lang": self.explicit})
-
-    def switch(self) -> list[tuple[str, str, bool]]:
-        """The language switch: (code, link to this page in that language, is current)."""
-        # The path as sent (a percent-encoded key stays one segment); a negotiated document's
-        # page links to its HTML document, the page it is (as a pre-rendered site holds it).
-        raw = self.request.scope.get("raw_path") or self.request.url.path.encode()
-        path = raw.decode("ascii", "replace").split("?", 1)[0]
-        if path.startswith(DOCUMENT_PATH) and not path.endswith(".html"):
-            path += ".html"
-        out = []
-        for code in LANGUAGES:
-            params = {k: v for k, v in self.request.query_params.items() if k != "lang"}
-            params["lang"] = code
-            out.append((code, f"{path}?{urlencode(params)}", code == self.lang))
-        return out
 
     def link(self, iri: str) -> Link:
         """A resource by its name in the reader's language (its short form if it has none)."""
@@ -115,29 +76,9 @@ class Frame:
             return Link(str(node), None, note)
         return self.link(str(node))
 
-    def context(self, **extra: Any) -> dict[str, Any]:
-        return {
-            "lang": self.lang,
-            "t": self.t,
-            "switch": self.switch(),
-            "href": self.href,
-            "query": self.request.query_params.get("q", ""),
-            **extra,
-        }
-
     def render(self, template: str, **extra: Any) -> bytes:
         page = self.site.pages.environment.get_template(template)
         return page.render(**self.context(**extra)).encode()
-
-    def respond(self, body: bytes, headers: dict[str, str] | None = None) -> Response:
-        response = Response(
-            body,
-            media_type="text/html; charset=utf-8",
-            headers={**(headers or {}), "Vary": "Accept, Accept-Language, Cookie"},
-        )
-        if self.explicit:
-            response.set_cookie(COOKIE, self.explicit, max_age=365 * 86400, samesite="lax")
-        return response
 
 
 class Site:

@@ -17,9 +17,10 @@ from rdflib import Graph, Literal, URIRef
 
 from ..iris import SH
 from . import charts
+from .frame import Link
 from .i18n import pick
 from .lookup import Row
-from .site import Frame, Link, pick_text
+from .site import Frame, pick_text
 
 Builder = Callable[[Frame, Graph, URIRef, tuple[str, ...]], tuple[str, dict[str, Any]]]
 CRITERIA = charts.CRITERIA_SERIES
