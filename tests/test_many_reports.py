@@ -87,9 +87,29 @@ def test_one_dataset_one_graph_and_one_slice_per_report(many: Built) -> None:
         graph = many.graph(f"report/{key}")
         assert (IRIS.report(key), RDF.type, CFU.FollowUpReport) in graph
         observations = set(graph.subjects(RDF.type, QB.Observation))
-        assert observations and all(
-            graph.value(o, QB.dataSet) == IRIS.dataset(key) for o in observations
-        )
+        assert observations and all(graph.value(o, QB.dataSet) == IRIS.cube() for o in observations)
+        # the report's slice lives in its graph: the slice key, the values it fixes, its report
+        piece = IRIS.slice(key)
+        assert (piece, RDF.type, QB.Slice) in graph
+        assert (IRIS.cube(), QB.slice, piece) in graph
+        assert graph.value(piece, QB.sliceStructure) == IRIS.slice_key()
+        assert graph.value(piece, PROV.wasDerivedFrom) == IRIS.report(key)
+        assert set(graph.objects(piece, QB.observation)) == observations
+        for dimension in (CFU.country, CFU.period):
+            fixed = graph.value(piece, dimension)
+            assert fixed is not None and {graph.value(o, dimension) for o in observations} == {
+                fixed
+            }
+    # one cube, in the shared graph with its structure and slice key
+    codes = many.graph("code-lists")
+    cubes = {s for g in many.dataset.graphs() for s in g.subjects(RDF.type, QB.DataSet)}
+    assert cubes == {IRIS.cube()}
+    assert codes.value(IRIS.cube(), QB.structure) == IRIS.structure()
+    assert codes.value(IRIS.structure(), QB.sliceKey) == IRIS.slice_key()
+    assert set(codes.objects(IRIS.slice_key(), QB.componentProperty)) == {
+        CFU.country,
+        CFU.period,
+    }
     labels = [
         str(o)
         for g in many.dataset.graphs()
