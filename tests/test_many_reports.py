@@ -29,6 +29,7 @@ ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "tests" / "fixtures"
 FICTIONAL = FIXTURES / "lima-fictional"
 OTHER = FIXTURES / "other-agreement"
+OTHER_ROUND = FIXTURES / "other-round"
 IRIS = Iris()
 CFU = IRIS.vocab
 
@@ -268,3 +269,23 @@ def test_a_round_is_a_resource_with_its_period_methodology_criteria_and_scale(ma
             if str(y) == year
         }
         assert members == expected
+
+
+def test_change_between_rounds_flags_a_round_of_another_methodology() -> None:
+    corpus = load_corpus([ROOT / "data", FICTIONAL, OTHER_ROUND], shown_from=ROOT)
+    built = build(ROOT, IRIS, corpus=corpus)
+    store = pyoxigraph.Store()
+    store.load(built.dataset.serialize(format="nquads").encode(), pyoxigraph.RdfFormat.N_QUADS)
+    methodology = {}
+    for folder in (ROOT / "data" / "reports", FICTIONAL / "reports", OTHER_ROUND / "reports"):
+        for path in folder.rglob("report.yaml"):
+            report = raw(path)["report"]
+            methodology[(report["country"], report["year"])] = report["methodology"]
+    rows = [r for r in run(store, "change-between-rounds.rq") if "previousYear" in r]
+    assert rows
+    flags = {(r["code"], r["year"], r["previousYear"]): r["sameMethodology"] for r in rows}
+    for (code, year, before), same in flags.items():
+        expected = methodology[(code, year)] == methodology[(code, before)]
+        assert same == str(expected).lower(), (code, year, before)
+    assert set(flags.values()) == {"true", "false"}
+    assert flags[("XA", "2025", "2023")] == "false"
