@@ -16,10 +16,11 @@ import yaml
 from bs4 import BeautifulSoup, Tag
 from fastapi.testclient import TestClient
 from lxml import etree
+from rdflib import RDF, Graph
 from releasekit import release, settings_for
 
 from lima_lod.build import build
-from lima_lod.iris import Iris
+from lima_lod.iris import QB, Iris
 from lima_lod.load import load_corpus
 from lima_lod.release import write_release
 from lima_lod.store import EmbeddedStore
@@ -343,3 +344,20 @@ def test_home_links_to_the_comparisons(published: TestClient) -> None:
 def test_unknown_comparisons_are_not_found(published: TestClient, path: str) -> None:
     response = published.get(path, headers={"Accept": "text/html"})
     assert response.status_code == 404
+
+
+def test_the_cube_and_a_report_s_slice_resolve(published: TestClient) -> None:
+    """The slice keeps the IRI the report's own data set was published under, and resolves."""
+    for iri, kind in ((IRIS.slice("mx-2021"), QB.Slice), (IRIS.cube(), QB.DataSet)):
+        path = str(iri)[len(IRIS.base) - 1 :]
+        assert path in ("/id/dataset/mx-2021", "/id/dataset/lima-lod/ratings")
+        seen = published.get(path, headers={"Accept": "text/turtle"}, follow_redirects=False)
+        assert seen.status_code == 303
+        document = published.get(seen.headers["location"], headers={"Accept": "text/turtle"})
+        assert document.status_code == 200
+        graph = Graph().parse(data=document.text, format="turtle")
+        assert (iri, RDF.type, kind) in graph
+    home = page(published, "/")
+    assert {"/id/dataset/mx-2021", "/id/dataset/lima-lod/ratings"} <= {
+        str(a["href"]) for a in home.select("#examples a")
+    }
