@@ -145,6 +145,13 @@ def test_the_dataset_validates_and_releases_whole(many: Built, tmp_path: Path) -
     assert {int(t) for t in void.objects(None, VOID.triples)} >= {len(distinct)}
     observed = [void.value(p, VOID.entities) for p in void.subjects(VOID["class"], QB.Observation)]
     assert [int(str(n)) for n in observed] == [len(observations)]
+    # the cube is a subset of the whole dataset, with every report's observations
+    assert (IRIS.release_dataset(), VOID.subset, IRIS.cube()) in void
+    assert int(str(void.value(IRIS.cube(), VOID.entities))) == len(observations)
+    assert set(void.objects(IRIS.cube(), VOID.exampleResource)) == {
+        IRIS.slice(f"{c.lower()}-{y}")
+        for (c, y, _) in printed_ratings(ROOT / "data" / "reports", FICTIONAL / "reports")
+    }
     assert total >= len(distinct)
 
 
