@@ -37,9 +37,9 @@ def test_all_57_commitments_exist_and_19_are_prioritised(graph: Graph) -> None:
 
 
 def test_observations_form_a_complete_cube(graph: Graph) -> None:
-    dataset = IRIS.dataset("mx-2021")
-    observations = set(graph.subjects(QB.dataSet, dataset))
+    observations = set(graph.objects(IRIS.slice("mx-2021"), QB.observation))
     assert len(observations) == 19 * 4
+    assert set(graph.subjects(QB.dataSet, IRIS.cube())) == observations
     cells = set()
     for o in observations:
         cell = tuple(

@@ -163,9 +163,10 @@ def framed(released: Released, context: dict[str, Any]) -> dict[str, Any]:
 def test_a_report_holds_its_ratings(framed: dict[str, Any], graph: Graph) -> None:
     assert framed["id"] == str(IRIS.report(REPORT))
     [dataset] = framed["datasets"]
-    assert dataset["id"] == str(IRIS.dataset(REPORT))
+    assert dataset["id"] == str(IRIS.slice(REPORT))
     ratings = dataset["ratings"]
-    assert len(ratings) == len(set(graph.subjects(QB.dataSet, IRIS.dataset(REPORT))))
+    assert len(ratings) == len(set(graph.objects(IRIS.slice(REPORT), QB.observation)))
+    assert {r["dataSet"] for r in ratings} == {str(IRIS.cube())}
     ten = next(r for r in ratings if r["id"] == str(IRIS.observation(REPORT, 10, "overall")))
     assert (ten["commitment"], ten["criterion"], ten["score"]) == (
         str(IRIS.commitment(10)),
@@ -177,11 +178,11 @@ def test_a_report_holds_its_ratings(framed: dict[str, Any], graph: Graph) -> Non
 
 
 def expected_report_graph(graph: Graph) -> Graph:
-    report, dataset = IRIS.report(REPORT), IRIS.dataset(REPORT)
+    report, piece = IRIS.report(REPORT), IRIS.slice(REPORT)
     out = Graph()
     out += graph.triples((report, None, None))
-    out += graph.triples((dataset, None, None))
-    for observation in graph.subjects(QB.dataSet, dataset):
+    out += graph.triples((piece, None, None))
+    for observation in graph.objects(piece, QB.observation):
         out += graph.triples((observation, None, None))
     return out
 

@@ -29,6 +29,7 @@ ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "tests" / "fixtures"
 FICTIONAL = FIXTURES / "lima-fictional"
 OTHER = FIXTURES / "other-agreement"
+OTHER_ROUND = FIXTURES / "other-round"
 IRIS = Iris()
 CFU = IRIS.vocab
 
@@ -87,9 +88,29 @@ def test_one_dataset_one_graph_and_one_slice_per_report(many: Built) -> None:
         graph = many.graph(f"report/{key}")
         assert (IRIS.report(key), RDF.type, CFU.FollowUpReport) in graph
         observations = set(graph.subjects(RDF.type, QB.Observation))
-        assert observations and all(
-            graph.value(o, QB.dataSet) == IRIS.dataset(key) for o in observations
-        )
+        assert observations and all(graph.value(o, QB.dataSet) == IRIS.cube() for o in observations)
+        # the report's slice lives in its graph: the slice key, the values it fixes, its report
+        piece = IRIS.slice(key)
+        assert (piece, RDF.type, QB.Slice) in graph
+        assert (IRIS.cube(), QB.slice, piece) in graph
+        assert graph.value(piece, QB.sliceStructure) == IRIS.slice_key()
+        assert graph.value(piece, PROV.wasDerivedFrom) == IRIS.report(key)
+        assert set(graph.objects(piece, QB.observation)) == observations
+        for dimension in (CFU.country, CFU.period):
+            fixed = graph.value(piece, dimension)
+            assert fixed is not None and {graph.value(o, dimension) for o in observations} == {
+                fixed
+            }
+    # one cube, in the shared graph with its structure and slice key
+    codes = many.graph("code-lists")
+    cubes = {s for g in many.dataset.graphs() for s in g.subjects(RDF.type, QB.DataSet)}
+    assert cubes == {IRIS.cube()}
+    assert codes.value(IRIS.cube(), QB.structure) == IRIS.structure()
+    assert codes.value(IRIS.structure(), QB.sliceKey) == IRIS.slice_key()
+    assert set(codes.objects(IRIS.slice_key(), QB.componentProperty)) == {
+        CFU.country,
+        CFU.period,
+    }
     labels = [
         str(o)
         for g in many.dataset.graphs()
@@ -124,6 +145,13 @@ def test_the_dataset_validates_and_releases_whole(many: Built, tmp_path: Path) -
     assert {int(t) for t in void.objects(None, VOID.triples)} >= {len(distinct)}
     observed = [void.value(p, VOID.entities) for p in void.subjects(VOID["class"], QB.Observation)]
     assert [int(str(n)) for n in observed] == [len(observations)]
+    # the cube is a subset of the whole dataset, with every report's observations
+    assert (IRIS.release_dataset(), VOID.subset, IRIS.cube()) in void
+    assert int(str(void.value(IRIS.cube(), VOID.entities))) == len(observations)
+    assert set(void.objects(IRIS.cube(), VOID.exampleResource)) == {
+        IRIS.slice(f"{c.lower()}-{y}")
+        for (c, y, _) in printed_ratings(ROOT / "data" / "reports", FICTIONAL / "reports")
+    }
     assert total >= len(distinct)
 
 
@@ -248,3 +276,23 @@ def test_a_round_is_a_resource_with_its_period_methodology_criteria_and_scale(ma
             if str(y) == year
         }
         assert members == expected
+
+
+def test_change_between_rounds_flags_a_round_of_another_methodology() -> None:
+    corpus = load_corpus([ROOT / "data", FICTIONAL, OTHER_ROUND], shown_from=ROOT)
+    built = build(ROOT, IRIS, corpus=corpus)
+    store = pyoxigraph.Store()
+    store.load(built.dataset.serialize(format="nquads").encode(), pyoxigraph.RdfFormat.N_QUADS)
+    methodology = {}
+    for folder in (ROOT / "data" / "reports", FICTIONAL / "reports", OTHER_ROUND / "reports"):
+        for path in folder.rglob("report.yaml"):
+            report = raw(path)["report"]
+            methodology[(report["country"], report["year"])] = report["methodology"]
+    rows = [r for r in run(store, "change-between-rounds.rq") if "previousYear" in r]
+    assert rows
+    flags = {(r["code"], r["year"], r["previousYear"]): r["sameMethodology"] for r in rows}
+    for (code, year, before), same in flags.items():
+        expected = methodology[(code, year)] == methodology[(code, before)]
+        assert same == str(expected).lower(), (code, year, before)
+    assert set(flags.values()) == {"true", "false"}
+    assert flags[("XA", "2025", "2023")] == "false"

@@ -105,9 +105,9 @@ def test_every_warning_points_back_to_its_line_in_the_ratings_file(
         assert result.location.file.endswith("reports/mx-2021/ratings.yaml")
         assert result.location.line > 0
         assert (result.focus, DCTERMS.isPartOf, IRIS.report(REPORT)) in graph or (
+            IRIS.slice(REPORT),
+            QB.observation,
             result.focus,
-            QB.dataSet,
-            IRIS.dataset(REPORT),
         ) in graph
 
 

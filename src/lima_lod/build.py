@@ -34,6 +34,8 @@ KIND_CLASSES: dict[str, tuple[str, ...]] = {
 
 #: The Data Cube dimensions of a rating, in order.
 DIMENSIONS = ("country", "period", "commitment", "criterion")
+#: The dimensions one report fixes: its slice key (a report is one country in one round).
+SLICE_DIMENSIONS = ("country", "period")
 
 
 def build(root: Path, iris: Iris | None = None, corpus: Corpus | None = None) -> Built:
@@ -227,12 +229,11 @@ def _countries(w: Writer, corpus: Corpus, iris: Iris) -> None:
 
 
 def _structure(w: Writer, corpus: Corpus, iris: Iris) -> None:
-    """The Data Cube structure shared by every country's ratings, and its code lists."""
+    """The Data Cube structure shared by every country's ratings, its slice key and code lists,
+    and the one cube (``qb:DataSet``) every report's observations belong to."""
     cfu = iris.vocab
     dsd = w.thing(
-        iris.mint("structure", "commitment-ratings"),
-        QB.DataStructureDefinition,
-        "Structure of the commitment ratings",
+        iris.structure(), QB.DataStructureDefinition, "Structure of the commitment ratings"
     )
     for order, name in enumerate(DIMENSIONS, start=1):
         spec = w.thing(
@@ -255,6 +256,14 @@ def _structure(w: Writer, corpus: Corpus, iris: Iris) -> None:
         w.add(cfu.commitment, QB.codeList, iris.agreement(agreements[0]["id"]))
     w.add(cfu.criterion, QB.codeList, iris.scheme("criteria"))
     w.add(cfu.country, QB.codeList, iris.scheme("countries"))
+    key = w.thing(iris.slice_key(), QB.SliceKey, "Slice key: one report (country and period)")
+    for name in SLICE_DIMENSIONS:
+        w.add(key, QB.componentProperty, cfu[name])
+    w.add(dsd, QB.sliceKey, key)
+    cube = w.thing(iris.cube(), QB.DataSet, "Commitment ratings, every report")
+    w.add(cube, DCTERMS.title, "Commitment ratings, every report", "en")
+    w.add(cube, QB.structure, dsd)
+    w.add(cube, DCTERMS.isPartOf, iris.release_dataset())
 
 
 def organization_classes(iris: Iris, kind: str) -> tuple[URIRef, ...]:

@@ -142,7 +142,7 @@ def add_figures(
         w.add(s, SCHEMA.creditText, f.get("credit"), "en")
         if f.get("axis"):
             w.add(s, iris.vocab.thematicAxis, iris.axis(f["axis"]))
-        w.add(s, SCHEMA.isBasedOn, iris.dataset(report_key))
+        w.add(s, SCHEMA.isBasedOn, iris.slice(report_key))
         w.add(s, SKOS.note, f.get("note"), "en")
         own(s, f, f["number"])
 

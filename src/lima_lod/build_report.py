@@ -103,14 +103,14 @@ class _ReportBuilder:
         w.add(a, PROV.wasAssociatedWith, iris.organization(r["local_partner"]))
         for item in self.items("participating_organizations"):
             w.add(a, PROV.wasAssociatedWith, iris.organization(item["value"]))
-        ds = w.thing(
-            iris.dataset(self.key), QB.DataSet, f"Commitment ratings, {self.title}", r.where()
-        )
-        w.add(ds, QB.structure, iris.mint("structure", "commitment-ratings"))
-        w.add(ds, cfu.country, self.country)
-        w.add(ds, cfu.period, self.period)
-        w.add(ds, PROV.wasDerivedFrom, s)
-        w.add(ds, DCTERMS.source, s)
+        # the report's slice of the one cube: the dimensions it fixes, and where it comes from
+        sl = w.thing(iris.slice(self.key), QB.Slice, f"Commitment ratings, {self.title}", r.where())
+        w.add(sl, QB.sliceStructure, iris.slice_key())
+        w.add(sl, cfu.country, self.country)
+        w.add(sl, cfu.period, self.period)
+        w.add(sl, PROV.wasDerivedFrom, s)
+        w.add(sl, DCTERMS.source, s)
+        w.add(iris.cube(), QB.slice, sl)
 
     def ratings(self) -> None:
         w, cfu, iris = self.w, self.cfu, self.iris
@@ -123,7 +123,8 @@ class _ReportBuilder:
                     f"Commitment {number}, {criterion}, {self.title}",
                     row.where(column),
                 )
-                w.add(o, QB.dataSet, iris.dataset(self.key))
+                w.add(o, QB.dataSet, iris.cube())
+                w.add(iris.slice(self.key), QB.observation, o)
                 w.add(o, cfu.country, self.country)
                 w.add(o, cfu.period, self.period)
                 w.add(o, cfu.commitment, iris.commitment(number))

@@ -68,6 +68,12 @@ KEYWORDS = {
         "Cumbre de las Américas",
     ),
 }
+#: The title of the ratings cube's VoID subset.
+CUBE_TITLE = {
+    "en": "Commitment ratings of every report (one RDF Data Cube, one slice per report)",
+    "es": "Calificaciones de los compromisos de todos los informes (un cubo RDF Data Cube, "
+    "un corte por informe)",
+}
 #: The datasets our links point into: target, its URI space, and its title.
 LINK_TARGETS = (
     (WIKIDATA, str(WD), "Wikidata"),
@@ -420,7 +426,22 @@ class _Describer:
             g.add((d, predicate, Literal(count, datatype=XSD.integer)))
         self.partitions(g)
         self.linksets(g)
+        self.cube(g)
         return g
+
+    def cube(self, g: Graph) -> None:
+        """The ratings cube as a subset: every report's observations, one slice per report."""
+        data, iris, d = self.data, self.iris, self.dataset
+        cube = iris.cube()
+        if (cube, RDF.type, QB.DataSet) not in data:
+            return
+        g.add((d, VOID.subset, cube))
+        g.add((cube, RDF.type, VOID.Dataset))
+        _texts(g, cube, DCTERMS.title, CUBE_TITLE)
+        observations = set(data.subjects(QB.dataSet, cube))
+        g.add((cube, VOID.entities, Literal(len(observations), datatype=XSD.integer)))
+        for piece in sorted(data.objects(cube, QB.slice), key=str):
+            g.add((cube, VOID.exampleResource, piece))
 
     def partitions(self, g: Graph) -> None:
         data, iris, d = self.data, self.iris, self.dataset

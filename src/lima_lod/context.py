@@ -38,6 +38,7 @@ SHARED: dict[str, tuple[URIRef, str]] = {
     "source": (DCTERMS.source, "@id"),
     "dataSet": (QB.dataSet, "@id"),
     "structure": (QB.structure, "@id"),
+    "sliceStructure": (QB.sliceStructure, "@id"),
     "derivedFrom": (URIRef("http://www.w3.org/ns/prov#wasDerivedFrom"), "@id"),
 }
 PLAIN = {XSD.string}
@@ -98,8 +99,10 @@ def write_context(folder: Path, vocabulary: Graph, iris: Iris) -> str:
     return CONTEXT_FILE
 
 
-#: Keys of the framed report view: reverse links, so that a report holds its datasets and a
-#: dataset its observations (what a JSON-LD frame with @reverse gives).
+#: Keys of the framed report view: a report holds what was derived from it (its slice of the
+#: ratings cube, a reverse link, what a JSON-LD frame with @reverse gives), and the slice its
+#: observations (``qb:observation``). The key keeps its name from the releases before the one
+#: cube, when a report's ratings were a dataset of their own.
 DATASETS = "datasets"
 RATINGS = "ratings"
 PROV_DERIVED = "http://www.w3.org/ns/prov#wasDerivedFrom"
@@ -113,46 +116,45 @@ def compact(graph: Graph, context: dict[str, Any]) -> dict[str, Any]:
 
 
 def frame_report(graph: Graph, report: URIRef, context: dict[str, Any]) -> dict[str, Any]:
-    """A report as one nested JSON-LD object: the report, its datasets (``datasets``), each with
-    its observations (``ratings``), sorted by commitment and criterion.
+    """A report as one nested JSON-LD object: the report, its slices of the ratings cube
+    (``datasets``), each with its observations (``ratings``), sorted by commitment and criterion.
 
     Args:
         graph: the data (union of the data graphs).
         report: the report's IRI.
         context: the vocabulary's context (:func:`build_context`).
     """
-    datasets = sorted(
+    slices = sorted(
         s for s in graph.subjects(URIRef(PROV_DERIVED), report) if isinstance(s, URIRef)
     )
     sub = Graph()
     sub += graph.triples((report, None, None))
-    for dataset in datasets:
-        sub += graph.triples((dataset, None, None))
-        for observation in graph.subjects(QB.dataSet, dataset):
+    for piece in slices:
+        sub += graph.triples((piece, None, None))
+        for observation in graph.objects(piece, QB.observation):
             sub += graph.triples((observation, None, None))
     framed_context = {
         **context,
         DATASETS: {"@reverse": PROV_DERIVED},
-        RATINGS: {"@reverse": str(QB.dataSet)},
+        RATINGS: {"@id": str(QB.observation), "@type": "@id"},
     }
     flat = compact(sub, context)
     nodes = flat.get("@graph", [flat])
     by_id = {n["id"]: {k: v for k, v in n.items() if k != "@context"} for n in nodes}
     top = by_id.pop(str(report))
     top[DATASETS] = []
-    for dataset in datasets:
-        node = by_id.pop(str(dataset))
+    for piece in slices:
+        node = by_id.pop(str(piece))
         node.pop("derivedFrom", None)
-        ratings = [
+        node.pop("qb:observation", None)
+        members = {str(o) for o in graph.objects(piece, QB.observation)}
+        node[RATINGS] = [
             by_id.pop(i)
             for i in sorted(
-                (i for i, n in by_id.items() if n.get("dataSet") == str(dataset)),
+                members & set(by_id),
                 key=lambda i: (str(by_id[i].get("commitment")), str(by_id[i].get("criterion"))),
             )
         ]
-        for rating in ratings:
-            rating.pop("dataSet")
-        node[RATINGS] = ratings
         top[DATASETS].append(node)
     return {"@context": framed_context, **top}
 

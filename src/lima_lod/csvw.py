@@ -66,6 +66,8 @@ class Table:
     columns: tuple[Column, ...]
     rows: Callable[[Graph, Iris], list[Row]]
     key: tuple[str, ...] = field(default_factory=tuple)
+    #: Virtual columns: (name, property, value IRI) said of every row's subject.
+    fixed: tuple[tuple[str, URIRef, str], ...] = ()
 
     @property
     def file(self) -> str:
@@ -317,7 +319,15 @@ def tables(iris: Iris) -> tuple[Table, ...]:
             t("observation", "{report}", "{commitment}", "{criterion}"),
             QB.Observation,
             (
-                Column("report", "Report", QB.dataSet, t("dataset", "{report}"), required=True),
+                # the report's slice lists the observation; the observation is in the one cube
+                Column(
+                    "report",
+                    "Report",
+                    QB.observation,
+                    t("observation", "{report}", "{commitment}", "{criterion}"),
+                    required=True,
+                    about=t("dataset", "{report}"),
+                ),
                 country,
                 Column("country_name", "Country", suppress=True),
                 year,
@@ -350,6 +360,7 @@ def tables(iris: Iris) -> tuple[Table, ...]:
             ),
             _observations,
             ("report", "commitment", "criterion"),
+            (("dataSet", QB.dataSet, str(iris.cube())),),
         ),
         Table(
             "ratings-wide",
@@ -533,14 +544,10 @@ def metadata(iris: Iris, license_iri: str, version: str) -> dict[str, object]:
     group_tables = []
     for table in tables(iris):
         columns: list[dict[str, object]] = [_column_metadata(c) for c in table.columns]
-        if table.rdf_type is not None:
+        virtual = (("type", RDF.type, str(table.rdf_type)),) if table.rdf_type is not None else ()
+        for name, prop, value in (*virtual, *table.fixed):
             columns.append(
-                {
-                    "name": "type",
-                    "virtual": True,
-                    "propertyUrl": str(RDF.type),
-                    "valueUrl": str(table.rdf_type),
-                }
+                {"name": name, "virtual": True, "propertyUrl": str(prop), "valueUrl": value}
             )
         schema: dict[str, object] = {"columns": columns}
         if table.about:

@@ -202,8 +202,28 @@ class Iris:
     def report(self, key: str) -> URIRef:
         return self.mint("report", key)
 
-    def dataset(self, key: str) -> URIRef:
-        return self.mint("dataset", key)
+    def cube(self) -> URIRef:
+        """The one Data Cube ``qb:DataSet`` of every report's ratings, part of the whole dataset.
+
+        Two segments under ``dataset/lima-lod``, so it never meets a report's slice IRI.
+        """
+        return self.mint("dataset", "lima-lod", "ratings")
+
+    def slice(self, report: str) -> URIRef:
+        """The ``qb:Slice`` of one report's ratings in the cube.
+
+        It keeps the IRI the report's own ``qb:DataSet`` was published under (``dataset/{report}``,
+        releases before the one cube): the IRI still names that report's ratings, and resolves.
+        """
+        return self.mint("dataset", report)
+
+    def slice_key(self) -> URIRef:
+        """The slice key of the ratings structure: the dimensions one report fixes."""
+        return self.mint("structure", "commitment-ratings", "report")
+
+    def structure(self) -> URIRef:
+        """The Data Cube structure (``qb:DataStructureDefinition``) of the ratings."""
+        return self.mint("structure", "commitment-ratings")
 
     def observation(self, report: str, number: int, criterion: str) -> URIRef:
         return self.mint("observation", report, number, criterion)
@@ -238,7 +258,7 @@ class Iris:
 
     def release_dataset(self) -> URIRef:
         """The whole dataset, as the catalogue and VoID describe it."""
-        return self.dataset("lima-lod")
+        return self.mint("dataset", "lima-lod")
 
     def distribution(self, version: str, path: str) -> URIRef:
         """One file of one release, ``path`` relative to the release folder."""

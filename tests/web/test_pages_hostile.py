@@ -37,7 +37,7 @@ def literal(text: str) -> str:
 def client(tmp_path_factory: pytest.TempPathFactory) -> Iterator[TestClient]:
     g = f"<{GRAPHS['report/mx-2021']}>"
     lines = [*quads()]
-    report, dataset = f"<{BASE}id/report/zz-2021>", f"<{BASE}id/dataset/zz-2021>"
+    report, dataset = f"<{BASE}id/report/zz-2021>", f"<{BASE}id/dataset/zz-2021>"  # its slice
     c99, axis = f"<{BASE}id/commitment/99>", f"<{BASE}id/axis/Z>"
     crit, obs = f"<{BASE}id/criterion/relevance>", f"<{BASE}id/observation/zz-2021/99/relevance>"
     method, finding = f"<{BASE}id/methodology/zz>", f"<{BASE}id/finding/zz-2021/1>"
@@ -53,7 +53,7 @@ def client(tmp_path_factory: pytest.TempPathFactory) -> Iterator[TestClient]:
         f"{axis} <{SKOS}notation> {literal('Z')} {g} .",
         f"{crit} <{SKOS}notation> {literal('relevance')} {g} .",
         f"{dataset} <http://www.w3.org/ns/prov#wasDerivedFrom> {report} {g} .",
-        f"{obs} <http://purl.org/linked-data/cube#dataSet> {dataset} {g} .",
+        f"{dataset} <http://purl.org/linked-data/cube#observation> {obs} {g} .",
         f"{obs} <{CFU}commitment> {c99} {g} .",
         f"{obs} <{CFU}criterion> {crit} {g} .",
         f'{obs} <{CFU}score> "1.5"^^<http://www.w3.org/2001/XMLSchema#decimal> {g} .',

@@ -138,6 +138,8 @@ def create_app(settings: Settings, store: Store, prerendered: bool = True) -> Fa
         ("/favicon.ico", site.favicon),
         ("/charts/{path:path}", site.chart),
         ("/term/{name:str}", site.term),
+        ("/compare", site.compare),
+        ("/compare/{path:path}", site.compare),
     ):
         app.add_route(path, route(handler), methods=["GET", "HEAD"])
     register_queries(app, endpoint, route)

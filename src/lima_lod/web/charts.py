@@ -36,6 +36,14 @@ class Group:
 #: The report's four series: three criteria and the country average, dark to light with patterns.
 CRITERIA_SERIES = ("relevance", "effectiveness", "sustainability", "overall")
 STYLES = (("#1f3b63", ""), ("#4f7fb8", "hatch"), ("#9cc1e6", "dots"), ("#e3a23b", "cross"))
+#: Further series (a comparison of more reports than four): other hues, still with patterns.
+MORE_STYLES = (("#6b4c9a", "hatch"), ("#2e7d32", "dots"), ("#b23a48", "cross"), ("#7f7f7f", ""))
+
+
+def style(index: int) -> tuple[str, str]:
+    """The fill and pattern of the series at ``index``, cycling when there are many."""
+    every = STYLES + MORE_STYLES
+    return every[index % len(every)]
 
 
 def _safe_id(text: str) -> str:

@@ -178,8 +178,12 @@ TEXTS: dict[str, dict[str, str]] = {
     "browse": {"en": "Browse", "es": "Explorar"},
     "home_report": {"en": "Mexico report, 2021", "es": "Informe de México, 2021"},
     "home_dataset": {
-        "en": "Mexico's ratings (RDF Data Cube)",
-        "es": "Calificaciones de México (RDF Data Cube)",
+        "en": "Mexico's ratings (a slice of the RDF Data Cube)",
+        "es": "Calificaciones de México (un corte del cubo RDF Data Cube)",
+    },
+    "home_cube": {
+        "en": "every report's ratings (the cube)",
+        "es": "las calificaciones de todos los informes (el cubo)",
     },
     "home_agreement": {
         "en": "The Lima Commitment and its commitments",
@@ -200,6 +204,75 @@ TEXTS: dict[str, dict[str, str]] = {
     "documentation": {
         "en": "In the vocabulary's documentation",
         "es": "En la documentación del vocabulario",
+    },
+    "compare": {"en": "Compare", "es": "Comparar"},
+    "compare_title": {
+        "en": "Comparisons across countries and rounds",
+        "es": "Comparaciones entre países y rondas",
+    },
+    "compare_intro": {
+        "en": "Every report is one slice of one ratings cube: the same commitment, axis or "
+        "criterion side by side in every country and round.",
+        "es": "Cada informe es un corte de un único cubo de calificaciones: el mismo compromiso, "
+        "eje o criterio, lado a lado en cada país y ronda.",
+    },
+    "compare_one": {
+        "en": "One report is available: the comparisons show it alone until more are published.",
+        "es": "Hay un informe disponible: las comparaciones lo muestran solo hasta que se "
+        "publiquen más.",
+    },
+    "compare_many": {"en": "reports are available", "es": "informes disponibles"},
+    "compare_link": {"en": "Compare across reports", "es": "Comparar entre informes"},
+    "compare_by_report": {"en": "in every report", "es": "en cada informe"},
+    "compare_reports": {"en": "Reports", "es": "Informes"},
+    "compare_countries": {"en": "Change between rounds", "es": "Cambio entre rondas"},
+    "compare_none": {
+        "en": "No report rates this yet.",
+        "es": "Ningún informe lo califica todavía.",
+    },
+    "compare_commitment_desc": {
+        "en": "Relevance, effectiveness, sustainability and country average of the commitment "
+        "in each report, on the 0-3 scale.",
+        "es": "Relevancia, efectividad, sostenibilidad y promedio del país del compromiso en "
+        "cada informe, en la escala 0-3.",
+    },
+    "compare_axis_desc": {
+        "en": "Mean country average of the axis's rated commitments in each report, on the "
+        "0-3 scale.",
+        "es": "Media de los promedios del país de los compromisos calificados del eje en cada "
+        "informe, en la escala 0-3.",
+    },
+    "compare_criterion_desc": {
+        "en": "Score of each commitment on this criterion in each report, on the 0-3 scale.",
+        "es": "Calificación de cada compromiso en este criterio en cada informe, en la escala 0-3.",
+    },
+    "compare_country_desc": {
+        "en": "Country average of each commitment in the first and the later round, on the "
+        "0-3 scale.",
+        "es": "Promedio del país de cada compromiso en la primera ronda y en la posterior, en "
+        "la escala 0-3.",
+    },
+    "axis_average": {"en": "Axis average", "es": "Promedio del eje"},
+    "commitments_rated": {"en": "Commitments rated", "es": "Compromisos calificados"},
+    "first_round": {"en": "First round", "es": "Primera ronda"},
+    "later_round": {"en": "Later round", "es": "Ronda posterior"},
+    "change": {
+        "en": "Change, first to latest round",
+        "es": "Cambio, de la primera a la última ronda",
+    },
+    "one_round": {
+        "en": "Only one round of this country is available: there is no change to show yet.",
+        "es": "Solo hay una ronda de este país: todavía no hay cambio que mostrar.",
+    },
+    "methodology_flag": {
+        "en": "Not strictly comparable: these figures come from rounds that used a different "
+        "methodology, criteria or rating scale.",
+        "es": "No estrictamente comparables: estas cifras provienen de rondas que usaron otra "
+        "metodología, otros criterios u otra escala de calificación.",
+    },
+    "used_only": {
+        "en": "What each round used that the others did not:",
+        "es": "Lo que usó cada ronda y las demás no:",
     },
     "kind:BibliographicResource": {"en": "Reference", "es": "Referencia"},
     "kind:Person": {"en": "Person", "es": "Persona"},

@@ -147,6 +147,8 @@ class Site:
 
     def common(self, frame: Frame, graph: Graph, iri: URIRef, key: str) -> dict[str, Any]:
         """What every resource page shows: name, types, properties, incoming links, provenance."""
+        from .compare import page_of
+
         title = frame.link(str(iri))
         own = new_graph(self.iris)
         for p, o in graph.predicate_objects(iri):
@@ -167,6 +169,7 @@ class Site:
             "formats": DOCUMENT_FORMATS,
             "canonical": f"{self.settings.public}/doc/{key}",
             "provenance": self.provenance(frame, graph, iri),
+            "compare_href": page_of(frame, str(iri)),
         }
 
     def incoming(self, frame: Frame, graph: Graph, iri: URIRef) -> list[dict[str, Any]]:
@@ -261,6 +264,16 @@ class Site:
             charts.document(svg),
             media_type="image/svg+xml",
             headers={"Vary": "Accept-Language, Cookie", "Cache-Control": "public, max-age=3600"},
+        )
+
+    def compare(self, request: Request) -> Response:
+        """``/compare`` and ``/compare/{kind}/{key}``: the ratings compared across reports."""
+        from . import compare
+
+        frame = Frame(self, request)
+        context = compare.page(frame, request.path_params.get("path", ""))
+        return frame.respond(
+            frame.render("compare.html", **context), {"Cache-Control": "public, max-age=3600"}
         )
 
     def home(

@@ -105,7 +105,7 @@ SELECT ?c ?n ?axis ?code ?pos ?text ?crit ?score WHERE {{
   ?c cfu:commitmentNumber ?n ; cfu:thematicAxis ?axis .
   ?axis skos:notation ?code . OPTIONAL {{ ?axis schema:position ?pos }}
   OPTIONAL {{ ?c cfu:text ?text }}
-  OPTIONAL {{ ?ds prov:wasDerivedFrom <{report}> . ?o qb:dataSet ?ds ; cfu:commitment ?c ;
+  OPTIONAL {{ ?slice prov:wasDerivedFrom <{report}> ; qb:observation ?o . ?o cfu:commitment ?c ;
                cfu:criterion/skos:notation ?crit ; cfu:score ?score }}
 }}""",
     )
@@ -305,8 +305,9 @@ def commitment_ratings(
     rows = select(
         frame,
         f"""
-SELECT ?report ?crit ?score ?o WHERE {{ ?o cfu:commitment <{c}> ; qb:dataSet ?ds ;
-  cfu:criterion/skos:notation ?crit ; cfu:score ?score . ?ds prov:wasDerivedFrom ?report }}""",
+SELECT ?report ?crit ?score ?o WHERE {{ ?o cfu:commitment <{c}> ;
+  cfu:criterion/skos:notation ?crit ; cfu:score ?score .
+  ?slice qb:observation ?o ; prov:wasDerivedFrom ?report }}""",
     )
     by_report: dict[str, dict[str, float]] = defaultdict(dict)
     for row in rows:
