@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from rdflib import RDF, XSD, URIRef
+from rdflib import RDF, RDFS, XSD, URIRef
 
 from .build_report import add_reports
 from .errors import DataError, DataErrors
@@ -137,6 +137,9 @@ def _commitment(w: Writer, iris: Iris, agreement: URIRef, number: int, item: Ite
         item.where() if item else None,
         top=True,
     )
+    # the name is ours (the report numbers its commitments), so it is ours to give in Spanish too
+    w.add(subject, RDFS.label, f"Compromiso {number}", "es")
+    w.add(subject, SKOS.prefLabel, f"Compromiso {number}", "es")
     w.add(subject, cfu.commitmentNumber, typed(number, XSD.positiveInteger))
     if item is None:
         return

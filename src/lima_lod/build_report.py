@@ -184,7 +184,7 @@ class _ReportBuilder:
                 ref.where(),
                 lang,
             )
-            w.add(s, DCTERMS.title, ref["title"], lang)
+            w.add(s, DCTERMS.title, ref["title"])  # as printed (the CSV tables carry it so)
             w.add(s, DC.creator, ref.get("author"))
             if ref.get("year"):
                 w.add(s, DCTERMS.date, typed(ref["year"], XSD.gYear))
