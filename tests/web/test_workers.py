@@ -103,6 +103,34 @@ def test_the_pool_answers_and_passes_errors_back(store: EmbeddedStore) -> None:
     assert workers.pids() == set()
 
 
+@pytest.mark.parametrize("size", [2_000, 30_000, 300_000])
+def test_answers_of_every_size_arrive_whole_and_give_their_bytes_back(
+    store: EmbeddedStore, size: int
+) -> None:
+    """Sent with their head, after it (read once all of it is in the pipe), or read in a thread."""
+    query = f'SELECT ?s WHERE {{ VALUES ?n {{ 1 2 3 4 5 6 7 8 9 10 }} BIND("{"x" * (size // 10)}" AS ?s) }}'
+    job = Job(query, JSON, 100)
+    expected = store.run(job, 0.0)
+    workers = WorkerPool(store, 1, 512)
+    workers.start()
+    try:
+
+        async def twice() -> list[bytes]:
+            bodies = []
+            for _ in range(2):  # the worker is given back in a state to answer again
+                lease = await workers.run(job, time.monotonic() + 30)
+                assert workers.budget.used == len(lease.answer.body)
+                lease.release()
+                bodies.append(lease.answer.body)
+            return bodies
+
+        bodies = asyncio.run(twice())
+    finally:
+        workers.close()
+    assert bodies == [expected.body] * 2 and workers.budget.used == 0
+    assert len(json.loads(bodies[0])["results"]["bindings"]) == 10
+
+
 def test_inline_runner_refuses_a_passed_deadline(store: EmbeddedStore) -> None:
     with pytest.raises(QueryTimeout):
         asyncio.run(InlineRunner(store).run(Job(QUICK, JSON, 10), time.monotonic() - 1))
