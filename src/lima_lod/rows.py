@@ -21,7 +21,6 @@ The count of a body still being written never runs ahead: a row counts once it h
 
 from __future__ import annotations
 
-import contextlib
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -33,7 +32,9 @@ from .formats import Format
 
 Body = bytes | bytearray
 FIRST_CHECK = 64 * 1024  # bytes written before the rows are first counted
-GROWTH = 1.5  # then counted again each time the body has grown by half
+# Then counted again once the rows so far, at their size, would pass the cap: at least a quarter
+# and at most four times more bytes later (a few counts, whatever the rows' sizes).
+GROWTH = (1.25, 4.0)
 
 _JSON_SCAN = re.compile(rb'"[^"\\]*+(?:\\.[^"\\]*+)*+(?:"|\\?\Z)|[\[,]\{', re.DOTALL)
 _JSON_NEXT = b'}},{"'
@@ -147,10 +148,13 @@ class _Capped:
 
     def write(self, chunk: bytes) -> int:
         self.buffer += chunk
-        if len(self.buffer) >= self.check_at:
-            if self.rows.count(self.buffer) > self.limit:
+        size = len(self.buffer)
+        if size >= self.check_at:
+            counted = self.rows.count(self.buffer)
+            if counted > self.limit:
                 raise _Full
-            self.check_at = int(len(self.buffer) * GROWTH)
+            at_cap = size * (self.limit + 1) * 21 // (20 * max(counted, 1))  # and 5% more
+            self.check_at = int(min(max(at_cap, size * GROWTH[0]), size * GROWTH[1]))
         return len(chunk)
 
     def flush(self) -> None:
@@ -170,12 +174,15 @@ def serialize(solutions: ox.QuerySolutions, fmt: Format, limit: int) -> Cut:
     """Write solutions with pyoxigraph in a results format, keeping at most ``limit`` rows."""
     rows = ROWS[fmt.name]
     out = _Capped(rows, limit)
-    with contextlib.suppress(_Full):  # the rows past the cap are cut below
-        # pyoxigraph only calls write and flush on the file it is given
-        file = cast("IO[bytes]", out)
+    # pyoxigraph only calls write and flush on the file it is given
+    file = cast("IO[bytes]", out)
+    try:
         solutions.serialize(file, format=getattr(ox.QueryResultsFormat, str(fmt.oxigraph)))
+    except _Full:  # more than the cap written: cut
+        count = limit + 1
+    else:
+        count = rows.count(out.buffer)
     body = bytes(out.buffer)
-    count = rows.count(body)
     if count <= limit:
         return Cut(body, count, False)
     return Cut(rows.close(body, rows.start(body, limit), limit), limit, True)
