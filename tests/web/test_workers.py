@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import asyncio
 import json
+import multiprocessing
 import os
+import struct
 import threading
 import time
 from collections.abc import Iterator
@@ -18,6 +20,7 @@ from webkit import SLASHED, make_settings
 from lima_lod.errors import QueryTimeout
 from lima_lod.results import Choice
 from lima_lod.store import EmbeddedStore, Job
+from lima_lod.web import workers
 from lima_lod.web.app import create_app
 from lima_lod.web.workers import InlineRunner, WorkerPool
 
@@ -129,6 +132,22 @@ def test_answers_of_every_size_arrive_whole_and_give_their_bytes_back(
         workers.close()
     assert bodies == [expected.body] * 2 and workers.budget.used == 0
     assert len(json.loads(bodies[0])["results"]["bindings"]) == 10
+
+
+def test_an_answer_is_read_on_the_loop_only_once_wholly_in_the_pipe() -> None:
+    parent, child = multiprocessing.Pipe(duplex=False)
+    try:
+        child.send_bytes(b"x" * 30_000)
+        assert asyncio.run(workers._piped(parent, 30_000))
+        assert parent.recv_bytes() == b"x" * 30_000
+        # a worker stopped halfway through: the front soon leaves the waiting to a thread
+        os.write(child.fileno(), struct.pack("!i", 30_000) + b"x" * 10_000)
+        started = time.monotonic()
+        assert not asyncio.run(workers._piped(parent, 30_000))
+        assert time.monotonic() - started < 5
+    finally:
+        parent.close()
+        child.close()
 
 
 def test_inline_runner_refuses_a_passed_deadline(store: EmbeddedStore) -> None:

@@ -70,6 +70,7 @@ CLONE_NEWNET = 0x40000000
 INLINE_BYTES = 16 * 1024 - 512
 PIPED_BYTES = 60 * 1024  # an answer the pipe (64 KiB) holds whole
 PIPE_POLL = 0.0002  # seconds between looks at a pipe the worker is still writing into
+PIPE_WAIT = 0.05  # seconds of such looks before a thread waits instead
 
 
 class Busy(QueryTimeout):
@@ -290,10 +291,12 @@ def _waiting_bytes(conn: Connection) -> int:
     return count[0]
 
 
-async def _piped(conn: Connection, size: int, deadline: float) -> bool:
-    """Wait until a message of ``size`` bytes is wholly in the pipe (the worker is writing it)."""
+async def _piped(conn: Connection, size: int) -> bool:
+    """Wait a moment for a message of ``size`` bytes to be wholly in the pipe (the worker is
+    writing it); say whether it is (if not, a thread waits for it: the worker may be gone)."""
+    give_up = time.monotonic() + PIPE_WAIT
     while _waiting_bytes(conn) < size + 4:  # 4: the message's length, before it
-        if time.monotonic() > deadline:
+        if time.monotonic() > give_up:
             return False
         await asyncio.sleep(PIPE_POLL)
     return True
@@ -455,7 +458,7 @@ class WorkerPool:
             self._replace(worker)  # its answer is still in the pipe
             raise Busy("the server is sending many large answers; try again later")
         try:
-            if size <= PIPED_BYTES and await _piped(worker.conn, size, deadline):
+            if size <= PIPED_BYTES and await _piped(worker.conn, size):
                 body = worker.conn.recv_bytes()  # wholly in the pipe: does not block
             else:
                 body = await anyio.to_thread.run_sync(worker.conn.recv_bytes)
