@@ -1,6 +1,6 @@
 """Where each millisecond of one /sparql request goes, stage by stage, per example query.
 
-    python bench/breakdown.py [--release DIR] [--seconds 0.3] [--accept MEDIA_TYPE]
+    python bench/breakdown.py [--release DIR] [--seconds 0.3] [--queries NAME ...]
 
 Each stage is timed on its own, in this process, many times (for about ``--seconds`` each, at
 least ``--min-runs`` times); the table gives the median of each, in microseconds:
@@ -10,7 +10,8 @@ least ``--min-runs`` times); the table gives the median of each, in microseconds
 - negotiation: ``negotiation.choose`` and ``store_choice``
 - evaluation:  ``Store.query`` in-process, every solution or triple drawn from the iterator
 - writing:     ``store.run`` (evaluation + ``results.write``) minus evaluation
-- IPC:         a round trip through one worker process (``WorkerPool.run``) minus ``store.run``
+- IPC:         a round trip through one worker process (``WorkerPool.run``, awaited on an event
+               loop as the server does) minus ``store.run``
 - HTTP+ASGI:   a GET over a kept-alive connection to a real server (``lima-lod serve`` in its
                own process, as deployed: uvicorn + h11, one worker, answer cache off) minus
                every stage above: the HTTP parser, Starlette, the middleware, the thread hops
@@ -19,12 +20,14 @@ least ``--min-runs`` times); the table gives the median of each, in microseconds
 
 Stages measured apart do not add up exactly to the whole (caches, the scheduler), and the HTTP
 figure includes one client's own time; read the table as shares, not as a sum to the microsecond.
-The release is ``--release``, else ``dist/latest``, else one built into a temporary folder.
+The release is ``--release``, else ``dist/latest``, else one built into a temporary folder. The
+queries are the examples and the bench's CONSTRUCT (asked for as N-Triples), or ``--queries``.
 """
 
 from __future__ import annotations
 
 import argparse
+import asyncio
 import http.client
 import statistics
 import sys
@@ -37,7 +40,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import pyoxigraph as ox
 from peers import free_port, process
-from run import queries, release_dist
+from run import accept_for, queries, release_dist
 
 from lima_lod.settings import Settings, load_settings
 from lima_lod.store import EmbeddedStore, Job
@@ -78,6 +81,13 @@ def evaluate(store: EmbeddedStore, query: str) -> int:
     return sum(1 for _ in result)
 
 
+def through_worker(loop: asyncio.AbstractEventLoop, pool: WorkerPool, job: Job) -> int:
+    """Answer a job through a worker, as the endpoint does, and give its bytes back."""
+    lease = loop.run_until_complete(pool.run(job, time.monotonic() + 60))
+    lease.release()
+    return len(lease.answer.body)
+
+
 def get(connection: http.client.HTTPConnection, path: str, accept: str) -> bytes:
     connection.request("GET", path, headers={"Accept": accept})
     response = connection.getresponse()
@@ -88,13 +98,19 @@ def get(connection: http.client.HTTPConnection, path: str, accept: str) -> bytes
 
 
 def breakdown(
-    settings: Settings, store: EmbeddedStore, accept: str, seconds: float, min_runs: int, work: Path
+    settings: Settings,
+    store: EmbeddedStore,
+    chosen: dict[str, str],
+    seconds: float,
+    min_runs: int,
+    work: Path,
 ) -> dict[str, dict[str, float]]:
-    """The median of each stage, per example query."""
+    """The median of each stage, per query."""
     table: dict[str, dict[str, float]] = {}
     held = store.graphs()
     pool = WorkerPool(store, 1, settings.query_memory_mb)
     pool.start()
+    loop = asyncio.new_event_loop()
     port = free_port()
     # Served as deployed (``lima-lod serve`` binds its own socket): ``server.running`` serves a
     # socket made with protocol 0, on which asyncio does not set TCP_NODELAY, and every answer
@@ -120,7 +136,8 @@ def breakdown(
             url = f"http://127.0.0.1:{port}"
             address = urllib.parse.urlsplit(url)
             connection = http.client.HTTPConnection(address.hostname or "127.0.0.1", address.port)
-            for name, query in queries().items():
+            for name, query in chosen.items():
+                accept = accept_for(query)
                 query_string = urllib.parse.urlencode({"query": query})
                 path = f"/sparql?{query_string}"
                 choice = negotiation.store_choice(negotiation.choose(accept, None))
@@ -135,13 +152,13 @@ def breakdown(
                             "GET", qs, None, b""
                         ),
                         "guard": check,
-                        "negotiation": lambda: negotiation.store_choice(
-                            negotiation.choose(accept, None)
+                        "negotiation": lambda a=accept: negotiation.store_choice(  # type: ignore[misc]
+                            negotiation.choose(a, None)
                         ),
                         "evaluation": lambda q=query: evaluate(store, q),  # type: ignore[misc]
                         "run": lambda j=job: store.run(j, 0.0),  # type: ignore[misc]
-                        "pooled": lambda j=job: pool.run(j, time.monotonic() + 60),  # type: ignore[misc]
-                        "total": lambda p=path: get(connection, p, accept),  # type: ignore[misc]
+                        "pooled": lambda j=job: through_worker(loop, pool, j),  # type: ignore[misc]
+                        "total": lambda p=path, a=accept: get(connection, p, a),  # type: ignore[misc]
                     },
                     seconds,
                     min_runs,
@@ -163,11 +180,15 @@ def breakdown(
             connection.close()
     finally:
         pool.close()
+        loop.close()
     return table
 
 
-def print_table(table: dict[str, dict[str, float]], accept: str) -> None:
-    print(f"\nmicroseconds per request, median (Accept: {accept}); % of total in brackets")
+def print_table(table: dict[str, dict[str, float]]) -> None:
+    print(
+        "\nmicroseconds per request, median (Accept: JSON results, N-Triples for a graph); "
+        "% of total in brackets"
+    )
     columns = (*STAGES, "total")
     print(f"{'query':30} {'rows':>5} {'bytes':>7} " + " ".join(f"{c:>14}" for c in columns))
     for name, row in table.items():
@@ -184,7 +205,9 @@ def main() -> None:
     parser.add_argument("--release", type=Path, help="a release folder (default dist/latest)")
     parser.add_argument("--seconds", type=float, default=0.3, help="time spent on each stage")
     parser.add_argument("--min-runs", type=int, default=20)
-    parser.add_argument("--accept", default="application/sparql-results+json")
+    parser.add_argument(
+        "--queries", nargs="+", metavar="NAME", help="only these queries (file names without .rq)"
+    )
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="lima-lod-breakdown-") as tmp:
         dist = release_dist(args, Path(tmp))
@@ -199,10 +222,8 @@ def main() -> None:
             environ={},
         )
         store = EmbeddedStore.open(settings)
-        print_table(
-            breakdown(settings, store, args.accept, args.seconds, args.min_runs, Path(tmp)),
-            args.accept,
-        )
+        chosen = queries(args.queries, graphs=True)
+        print_table(breakdown(settings, store, chosen, args.seconds, args.min_runs, Path(tmp)))
 
 
 if __name__ == "__main__":

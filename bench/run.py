@@ -6,9 +6,13 @@ Peers (bench/peers.py): our server (``lima-lod serve``), the Oxigraph server, rd
 and Virtuoso, all on 127.0.0.1; a peer that cannot start is skipped with the reason. Datasets:
 the release (default ``dist/latest``; built with ``lima-lod build`` into a temp dir if absent)
 and a synthetic scale-up to about ``--triples`` made at run time (bench/synthetic.py), never kept.
-Queries: the example queries in queries/*.rq, each run ``repeated`` (the same text every time)
-and ``unique`` (a comment with a counter makes every request's text new). The load generator is
-wrk (apt-get install wrk): GET requests, ``--connections`` connections, ``--duration`` s each.
+Queries: the example queries in queries/*.rq and the bench's own in bench/queries/*.rq (a
+CONSTRUCT, asked for as N-Triples), or those named with ``--queries``, each run ``repeated`` (the
+same text every time) and ``unique`` (a comment with a counter makes every request's text new).
+The load generator is wrk (apt-get install wrk): GET requests, ``--connections`` connections,
+``--duration`` s each. ``--cpus`` gives the core settings to run each server on, one after the
+other (``0``: the server's whole process tree pinned to core 0, wrk on the others; ``0,1``: two
+cores, wrk beside them).
 Prints requests/s and p50/p99 latency per query and the ratio of ours to each peer, and the
 memory (PSS of the whole process tree, workers included) of each peer after its runs; then, for
 ours on the release, the "under attack" row (bench/attack.py): a cheap query's p99 idle and
@@ -18,7 +22,9 @@ while two runaway queries and a slow-loris run.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
+import os
 import re
 import shutil
 import subprocess
@@ -30,6 +36,8 @@ import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
 
+import pyoxigraph as ox
+
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from attack import under_attack
 from peers import PEERS, Unavailable
@@ -37,6 +45,7 @@ from synthetic import scale
 
 ROOT = Path(__file__).resolve().parent.parent
 ACCEPT = "application/sparql-results+json"
+GRAPH_ACCEPT = "application/n-triples"
 LUA = """
 local path = "{path}"
 local unique = {unique}
@@ -67,28 +76,70 @@ def _ms(text: str) -> float:
     return float(value) * {"us": 0.001, "ms": 1.0, "s": 1000.0}[unit]
 
 
+def accept_for(query: str) -> str:
+    """The media type to ask a query's answer in: N-Triples for a graph, else JSON results."""
+    text = "\n".join(line for line in query.splitlines() if not line.lstrip().startswith("#"))
+    return GRAPH_ACCEPT if re.search(r"\b(CONSTRUCT|DESCRIBE)\b", text, re.I) else ACCEPT
+
+
 def rows_of(url: str, query: str) -> int | None:
-    """Ask once and count the rows, to check each peer answers the same."""
+    """Ask once and count the rows (or triples), to check each peer answers the same."""
+    accept = accept_for(query)
     request = urllib.request.Request(
-        f"{url}?{urllib.parse.urlencode({'query': query})}", headers={"Accept": ACCEPT}
+        f"{url}?{urllib.parse.urlencode({'query': query})}", headers={"Accept": accept}
     )
     try:
         with urllib.request.urlopen(request, timeout=120) as response:
-            return len(json.loads(response.read())["results"]["bindings"])
-    except (OSError, ValueError, KeyError):
+            body = response.read()
+        if accept == GRAPH_ACCEPT:
+            return sum(1 for _ in ox.parse(body, format=ox.RdfFormat.N_TRIPLES))
+        return len(json.loads(body)["results"]["bindings"])
+    except (OSError, ValueError, KeyError, SyntaxError):
         return None
 
 
+def wrk_command(*options: str, cpus: str | None = None) -> list[str]:
+    """wrk, on the cores the servers do not use when they are pinned (``cpus``)."""
+    command = ["wrk", *options]
+    others = sorted(set(range(os.cpu_count() or 1)) - _cores(cpus)) if cpus else []
+    if others and shutil.which("taskset"):
+        command = ["taskset", "-c", ",".join(map(str, others)), *command]
+    return command
+
+
+def _cores(cpus: str | None) -> set[int]:
+    return {int(c) for c in cpus.split(",")} if cpus else set()
+
+
+def pin(pid: int, cpus: str) -> None:
+    """Pin a process tree (every thread of it) to cores; new children inherit the pinning."""
+    if shutil.which("taskset") is None:
+        sys.exit("--cpus needs taskset (util-linux)")
+    stack = [pid]
+    while stack:
+        current = stack.pop()
+        subprocess.run(["taskset", "-a", "-p", "-c", cpus, str(current)], capture_output=True)
+        with contextlib.suppress(OSError):
+            for task in Path(f"/proc/{current}/task").iterdir():
+                stack += [int(c) for c in (task / "children").read_text().split()]
+
+
 def measure(
-    url: str, query: str, unique: bool, duration: int, connections: int, work: Path
+    url: str,
+    query: str,
+    unique: bool,
+    duration: int,
+    connections: int,
+    work: Path,
+    cpus: str | None = None,
 ) -> Figure:
     parts = urllib.parse.urlsplit(url)
     path = f"{parts.path}?{urllib.parse.urlencode({'query': query})}"
     script = work / "request.lua"
-    script.write_text(LUA.format(path=path, unique="true" if unique else "false", accept=ACCEPT))
+    accept = accept_for(query)
+    script.write_text(LUA.format(path=path, unique="true" if unique else "false", accept=accept))
     output = subprocess.run(
-        [
-            "wrk",
+        wrk_command(
             "-t1",
             f"-c{connections}",
             f"-d{duration}s",
@@ -98,7 +149,8 @@ def measure(
             "-s",
             str(script),
             f"{parts.scheme}://{parts.netloc}",
-        ],
+            cpus=cpus,
+        ),
         capture_output=True,
         text=True,
         timeout=duration + 60,
@@ -132,11 +184,17 @@ def pss_mb(pid: int) -> float:
     return total / 1024
 
 
-def queries() -> dict[str, str]:
-    return {
-        path.stem: path.read_text(encoding="utf-8")
-        for path in sorted((ROOT / "queries").glob("*.rq"))
-    }
+def queries(only: list[str] | None = None, graphs: bool = False) -> dict[str, str]:
+    """The example queries by name, with the bench's own (``graphs``: a CONSTRUCT) after them;
+    ``only`` keeps those named."""
+    paths = sorted((ROOT / "queries").glob("*.rq"))
+    if graphs or only:
+        paths += sorted((ROOT / "bench" / "queries").glob("*.rq"))
+    found = {path.stem: path.read_text(encoding="utf-8") for path in paths}
+    unknown = sorted(set(only or ()) - set(found))
+    if unknown:
+        sys.exit(f"no such query: {', '.join(unknown)}; there are {', '.join(found)}")
+    return {name: text for name, text in found.items() if not only or name in only}
 
 
 def run_dataset(
@@ -144,6 +202,7 @@ def run_dataset(
 ) -> None:
     results: dict[str, dict[tuple[str, str], Figure]] = {}
     memory: dict[str, float] = {}
+    settings: list[str | None] = args.cpus or [None]
     for peer in peers:
         folder = work / f"{name}-{peer}"
         folder.mkdir()
@@ -151,24 +210,28 @@ def run_dataset(
             with PEERS[peer](dist, folder) as (url, pid):
                 figures = {}
                 print(f"[{name}] {peer} answers at {url}", flush=True)
-                for label, query in queries().items():
-                    started = time.perf_counter()
-                    rows = rows_of(url, query)
-                    once = time.perf_counter() - started
-                    for mode in ("repeated", "unique"):
-                        if once > args.slow:  # a load run would queue minutes of work
-                            figure = Figure(1 / once, once * 1000, once * 1000, 0, rows, True)
-                        else:
-                            figure = measure(
-                                url,
-                                query,
-                                mode == "unique",
-                                args.duration,
-                                args.connections,
-                                folder,
-                            )
-                            figure.rows = rows
-                        figures[(label, mode)] = figure
+                for cpus in settings:
+                    if cpus:
+                        pin(pid, cpus)
+                    for label, query in queries(args.queries, graphs=True).items():
+                        started = time.perf_counter()
+                        rows = rows_of(url, query)
+                        once = time.perf_counter() - started
+                        for mode in ("repeated", "unique"):
+                            if once > args.slow:  # a load run would queue minutes of work
+                                figure = Figure(1 / once, once * 1000, once * 1000, 0, rows, True)
+                            else:
+                                figure = measure(
+                                    url,
+                                    query,
+                                    mode == "unique",
+                                    args.duration,
+                                    args.connections,
+                                    folder,
+                                    cpus,
+                                )
+                                figure.rows = rows
+                            figures[(label, _mode(mode, cpus))] = figure
                 results[peer] = figures
                 memory[peer] = pss_mb(pid)
                 if peer == "ours" and not args.skip_attack and name == "release":
@@ -176,6 +239,11 @@ def run_dataset(
         except Unavailable as why:
             print(f"[{name}] skipped {peer}: {why}", flush=True)
     report(name, results, memory)
+
+
+def _mode(mode: str, cpus: str | None) -> str:
+    """A run's mode, with the cores the server ran on when pinned (``unique@0``)."""
+    return f"{mode}@{cpus}" if cpus else mode
 
 
 def report(
@@ -186,7 +254,7 @@ def report(
         print("our server did not run")
         return
     peers = list(results)
-    print(f"{'query':34} {'mode':8} " + " ".join(f"{p:>30}" for p in peers))
+    print(f"{'query':34} {'mode':12} " + " ".join(f"{p:>30}" for p in peers))
     for key, ours in results["ours"].items():
         cells = []
         for peer in peers:
@@ -199,7 +267,7 @@ def report(
             cells.append(
                 f"{f.rps:8.0f} {f.p50_ms:7.2f} {f.p99_ms:7.1f} {f.rows!s:>4}{flag}{ratio:>6}"
             )
-        print(f"{key[0][:34]:34} {key[1]:8} " + " ".join(cells))
+        print(f"{key[0][:34]:34} {key[1]:12} " + " ".join(cells))
     print(
         "memory (PSS, MB, process tree): "
         + ", ".join(f"{peer} {mb:.0f}" for peer, mb in memory.items())
@@ -233,6 +301,16 @@ def main() -> None:
     parser.add_argument("--duration", type=int, default=5)
     parser.add_argument("--connections", type=int, default=8)
     parser.add_argument("--peers", nargs="+", default=list(PEERS), choices=list(PEERS))
+    parser.add_argument(
+        "--queries", nargs="+", metavar="NAME", help="only these queries (file names without .rq)"
+    )
+    parser.add_argument(
+        "--cpus",
+        nargs="+",
+        default=["0", "0,1"],
+        metavar="LIST",
+        help="core settings to pin each server to, one run each (taskset lists; default 0 and 0,1)",
+    )
     parser.add_argument("--skip-synthetic", action="store_true")
     parser.add_argument(
         "--skip-attack",
@@ -267,6 +345,7 @@ def main() -> None:
                     str(ROOT / "bench" / "breakdown.py"),
                     "--release",
                     str((dist / "latest").resolve()),
+                    *(["--queries", *args.queries] if args.queries else []),
                 ],
                 check=False,
                 cwd=ROOT,

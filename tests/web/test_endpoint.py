@@ -6,15 +6,18 @@ import csv
 import io
 import json
 import xml.etree.ElementTree as ET
+from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime
 from urllib.parse import quote
 
 import pytest
 from fastapi.testclient import TestClient
-from rdflib import Graph, URIRef
+from rdflib import Dataset, Graph, URIRef
+from rdflib.query import Result
 from webkit import COMMITMENTS, GRAPHS, LABEL, SLASHED, make_settings
 
+from lima_lod.formats import BY_NAME
 from lima_lod.store import EmbeddedStore
 from lima_lod.web.app import create_app
 
@@ -263,6 +266,83 @@ def test_result_cap_is_signalled(dist) -> None:
         whole = small.get("/sparql", params={"query": f"SELECT ?o {{ <{SLASHED}> ?p ?o }}"})
         assert "x-result-truncated" not in whole.headers
         assert "truncated" not in json.loads(whole.content)
+
+
+CAP = 5
+CAPPED_SELECTS = {
+    "no limit": "SELECT ?s ?p ?o WHERE { ?s ?p ?o } ORDER BY ?s ?p ?o",
+    "own limit and offset": "SELECT ?o WHERE { ?s ?p ?o } ORDER BY DESC(?o) OFFSET 2 LIMIT 50",
+    "subquery with a limit": (
+        "SELECT ?s ?p WHERE { { SELECT DISTINCT ?s WHERE { ?s ?p ?o } ORDER BY ?s LIMIT 3 } "
+        "?s ?p ?o } ORDER BY ?s ?p"
+    ),
+}
+
+
+@pytest.fixture(scope="module")
+def capped(dist) -> Iterator[TestClient]:
+    settings = make_settings(dist, max_results=CAP, workers=1, cache_mb=0)
+    with TestClient(create_app(settings, EmbeddedStore.open(settings))) as small:
+        yield small
+
+
+def read_rows(body: bytes, fmt: str) -> list[list[str]]:
+    """The rows of a results document, read with the standard library (values as text)."""
+    if fmt == "json":
+        return [[t["value"] for t in b.values()] for b in json.loads(body)["results"]["bindings"]]
+    if fmt == "xml":
+        results = ET.fromstring(body).iter(f"{SRX}result")
+        return [["".join(b.itertext()) for b in r.iter(f"{SRX}binding")] for r in results]
+    if fmt == "csv":
+        return list(csv.reader(io.StringIO(body.decode(), newline="")))[1:]
+    return list(csv.reader(io.StringIO(body.decode()), delimiter="\t", quoting=csv.QUOTE_NONE))[1:]
+
+
+@pytest.mark.parametrize("fmt", ["json", "xml", "csv", "tsv"])
+@pytest.mark.parametrize("name", CAPPED_SELECTS)
+def test_a_capped_select_holds_the_cap_and_says_so_in_each_format(
+    capped: TestClient, fmt: str, name: str
+) -> None:
+    query = CAPPED_SELECTS[name]
+    response = capped.get("/sparql", params={"query": query, "format": fmt})
+    assert response.status_code == 200, response.text
+    assert response.headers["content-type"].startswith(BY_NAME[fmt].media_type)
+    assert response.headers["x-result-limit"] == str(CAP)
+    assert response.headers["x-result-truncated"] == "true"
+    assert len(read_rows(response.content, fmt)) == CAP
+    assert len(Result.parse(io.BytesIO(response.content), format=fmt)) == CAP
+    if fmt == "json":
+        doc = json.loads(response.content)
+        assert doc["truncated"] is True and doc["limit"] == CAP
+
+
+@pytest.mark.parametrize("fmt", ["json", "xml", "csv", "tsv"])
+def test_an_answer_under_the_cap_says_nothing(capped: TestClient, fmt: str) -> None:
+    query = "SELECT ?s WHERE { ?s ?p ?o } ORDER BY ?s LIMIT 4"
+    response = capped.get("/sparql", params={"query": query, "format": fmt})
+    assert response.headers["x-result-limit"] == str(CAP)
+    assert "x-result-truncated" not in response.headers
+    assert len(read_rows(response.content, fmt)) == 4
+    ask = capped.get("/sparql", params={"query": "ASK { ?s ?p ?o }", "format": fmt})
+    assert ask.status_code == 200 and "x-result-truncated" not in ask.headers
+    if fmt in ("json", "xml"):
+        assert Result.parse(io.BytesIO(ask.content), format=fmt).askAnswer is True
+
+
+@pytest.mark.parametrize("fmt", ["turtle", "ntriples", "rdfxml", "jsonld", "trig", "nquads"])
+def test_a_capped_construct_holds_the_cap_and_says_so_in_each_format(
+    capped: TestClient, fmt: str
+) -> None:
+    query = "CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o } LIMIT 100"
+    response = capped.get("/sparql", params={"query": query, "format": fmt})
+    assert response.status_code == 200, response.text
+    assert response.headers["x-result-truncated"] == "true"
+    assert response.headers["x-result-limit"] == str(CAP)
+    rdflib_format = str(BY_NAME[fmt].rdflib)
+    if BY_NAME[fmt].quads:
+        assert len(Dataset().parse(data=response.content, format=rdflib_format)) == CAP
+    else:
+        assert len(Graph().parse(data=response.content, format=rdflib_format)) == CAP
 
 
 def test_cached_answers_are_the_same(client: TestClient) -> None:

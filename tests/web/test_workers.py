@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import asyncio
 import json
+import multiprocessing
 import os
+import struct
 import threading
 import time
 from collections.abc import Iterator
@@ -18,6 +20,7 @@ from webkit import SLASHED, make_settings
 from lima_lod.errors import QueryTimeout
 from lima_lod.results import Choice
 from lima_lod.store import EmbeddedStore, Job
+from lima_lod.web import workers
 from lima_lod.web.app import create_app
 from lima_lod.web.workers import InlineRunner, WorkerPool
 
@@ -101,6 +104,50 @@ def test_the_pool_answers_and_passes_errors_back(store: EmbeddedStore) -> None:
     finally:
         workers.close()
     assert workers.pids() == set()
+
+
+@pytest.mark.parametrize("size", [2_000, 30_000, 300_000])
+def test_answers_of_every_size_arrive_whole_and_give_their_bytes_back(
+    store: EmbeddedStore, size: int
+) -> None:
+    """Sent with their head, after it (read once all of it is in the pipe), or read in a thread."""
+    query = f'SELECT ?s WHERE {{ VALUES ?n {{ 1 2 3 4 5 6 7 8 9 10 }} BIND("{"x" * (size // 10)}" AS ?s) }}'
+    job = Job(query, JSON, 100)
+    expected = store.run(job, 0.0)
+    workers = WorkerPool(store, 1, 512)
+    workers.start()
+    try:
+
+        async def twice() -> list[bytes]:
+            bodies = []
+            for _ in range(2):  # the worker is given back in a state to answer again
+                lease = await workers.run(job, time.monotonic() + 30)
+                assert workers.budget.used == len(lease.answer.body)
+                lease.release()
+                bodies.append(lease.answer.body)
+            return bodies
+
+        bodies = asyncio.run(twice())
+    finally:
+        workers.close()
+    assert bodies == [expected.body] * 2 and workers.budget.used == 0
+    assert len(json.loads(bodies[0])["results"]["bindings"]) == 10
+
+
+def test_an_answer_is_read_on_the_loop_only_once_wholly_in_the_pipe() -> None:
+    parent, child = multiprocessing.Pipe(duplex=False)
+    try:
+        child.send_bytes(b"x" * 30_000)
+        assert asyncio.run(workers._piped(parent, 30_000))
+        assert parent.recv_bytes() == b"x" * 30_000
+        # a worker stopped halfway through: the front soon leaves the waiting to a thread
+        os.write(child.fileno(), struct.pack("!i", 30_000) + b"x" * 10_000)
+        started = time.monotonic()
+        assert not asyncio.run(workers._piped(parent, 30_000))
+        assert time.monotonic() - started < 5
+    finally:
+        parent.close()
+        child.close()
 
 
 def test_inline_runner_refuses_a_passed_deadline(store: EmbeddedStore) -> None:

@@ -19,7 +19,12 @@ event loop, a bounded number of requests for a bounded time (then 503 with ``Ret
 One extra worker is held in reserve: pages (/id/, /doc/) use it first, and a query finding
 every other worker busy may use it for :data:`RESERVE_SECONDS` only, so runaway queries cannot
 starve cheap work. Answers are received only within a byte budget (:class:`Budget`), released
-once the response has been sent: what the front holds is bounded.
+once the response has been sent: what the front holds is bounded. The answer's bytes are copied
+once, from the worker's pipe into the front, and read on the event loop when that cannot block:
+an answer of up to :data:`INLINE_BYTES` travels in its head's message, which the pipe takes in
+one write; one of up to :data:`PIPED_BYTES` follows its head and is read once the pipe holds all
+of it; a larger one is read in a thread (a thread hop costs more than the whole hop to a worker
+for a fast query).
 
 A remote store needs no worker to run in: :class:`InlineRunner` passes the deadline on as a
 timeout, and checks queries in a pool of checking workers.
@@ -27,13 +32,16 @@ timeout, and checks queries in a pool of checking workers.
 
 from __future__ import annotations
 
+import array
 import asyncio
 import contextlib
 import ctypes
+import fcntl
 import logging
 import multiprocessing
 import resource
 import signal
+import termios
 import threading
 import time
 from collections.abc import Callable
@@ -57,6 +65,12 @@ RESERVE_SECONDS = 2.0  # how long a query may hold the reserve worker
 RETRY_AFTER = 5  # seconds, told to clients refused for lack of capacity
 ANSWER_BUDGET = 256 * 1024 * 1024  # bytes of answers the front holds at once
 CLONE_NEWNET = 0x40000000
+# multiprocessing writes a message of up to 16 KiB in one os.write (larger ones in two): an answer
+# that fits with its head is wholly in the pipe when the front wakes up to read it
+INLINE_BYTES = 16 * 1024 - 512
+PIPED_BYTES = 60 * 1024  # an answer the pipe (64 KiB) holds whole
+PIPE_POLL = 0.0002  # seconds between looks at a pipe the worker is still writing into
+PIPE_WAIT = 0.05  # seconds of such looks before a thread waits instead
 
 
 class Busy(QueryTimeout):
@@ -178,7 +192,12 @@ def execute(store: Store, job: Job, held: frozenset[str]) -> Answer:
 
 
 def _work(
-    conn: Connection, store: Store | None, held: frozenset[str], memory_mb: int, max_answer: int
+    conn: Connection,
+    store: Store | None,
+    held: frozenset[str],
+    memory_mb: int,
+    max_answer: int,
+    inline: int = INLINE_BYTES,
 ) -> None:
     """The loop of one worker process: answer (or only check) jobs until told to stop."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the server stops its workers itself
@@ -205,14 +224,12 @@ def _work(
                     f"{max_answer // 2**20} MiB this endpoint sends; "
                     f"add a LIMIT or ask for less"
                 )
-            conn.send(
-                (
-                    "answer",
-                    (answer.format, answer.kind, answer.count, answer.truncated),
-                    len(answer.body),
-                )
-            )
-            conn.send_bytes(answer.body)
+            meta = (answer.format, answer.kind, answer.count, answer.truncated)
+            if len(answer.body) <= inline:
+                conn.send(("answer", meta, len(answer.body), answer.body))
+            else:
+                conn.send(("answer", meta, len(answer.body)))
+                conn.send_bytes(answer.body)
         except LimaLodError as exc:
             conn.send(("error", exc))
         except MemoryError:
@@ -267,6 +284,24 @@ async def _readable(conn: Connection, timeout: float) -> bool:
         loop.remove_reader(fd)
 
 
+def _waiting_bytes(conn: Connection) -> int:
+    """How many bytes the pipe holds for us to read."""
+    count = array.array("i", [0])
+    fcntl.ioctl(conn.fileno(), termios.FIONREAD, count, True)
+    return count[0]
+
+
+async def _piped(conn: Connection, size: int) -> bool:
+    """Wait a moment for a message of ``size`` bytes to be wholly in the pipe (the worker is
+    writing it); say whether it is (if not, a thread waits for it: the worker may be gone)."""
+    give_up = time.monotonic() + PIPE_WAIT
+    while _waiting_bytes(conn) < size + 4:  # 4: the message's length, before it
+        if time.monotonic() > give_up:
+            return False
+        await asyncio.sleep(PIPE_POLL)
+    return True
+
+
 class WorkerPool:
     """A fixed number of query worker processes over one store, plus one in reserve.
 
@@ -281,8 +316,10 @@ class WorkerPool:
         memory_mb: int,
         held: frozenset[str] = frozenset(),
         budget: int | None = None,
+        inline: int = INLINE_BYTES,
     ) -> None:
         self.store = store
+        self.inline = inline
         self.size = size
         self.memory_mb = memory_mb
         self.held = held
@@ -299,7 +336,7 @@ class WorkerPool:
         parent, child = self._context.Pipe()
         process = self._context.Process(
             target=_work,
-            args=(child, self.store, self.held, self.memory_mb, self.budget.total),
+            args=(child, self.store, self.held, self.memory_mb, self.budget.total, self.inline),
             name="lima-lod-query",
             daemon=True,
         )
@@ -392,7 +429,7 @@ class WorkerPool:
                     "the query ran past its deadline and was stopped; narrow it down or add a LIMIT"
                 )
             head: tuple[object, ...] = worker.conn.recv()
-            if head[0] == "answer":
+            if head[0] == "answer" and len(head) == 3:  # its body follows
                 return await self._body(worker, head, deadline)
         except (EOFError, OSError):
             code = worker.process.exitcode
@@ -405,6 +442,11 @@ class WorkerPool:
             self._replace(worker)  # its reply would be read as the next job's
             raise
         self._give_back(worker)
+        if head[0] == "answer":  # a small answer, read with its head: held within the budget too
+            size = head[2]
+            assert isinstance(size, int)
+            if not await self.budget.acquire(size, min(QUEUE_WAIT, deadline - time.monotonic())):
+                raise Busy("the server is sending many large answers; try again later")
         return head
 
     async def _body(
@@ -416,7 +458,10 @@ class WorkerPool:
             self._replace(worker)  # its answer is still in the pipe
             raise Busy("the server is sending many large answers; try again later")
         try:
-            body = await anyio.to_thread.run_sync(worker.conn.recv_bytes)
+            if size <= PIPED_BYTES and await _piped(worker.conn, size):
+                body = worker.conn.recv_bytes()  # wholly in the pipe: does not block
+            else:
+                body = await anyio.to_thread.run_sync(worker.conn.recv_bytes)
         except BaseException:
             self.budget.release(size)  # the caller replaces the worker
             raise
