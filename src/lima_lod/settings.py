@@ -48,6 +48,13 @@ class Settings:
         default="127.0.0.1", metadata=_meta("Address the server binds to.", "LIMA_LOD_HOST")
     )
     port: int = field(default=8000, metadata=_meta("Port the server listens on.", "LIMA_LOD_PORT"))
+    http_parser: str = field(
+        default="httptools",
+        metadata=_meta(
+            "HTTP/1.1 parser of the server: httptools (faster) or h11 (pure Python).",
+            "LIMA_LOD_HTTP_PARSER",
+        ),
+    )
     public_url: str = field(
         default="",
         metadata=_meta(
