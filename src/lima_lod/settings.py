@@ -106,6 +106,14 @@ class Settings:
             "LIMA_LOD_CACHE_MB",
         ),
     )
+    render_cache_mb: int = field(
+        default=128,
+        metadata=_meta(
+            "Memory (MiB) for documents of a lazily pre-rendered release, rendered on first "
+            "request and kept for the next.",
+            "LIMA_LOD_RENDER_CACHE_MB",
+        ),
+    )
     store_dir: str = field(
         default="",
         metadata=_meta(

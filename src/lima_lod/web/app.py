@@ -130,10 +130,10 @@ def create_app(settings: Settings, store: Store, prerendered: bool = True) -> Fa
     if yasgui_installed():  # npm's build of YASGUI, served here: never from a CDN
         app.mount("/static/vendor/yasgui", StaticFiles(directory=YASGUI), name="yasgui")
     app.mount("/static", StaticFiles(packages=[("lima_lod.web", "static")]), name="static")
-    if prerendered:  # innermost: every other middleware wraps pre-rendered answers too
-        serve_prerendered(app, settings, store)
     app.add_exception_handler(HTTPException, http_error)
     app.add_exception_handler(Exception, internal_error)
     app.add_middleware(Cors)
     app.add_middleware(SecurityHeaders)
+    if prerendered:  # outermost: a document is answered before any other layer runs
+        serve_prerendered(app, settings, store)
     return app
