@@ -91,9 +91,9 @@ def _answer(
 
 def test_the_layer_is_in_front_of_the_app(clients: tuple[TestClient, TestClient]) -> None:
     fast, slow = clients
-    # Outermost of the app's own layers: it answers before CORS and the security headers run.
-    assert fast.app.user_middleware[0].cls is Prerendered  # type: ignore[attr-defined]
-    assert not any(m.cls is Prerendered for m in slow.app.user_middleware)  # type: ignore[attr-defined]
+    # In front of every layer of the app: it answers before CORS and the security headers run.
+    assert isinstance(fast.app.front, Prerendered)  # type: ignore[attr-defined]
+    assert slow.app.front is None  # type: ignore[attr-defined]
 
 
 @pytest.mark.parametrize(("method", "path", "accept"), REQUESTS)
@@ -271,11 +271,10 @@ def test_a_failed_render_keeps_the_site_it_had(
 
 
 def layer_of(client: TestClient) -> Prerendered:
-    """The pre-rendered layer inside a started app's middleware stack."""
-    app = client.app.middleware_stack  # type: ignore[attr-defined]
-    while not isinstance(app, Prerendered):
-        app = app.app
-    return app
+    """The pre-rendered layer in front of an app."""
+    layer = client.app.front  # type: ignore[attr-defined]
+    assert isinstance(layer, Prerendered)
+    return layer
 
 
 @pytest.fixture(scope="module")

@@ -17,6 +17,7 @@ from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.staticfiles import StaticFiles
+from starlette.types import ASGIApp, Receive, Scope, Send
 
 from ..errors import LimaLodError
 from ..settings import Settings
@@ -32,6 +33,24 @@ from .site import Site
 from .workers import RETRY_AFTER, runner_for
 
 log = logging.getLogger(__name__)
+
+
+class App(FastAPI):
+    """FastAPI, with a ``front`` layer that sees every HTTP request before any of FastAPI's own
+    layers (error handling, telemetry, body limit) and the middleware, and passes to
+    :meth:`behind` what it does not answer itself."""
+
+    front: ASGIApp | None = None
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if self.front is not None and scope["type"] == "http":
+            await self.front(scope, receive, send)
+        else:
+            await super().__call__(scope, receive, send)
+
+    async def behind(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """The app without its front layer."""
+        await super().__call__(scope, receive, send)
 
 
 def error_response(status: int, message: str, page: bytes | None = None) -> Response:
@@ -68,7 +87,7 @@ def guarded(
     return route
 
 
-def create_app(settings: Settings, store: Store, prerendered: bool = True) -> FastAPI:
+def create_app(settings: Settings, store: Store, prerendered: bool = True) -> App:
     """Build the web app serving one store.
 
     Args:
@@ -88,7 +107,7 @@ def create_app(settings: Settings, store: Store, prerendered: bool = True) -> Fa
         finally:
             await anyio.to_thread.run_sync(runner.close)
 
-    app = FastAPI(
+    app = App(
         title="lima-lod SPARQL endpoint",
         lifespan=lifespan,
         docs_url=None,
@@ -134,6 +153,6 @@ def create_app(settings: Settings, store: Store, prerendered: bool = True) -> Fa
     app.add_exception_handler(Exception, internal_error)
     app.add_middleware(Cors)
     app.add_middleware(SecurityHeaders)
-    if prerendered:  # outermost: a document is answered before any other layer runs
+    if prerendered:  # in front: a document is answered before any other layer runs
         serve_prerendered(app, settings, store)
     return app

@@ -9,8 +9,8 @@ plus an ETag per release and document and 304s. Everything else passes through t
 other paths, every request with a query string other than ``lang``, every 404 and 406 (the
 routes write those, so they stay as they are), and HTML whose language it cannot tell.
 
-It is the outermost middleware: a document is answered before the CORS and security layers
-run, with the headers they would add written in already (:func:`cors.HEADERS`,
+It is the app's ``front`` (``app.App``): a document is answered before any of FastAPI's layers
+and the CORS and security middleware run, with the headers those would add written in already (:func:`cors.HEADERS`,
 :func:`security.security_headers`), each answer's header list made once per document. A release
 pre-rendered lazily (``site.lazy``) has no documents yet: the first request for one renders it
 through the app behind this layer (``lazy.py``) and keeps it for the requests after.
@@ -25,10 +25,13 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from email.utils import format_datetime, parsedate_to_datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 from urllib.parse import parse_qsl
 
-from starlette.applications import Starlette
 from starlette.types import ASGIApp, Receive, Scope, Send
+
+if TYPE_CHECKING:
+    from .app import App
 
 from ..errors import NotAcceptable
 from ..formats import BY_NAME, Format
@@ -340,18 +343,17 @@ class Prerendered:
         await send({"type": "http.response.body", "body": body})
 
 
-def serve_prerendered(app: Starlette, settings: Settings, store: Store) -> bool:
-    """Put the pre-rendered layer in front of the app (call it after every other middleware is
-    added) if its release has a site rendered from the same data and IRI base, eagerly or
-    lazily; say whether it did."""
+def serve_prerendered(app: App, settings: Settings, store: Store) -> bool:
+    """Put the pre-rendered layer in front of the app if its release has a site rendered from
+    the same data and IRI base, eagerly or lazily; say whether it did."""
     release = store.release
     site = Site.read(release) if release is not None else None
     if release is None or site is None or site.base != settings.base:
         return False
-    app.add_middleware(
-        Prerendered,
-        site=site,
-        built=release.built,
+    app.front = Prerendered(
+        app.behind,
+        site,
+        release.built,
         public=settings.public,
         keep_bytes=settings.render_cache_mb * 1024 * 1024,
     )

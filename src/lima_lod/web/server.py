@@ -206,6 +206,7 @@ def _config(settings: Settings, store: Store) -> uvicorn.Config:
             settings.max_request_bytes + HEAD_SLACK,
         ),
         lifespan="on",
+        loop="asyncio",  # whatever else is installed (uvloop): the loop the tests ran on
         server_header=False,
         access_log=False,
         timeout_graceful_shutdown=GRACEFUL_SHUTDOWN,
