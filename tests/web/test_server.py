@@ -256,3 +256,31 @@ def test_serve_runs_until_terminated(dist: Path, tmp_path: Path) -> None:
     # uvicorn shuts down gracefully, then re-raises the signal it caught.
     assert process.returncode in (0, -signal.SIGTERM)
     assert b"Traceback" not in log
+
+
+def test_serve_freezes_what_start_up_made(dist: Path, tmp_path: Path) -> None:
+    # In a process of its own: gc.freeze is process-wide.
+    script = textwrap.dedent(f"""
+        import gc, socket, threading, time
+        from lima_lod.settings import load_settings
+        from lima_lod.store import open_store
+        from lima_lod.web.server import Server, _config
+        if __name__ == "__main__":
+            settings = load_settings({{"dist": {str(dist)!r}, "port": 0, "workers": 1,
+                                      "store_dir": {str(tmp_path)!r}}}, environ={{}})
+            sock = socket.socket()
+            sock.bind(("127.0.0.1", 0))
+            server = Server(_config(settings, open_store(settings)), freeze=True)
+            thread = threading.Thread(target=server.run, kwargs={{"sockets": [sock]}})
+            thread.start()
+            while not server.started:
+                time.sleep(0.05)
+            time.sleep(0.2)
+            print(gc.get_freeze_count())
+            server.should_exit = True
+            thread.join(30)
+    """)
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, timeout=120, check=True
+    )
+    assert int(done.stdout.split()[-1]) > 10_000
