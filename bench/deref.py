@@ -1,11 +1,18 @@
-"""Dereferencing, side by side in one run: our documents (dynamic and pre-rendered), nginx on the
-static site, and the Oxigraph server answering DESCRIBE for the same IRI.
+"""Dereferencing, side by side in one run: our documents (dynamic, pre-rendered eagerly and
+lazily), nginx on the static site, and the Oxigraph server answering DESCRIBE for the same IRI;
+then the HTTP front alone: a pre-rendered document through uvicorn with h11, with httptools
+(the default), and through Granian when it is installed.
 
     python bench/deref.py [--release DIR] [--duration 3] [--connections 8] [--key commitment/1]
 
-Every server is pinned to the same core (``taskset -c 0``) and wrk runs on another one, so the
-figures compare work per core. Also prints what the pre-rendering costs: its build time and the
-disk it takes. ``bench/run.py`` runs this after its query rows unless ``--skip-deref``.
+Every server is up at once, pinned to the same core (``taskset -c 0``), and wrk runs on another
+one, so the figures compare work per core; the rows are run in interleaved rounds
+(``--rounds``), so that a burst of load on a shared machine falls on no server alone, and each
+figure is the median of its rounds. Besides req/s and latency each row prints the CPU time the
+server's processes spent per request (``cpu us``): on a shared, noisy machine that is the
+steadier measure of work, and its ratio to the Oxigraph server's is printed too. Also prints
+what the pre-rendering costs: its build time and the disk it takes. ``bench/run.py`` runs this
+after its query rows unless ``--skip-deref``.
 """
 
 from __future__ import annotations
@@ -15,6 +22,7 @@ import contextlib
 import os
 import re
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -43,6 +51,28 @@ class Row:
     p50_ms: float
     p99_ms: float
     errors: int
+    requests: int = 0
+    cpu_us: float = 0.0  # CPU time of the server's processes per request
+
+
+def cpu_seconds(pid: int) -> float:
+    """CPU time (user + system) of a process and all its descendants so far."""
+    parents: dict[int, int] = {}
+    times: dict[int, float] = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue  # gone meanwhile
+        child = int(stat.parent.name)
+        parents[child] = int(fields[1])
+        times[child] = (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    tree, grew = {pid}, True
+    while grew:
+        more = {child for child, parent in parents.items() if parent in tree} - tree
+        tree |= more
+        grew = bool(more)
+    return sum(times.get(p, 0.0) for p in tree)
 
 
 def pinned(command: list[str]) -> list[str]:
@@ -76,12 +106,14 @@ def wrk(label: str, url: str, accept: str, duration: int, connections: int) -> R
     p50 = re.search(r"^\s+50%\s+([\d.]+(?:us|ms|s))\s*$", out, re.MULTILINE)
     p99 = re.search(r"^\s+99%\s+([\d.]+(?:us|ms|s))\s*$", out, re.MULTILINE)
     errors = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+    done = re.search(r"(\d+) requests in", out)
     return Row(
         label,
         float(rps.group(1)) if rps else 0.0,
         _ms(p50.group(1)) if p50 else 0.0,
         _ms(p99.group(1)) if p99 else 0.0,
         int(errors.group(1)) if errors else 0,
+        int(done.group(1)) if done else 0,
     )
 
 
@@ -97,25 +129,72 @@ def check(url: str, accept: str) -> int:
         return 0
 
 
+Server = Iterator[tuple[str, int]]  # (base URL, pid)
+
+
 @contextlib.contextmanager
-def ours(dist: Path, work: Path, name: str) -> Iterator[str]:
+def ours(dist: Path, work: Path, name: str, parser: str = "httptools") -> Server:
     port = free_port()
     options = ("--store-dir", str(work / f"store-{name}"), "--workers", "1")
-    command = pinned(serve_command(dist, port, *options))
-    with process(command, f"http://127.0.0.1:{port}/sparql", work / f"{name}.log", 600):
-        yield f"http://127.0.0.1:{port}"
+    command = pinned(serve_command(dist, port, *options, "--http-parser", parser))
+    url = f"http://127.0.0.1:{port}"
+    with process(command, f"{url}/sparql", work / f"{name}.log", 600) as (_, pid):
+        yield url, pid
 
 
 @contextlib.contextmanager
-def oxigraph(dist: Path, work: Path) -> Iterator[str]:
+def granian(dist: Path, work: Path) -> Server:
+    """Granian (a Rust HTTP server) serving the same app, one worker, asyncio's loop."""
+    import importlib.util
+
+    if importlib.util.find_spec("granian") is None:
+        raise Unavailable("pip install granian")
+    port = free_port()
+    command = pinned(
+        [
+            sys.executable,
+            "-m",
+            "granian",
+            "--interface",
+            "asgi",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+            "--workers",
+            "1",
+            "--loop",
+            "asyncio",
+            "--no-ws",
+            "--log-level",
+            "warning",
+            "--factory",
+            "granian_app:app",
+        ]
+    )
+    env = {
+        "PYTHONPATH": os.pathsep.join([str(ROOT / "bench"), os.environ.get("PYTHONPATH", "")]),
+        "LIMA_LOD_DIST": str(dist),
+        "LIMA_LOD_STORE_DIR": str(work / "store-granian"),
+        "LIMA_LOD_WORKERS": "1",
+        "LIMA_LOD_PORT": str(port),
+    }
+    url = f"http://127.0.0.1:{port}"
+    with process(command, f"{url}/sparql", work / "granian.log", 600, env) as (_, pid):
+        yield url, pid
+
+
+@contextlib.contextmanager
+def oxigraph(dist: Path, work: Path) -> Server:
     port = free_port()
     command = pinned(oxigraph_command(dist, work, port))
-    with process(command, f"http://127.0.0.1:{port}/query", work / "oxigraph.log", 120):
-        yield f"http://127.0.0.1:{port}/query"
+    url = f"http://127.0.0.1:{port}/query"
+    with process(command, url, work / "oxigraph.log", 120) as (_, pid):
+        yield url, pid
 
 
 @contextlib.contextmanager
-def nginx(site: Path, work: Path) -> Iterator[str]:
+def nginx(site: Path, work: Path) -> Server:
     binary = shutil.which("nginx") or (
         "/usr/sbin/nginx" if Path("/usr/sbin/nginx").exists() else None
     )
@@ -155,7 +234,7 @@ http {{
             if check(url + "/", "text/html"):
                 break
             time.sleep(0.1)
-        yield url
+        yield url, proc.pid
     finally:
         proc.terminate()
         proc.wait(10)
@@ -192,15 +271,48 @@ def prerender(dist: Path) -> tuple[float, int, int]:
     return site.seconds, site.size, len(site.documents)
 
 
-def run(dist: Path, work: Path, key: str, duration: int, connections: int) -> None:
+def settle(pid: int, idle: float = 0.02, most: float = 10.0) -> None:
+    """Wait until a server stops working off what the last row left it (a backlog would take
+    the shared core from the next row): under ``idle`` CPU-seconds a second, or ``most`` s."""
+    give_up = time.monotonic() + most
+    before = cpu_seconds(pid)
+    while time.monotonic() < give_up:
+        time.sleep(0.25)
+        now = cpu_seconds(pid)
+        if now - before < idle * 0.25:
+            return
+        before = now
+
+
+def median_row(label: str, runs: list[Row]) -> Row:
+    """The median of each figure over rounds (each figure on its own)."""
+
+    def mid(values: list[float]) -> float:
+        return statistics.median(values) if values else 0.0
+
+    return Row(
+        label,
+        mid([r.rps for r in runs]),
+        mid([r.p50_ms for r in runs]),
+        mid([r.p99_ms for r in runs]),
+        sum(r.errors for r in runs),
+        sum(r.requests for r in runs),
+        mid([r.cpu_us for r in runs]),
+    )
+
+
+def run(dist: Path, work: Path, key: str, duration: int, connections: int, rounds: int = 3) -> None:
     from lima_lod.iris import DEFAULT_BASE
     from lima_lod.layout import SITE_FOLDER, SITE_MANIFEST, find_release
+    from lima_lod.prerender import render_site
     from lima_lod.settings import load_settings
     from lima_lod.static_site import write_static
 
     plain = copy_release(dist, work / "plain")
     rendered = copy_release(dist, work / "rendered", site=True)
     seconds, size, documents = prerender(rendered)
+    lazy = copy_release(dist, work / "lazy")
+    render_site(load_settings({"dist": str(lazy)}, environ={}), find_release(lazy), mode="lazy")
     release = (dist / "latest").resolve()
     release_size = sum(
         f.stat().st_size
@@ -212,46 +324,74 @@ def run(dist: Path, work: Path, key: str, duration: int, connections: int) -> No
     write_static(settings, site, find_release(rendered))
     iri = f"{DEFAULT_BASE}id/{key}"
     describe = urllib.parse.urlencode({"query": f"DESCRIBE <{iri}>"})
-    rows: list[Row] = []
+    runs: dict[str, list[Row]] = {}
 
-    def measure(label: str, url: str, accept: str) -> None:
-        status = check(url, accept)
-        if status != 200:
-            print(f"  {label}: answered {status}; not measured", flush=True)
-            return
-        rows.append(wrk(label, url, accept, duration, connections))
-        print(f"  {label}: {rows[-1].rps:.0f} req/s", flush=True)
+    def measure(label: str, url: str, accept: str, pid: int) -> None:
+        before = cpu_seconds(pid)
+        row = wrk(label, url, accept, duration, connections)
+        settle(pid)
+        row.cpu_us = (cpu_seconds(pid) - before) / max(row.requests, 1) * 1e6
+        runs.setdefault(label, []).append(row)
+        print(f"  {label}: {row.rps:.0f} req/s, {row.cpu_us:.0f} us CPU each", flush=True)
 
     print(
-        f"[deref] {iri}: one core per server (taskset -c {SERVER_CPUS}), wrk on "
-        f"{LOAD_CPUS}, {connections} connections, {duration} s each",
+        f"[deref] {iri}: every server up at once, each pinned to core {SERVER_CPUS}, wrk on "
+        f"{LOAD_CPUS}, {connections} connections, {duration} s a row, {rounds} rounds "
+        "(rows interleaved; medians)",
         flush=True,
     )
-    for name, opener in (
-        ("oxigraph", lambda: oxigraph(dist, work)),
-        ("ours (dynamic)", lambda: ours(plain, work, "dynamic")),
-        ("ours (pre-rendered)", lambda: ours(rendered, work, "rendered")),
-        ("nginx (static site)", lambda: nginx(site, work)),
-    ):
-        try:
-            with opener() as url:
-                if name == "oxigraph":
-                    measure("oxigraph DESCRIBE ttl", f"{url}?{describe}", "text/turtle")
-                else:
-                    for suffix, accept in ((".ttl", "text/turtle"), (".html", "text/html")):
-                        measure(f"{name} /doc/{key}{suffix}", f"{url}/doc/{key}{suffix}", accept)
-        except Unavailable as why:
-            print(f"  skipped {name}: {why}", flush=True)
-    reference = next((r.rps for r in rows if r.label.startswith("oxigraph")), 0.0)
-    print(f"\n== deref ==  {'req/s':>8} {'p50 ms':>7} {'p99 ms':>7}  x oxigraph DESCRIBE")
+    documents_of = ((".ttl", "text/turtle"), (".html", "text/html"))
+    servers = (
+        ("oxigraph", lambda: oxigraph(dist, work), ()),
+        ("ours dynamic", lambda: ours(plain, work, "dynamic"), documents_of),
+        ("ours eager", lambda: ours(rendered, work, "rendered"), documents_of),
+        ("ours lazy", lambda: ours(lazy, work, "lazy"), documents_of),
+        ("nginx static", lambda: nginx(site, work), documents_of),
+        ("front: uvicorn+h11 eager", lambda: ours(rendered, work, "h11", "h11"), documents_of[:1]),
+        ("front: uvicorn+httptools eager", lambda: ours(rendered, work, "ht"), documents_of[:1]),
+        ("front: granian eager", lambda: granian(rendered, work), documents_of[:1]),
+    )
+    targets: list[tuple[str, str, str, int]] = []  # label, URL, Accept, pid
+    with contextlib.ExitStack() as running:
+        for name, opener, kinds in servers:
+            try:
+                url, pid = running.enter_context(opener())
+            except Unavailable as why:
+                print(f"  skipped {name}: {why}", flush=True)
+                continue
+            if name == "oxigraph":
+                targets.append(("oxigraph DESCRIBE ttl", f"{url}?{describe}", "text/turtle", pid))
+            for suffix, accept in kinds:
+                targets.append((f"{name} {suffix}", f"{url}/doc/{key}{suffix}", accept, pid))
+        for label, url, accept, _ in list(targets):
+            status = check(url, accept)  # also renders a lazy document: its first request
+            if status != 200:
+                print(f"  {label}: answered {status}; not measured", flush=True)
+                targets = [t for t in targets if t[0] != label]
+        for _ in range(rounds):
+            for target in targets:
+                measure(*target)
+    rows = [median_row(label, found) for label, found in runs.items()]
+    reference = next((r for r in rows if r.label.startswith("oxigraph")), None)
+    print(
+        f"\n== deref /doc/{key} ==  {'req/s':>7} {'p50 ms':>7} {'p99 ms':>7} {'cpu us':>7}"
+        "  x oxigraph (req/s, cpu)"
+    )
     for row in rows:
-        ratio = f"x{row.rps / reference:.2f}" if reference else "-"
+        ratio = (
+            f"x{row.rps / reference.rps:.2f}  x{reference.cpu_us / row.cpu_us:.2f}"
+            if reference and reference.rps and row.cpu_us
+            else "-"
+        )
         flag = " !errors" if row.errors else ""
-        print(f"{row.label:46} {row.rps:8.0f} {row.p50_ms:7.2f} {row.p99_ms:7.2f}  {ratio}{flag}")
+        print(
+            f"{row.label:34} {row.rps:8.0f} {row.p50_ms:7.2f} {row.p99_ms:7.2f} "
+            f"{row.cpu_us:7.0f}  {ratio}{flag}"
+        )
     print(
         f"pre-rendering: {documents} documents in {seconds:.1f} s "
         f"({seconds / max(documents, 1) * 1000:.1f} ms each), {size / 1e6:.1f} MB on disk "
-        f"(the release itself: {release_size / 1e6:.1f} MB)"
+        f"(the release itself: {release_size / 1e6:.1f} MB); lazily: none at build"
     )
 
 
@@ -261,13 +401,14 @@ def main() -> None:
     parser.add_argument("--key", default="commitment/1")
     parser.add_argument("--duration", type=int, default=3)
     parser.add_argument("--connections", type=int, default=8)
+    parser.add_argument("--rounds", type=int, default=3, help="interleaved rounds (medians)")
     args = parser.parse_args()
     if shutil.which("wrk") is None:
         sys.exit("the bench needs wrk: apt-get install wrk")
     dist = args.release or ROOT / "dist"
     with tempfile.TemporaryDirectory(prefix="lima-lod-deref-") as tmp:
         Path(tmp).chmod(0o755)  # nginx's worker drops privileges and must read the site
-        run(dist, Path(tmp), args.key, args.duration, args.connections)
+        run(dist, Path(tmp), args.key, args.duration, args.connections, args.rounds)
 
 
 if __name__ == "__main__":

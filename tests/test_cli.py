@@ -10,6 +10,8 @@ from rdflib import Graph
 
 from lima_lod.cli import main
 from lima_lod.iris import Iris
+from lima_lod.layout import find_release
+from lima_lod.prerender import Site
 
 IRIS = Iris()
 
@@ -105,8 +107,14 @@ def test_build_writes_a_release(
     project: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     dist = tmp_path / "dist"
-    assert main(["build", "--root", str(project), "--dist", str(dist)]) == 0
-    assert "released" in capsys.readouterr().out
+    args = ["build", "--root", str(project), "--dist", str(dist), "--prerender=lazy"]
+    assert main(args) == 0
+    out = capsys.readouterr().out
+    assert "released" in out and "lazily" in out
     turtle = next((dist / "latest").glob("lima-lod.ttl"))
     graph = Graph().parse(turtle)
     assert (IRIS.commitment(10), None, None) in graph
+    # --prerender=lazy: only the manifest, naming every resource, for the server to render
+    site = Site.read(find_release(dist))
+    assert site is not None and site.lazy and site.documents == []
+    assert "commitment/10" in site.keys

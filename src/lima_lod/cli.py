@@ -42,8 +42,14 @@ def _parser() -> argparse.ArgumentParser:
     )
     build.add_argument(
         "--prerender",
-        action="store_true",
-        help="Also render every document of the release once (served from files).",
+        nargs="?",
+        const="auto",
+        default=None,
+        choices=("auto", "eager", "lazy"),
+        metavar="MODE",
+        help="Also pre-render the release's documents: eager (every one now, served from "
+        "files), lazy (each on its first request, then kept in memory), or auto (the "
+        "default: lazy above 5,000 resources).",
     )
     check = commands.add_parser(
         "validate", parents=[common], help="Validate our data or the given YAML/RDF files."
@@ -138,12 +144,17 @@ def run_build(settings: Settings, force: bool) -> str:
     )
 
 
-def run_prerender(settings: Settings) -> str:
-    """Render every document of the latest release; return a summary."""
+def run_prerender(settings: Settings, mode: str = "auto") -> str:
+    """Pre-render the latest release's documents (``mode``: auto, eager, lazy); a summary."""
     from .layout import find_release
     from .prerender import render_site
 
-    site = render_site(settings, find_release(settings.dist))
+    site = render_site(settings, find_release(settings.dist), mode=mode)
+    if site.lazy:
+        return (
+            f"pre-rendering {len(site.keys)} resources lazily: each document is rendered on "
+            f"its first request and kept (--render-cache-mb {settings.render_cache_mb})"
+        )
     return (
         f"pre-rendered {len(site.documents)} documents of {len(site.keys)} resources into "
         f"{site.folder} ({site.size / 1e6:.1f} MB, {site.seconds:.1f} s)"
@@ -170,7 +181,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "build":
             print(run_build(settings, args.force))
             if args.prerender:
-                print(run_prerender(settings))
+                print(run_prerender(settings, args.prerender))
         elif args.command == "validate":
             from .todo import validate_command
 

@@ -8,6 +8,12 @@ in-process (the same routes, templates and serialisers as a live request), and k
 
 ``web/rendered.py`` serves these files on the hot path; ``static_site.py`` writes them as a
 site for nginx, Apache or a plain static host.
+
+Rendering every document costs time and disk in proportion to the resources (about 30 ms and
+6 KB a document, six documents a resource and two more per extra interface language): a
+minute for a report, hours for a million triples. Above :data:`LAZY_ABOVE` resources (or when
+asked) the release is pre-rendered *lazily*: only the manifest (its resource keys) is written,
+and the server renders each document on its first request and keeps it (``web/lazy.py``).
 """
 
 from __future__ import annotations
@@ -22,7 +28,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import unquote
 
-from .errors import ReleaseError
+from .errors import ConfigError, ReleaseError
 from .formats import Format
 from .iris import document_path, is_key
 from .layout import HOME_PAGE, Release, site_folder, site_manifest
@@ -35,6 +41,10 @@ if TYPE_CHECKING:
 
 #: Bump when the manifest or the folder's layout changes: an older site is then rendered again.
 SITE_FORMAT = 1
+#: Above this many resources ``auto`` pre-renders lazily (on first request) instead of eagerly.
+LAZY_ABOVE = 5000
+#: How ``render_site`` may pre-render: every document now, on first request, or by size.
+MODES = ("auto", "eager", "lazy")
 #: Non-default interface languages are kept under this folder: ``lang/es/doc/...``.
 LANGUAGE_FOLDER = "lang"
 KEYS = """SELECT DISTINCT ?t WHERE {{
@@ -67,6 +77,7 @@ class Site:
     keys: frozenset[str]
     documents: list[Document] = field(default_factory=list)
     seconds: float = 0.0
+    lazy: bool = False  # nothing rendered yet: each document is rendered on first request
 
     @property
     def size(self) -> int:
@@ -82,6 +93,7 @@ class Site:
             "languages": list(self.languages),
             "keys": sorted(self.keys),
             "seconds": round(self.seconds, 3),
+            "lazy": self.lazy,
             "documents": [asdict(d) for d in self.documents],
         }
         file.write_text(json.dumps(manifest, indent=0), encoding="utf-8")
@@ -108,6 +120,7 @@ class Site:
             frozenset(manifest["keys"]),
             [Document(**d) for d in manifest["documents"]],
             float(manifest.get("seconds", 0.0)),
+            bool(manifest.get("lazy", False)),
         )
 
 
@@ -178,14 +191,21 @@ def plan(
             yield from variants(path, stem + fmt.suffix, fmt, fmt.media_type)
 
 
-def render_site(settings: Settings, release: Release, store: Store | None = None) -> Site:
+def render_site(
+    settings: Settings, release: Release, store: Store | None = None, mode: str = "eager"
+) -> Site:
     """Render every document of a release with the app's own routes, into its ``site/`` folder.
 
     Args:
         settings: as the release will be served (the public URL is written into pages).
         release: the release to render.
         store: a store over that release (opened here if not given).
+        mode: ``eager`` renders every document now; ``lazy`` writes only the manifest, for the
+            server to render each document on first request; ``auto`` is lazy above
+            :data:`LAZY_ABOVE` resources.
     """
+    if mode not in MODES:
+        raise ConfigError(f"pre-rendering mode is {mode!r}; expected one of {', '.join(MODES)}")
     from fastapi.testclient import TestClient
 
     from .store import EmbeddedStore
@@ -201,14 +221,19 @@ def render_site(settings: Settings, release: Release, store: Store | None = None
     shutil.rmtree(partial, ignore_errors=True)
     keys = resource_keys(store, settings)
     languages = interface_languages()
-    # Rendering bypasses the pre-rendered layer: this is what it is made of.
-    app = create_app(settings, store, prerendered=False)
-    try:
-        with TestClient(app, base_url=settings.public) as client:
-            documents = _render(client, plan(keys, release, languages), partial)
-    except BaseException:
-        shutil.rmtree(partial, ignore_errors=True)
-        raise
+    lazy = mode == "lazy" or (mode == "auto" and len(keys) > LAZY_ABOVE)
+    if lazy:
+        partial.mkdir(parents=True)
+        documents: list[Document] = []
+    else:
+        # Rendering bypasses the pre-rendered layer: this is what it is made of.
+        app = create_app(settings, store, prerendered=False)
+        try:
+            with TestClient(app, base_url=settings.public) as client:
+                documents = _render(client, plan(keys, release, languages), partial)
+        except BaseException:
+            shutil.rmtree(partial, ignore_errors=True)
+            raise
     manifest.unlink(missing_ok=True)
     shutil.rmtree(folder, ignore_errors=True)
     partial.rename(folder)
@@ -221,6 +246,7 @@ def render_site(settings: Settings, release: Release, store: Store | None = None
         frozenset(keys),
         documents,
         time.monotonic() - started,
+        lazy,
     )
     site.write_manifest(manifest)
     return site

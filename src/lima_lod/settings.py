@@ -48,6 +48,13 @@ class Settings:
         default="127.0.0.1", metadata=_meta("Address the server binds to.", "LIMA_LOD_HOST")
     )
     port: int = field(default=8000, metadata=_meta("Port the server listens on.", "LIMA_LOD_PORT"))
+    http_parser: str = field(
+        default="httptools",
+        metadata=_meta(
+            "HTTP/1.1 parser of the server: httptools (faster) or h11 (pure Python).",
+            "LIMA_LOD_HTTP_PARSER",
+        ),
+    )
     public_url: str = field(
         default="",
         metadata=_meta(
@@ -97,6 +104,14 @@ class Settings:
         metadata=_meta(
             "Memory (MiB) the server keeps answers of repeated queries in; 0 turns the cache off.",
             "LIMA_LOD_CACHE_MB",
+        ),
+    )
+    render_cache_mb: int = field(
+        default=128,
+        metadata=_meta(
+            "Memory (MiB) for documents of a lazily pre-rendered release, rendered on first "
+            "request and kept for the next.",
+            "LIMA_LOD_RENDER_CACHE_MB",
         ),
     )
     store_dir: str = field(

@@ -237,7 +237,7 @@ def write_static(settings: Settings, out: Path, release: Release | None = None) 
 
     release = release or find_release(settings.dist)
     site = Site.read(release)
-    if site is None or site.base != settings.base:
+    if site is None or site.lazy or site.base != settings.base:
         site = render_site(settings, release)
     out.mkdir(parents=True, exist_ok=True)
     shutil.copytree(site.folder, out, dirs_exist_ok=True)

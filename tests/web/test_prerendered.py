@@ -23,16 +23,8 @@ from lima_lod.store import EmbeddedStore
 from lima_lod.web.app import create_app
 from lima_lod.web.rendered import Prerendered
 
-#: Headers whose value must not differ between a pre-rendered and a dynamic answer.
-MEANINGFUL = (
-    "content-type",
-    "vary",
-    "content-location",
-    "location",
-    "cache-control",
-    "access-control-allow-origin",
-    "content-length",
-)
+#: Headers only a pre-rendered answer has (the release's validators), or that change with time.
+VALIDATORS = ("etag", "last-modified", "date", "server")
 HTML = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
 
 #: (method, path, Accept) for every kind of document request.
@@ -82,21 +74,26 @@ def clients(rendered: tuple[Settings, Site]) -> Iterator[tuple[TestClient, TestC
 
 
 def _answer(
-    client: TestClient, method: str, path: str, accept: str | None
+    client: TestClient, method: str, path: str, accept: str | None, validators: bool = False
 ) -> tuple[int, dict[str, str], bytes]:
+    """Status, every header (each once; without the validators unless asked) and body."""
     headers = {"accept": accept} if accept else {}
+    client.cookies.clear()
     response = client.request(method, path, headers=headers, follow_redirects=False)
+    names = [name.decode().lower() for name, _ in response.headers.raw]
+    assert len(names) == len(set(names)), f"a header sent twice: {names}"
     return (
         response.status_code,
-        {h: response.headers[h] for h in MEANINGFUL if h in response.headers},
+        {h: v for h, v in response.headers.items() if validators or h not in VALIDATORS},
         response.content,
     )
 
 
 def test_the_layer_is_in_front_of_the_app(clients: tuple[TestClient, TestClient]) -> None:
     fast, slow = clients
-    assert any(m.cls is Prerendered for m in fast.app.user_middleware)  # type: ignore[attr-defined]
-    assert not any(m.cls is Prerendered for m in slow.app.user_middleware)  # type: ignore[attr-defined]
+    # In front of every layer of the app: it answers before CORS and the security headers run.
+    assert isinstance(fast.app.front, Prerendered)  # type: ignore[attr-defined]
+    assert slow.app.front is None  # type: ignore[attr-defined]
 
 
 @pytest.mark.parametrize(("method", "path", "accept"), REQUESTS)
@@ -268,3 +265,124 @@ def test_a_failed_render_keeps_the_site_it_had(
     assert sorted(p.relative_to(site.folder) for p in site.folder.rglob("*")) == before
     assert Site.read(release) is not None
     assert [p.name for p in release.path.iterdir() if p.name.endswith(".partial")] == []
+
+
+# -- lazy: rendered on first request, kept for the next --------------------------------------
+
+
+def layer_of(client: TestClient) -> Prerendered:
+    """The pre-rendered layer in front of an app."""
+    layer = client.app.front  # type: ignore[attr-defined]
+    assert isinstance(layer, Prerendered)
+    return layer
+
+
+@pytest.fixture(scope="module")
+def lazy(
+    rendered: tuple[Settings, Site], tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[tuple[TestClient, TestClient, Site]]:
+    """An app over the same release pre-rendered lazily, beside one pre-rendered eagerly."""
+    settings, _ = rendered
+    release = find_release(settings.dist).path
+    dist = tmp_path_factory.mktemp("lazy")  # the very same release, pre-rendered lazily
+    shutil.copytree(release, dist / "releases" / release.name, symlinks=True)
+    (dist / "latest").symlink_to(Path("releases") / release.name)
+    lazy_settings = make_settings(dist)
+    site = render_site(lazy_settings, find_release(dist), mode="lazy")
+    store = EmbeddedStore.open(lazy_settings)
+    with (
+        TestClient(create_app(lazy_settings, store)) as lazily,
+        TestClient(create_app(settings, EmbeddedStore.open(settings))) as eagerly,
+    ):
+        yield lazily, eagerly, site
+
+
+def test_a_lazy_site_renders_nothing_at_build(lazy: tuple[TestClient, TestClient, Site]) -> None:
+    _, _, site = lazy
+    assert site.lazy and site.documents == [] and "commitment/1" in site.keys
+    again = Site.read(find_release(site.folder.parent.parent.parent))
+    assert again is not None and again.lazy and again.keys == site.keys
+
+
+LAZY_REQUESTS = [
+    *[("GET", f"/doc/commitment/2{s}", None) for s in (".html", ".ttl", ".jsonld", ".nt", ".rdf")],
+    ("GET", "/doc/commitment/3", "text/turtle"),
+    ("GET", "/doc/commitment/4", HTML),
+    ("HEAD", "/doc/observation/mx-2021/3/relevance.ttl", None),
+    ("GET", "/", HTML),
+    ("GET", "/id/commitment/5", "application/ld+json"),
+    ("GET", "/doc/commitment/999.ttl", None),
+    ("GET", "/doc/commitment/1", "image/png"),
+]
+
+
+@pytest.mark.parametrize(("method", "path", "accept"), LAZY_REQUESTS)
+def test_lazy_answers_are_the_eager_answers_and_kept(
+    lazy: tuple[TestClient, TestClient, Site],
+    monkeypatch: pytest.MonkeyPatch,
+    method: str,
+    path: str,
+    accept: str | None,
+) -> None:
+    from lima_lod.web import rendered as layer
+
+    lazily, eagerly, _ = lazy
+    renders: list[str] = []
+    render = layer.render
+
+    async def counted(*args: str) -> tuple[int, dict[bytes, bytes], bytes]:
+        renders.append(args[2])
+        return await render(*args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(layer, "render", counted)
+    eager = _answer(eagerly, method, path, accept, validators=True)
+    first = _answer(lazily, method, path, accept, validators=True)
+    second = _answer(lazily, method, path, accept, validators=True)
+    # Byte for byte and header for header the eager answer, the first time and from the kept
+    # rendering after (only Date may differ).
+    for answer in (first, second):
+        assert answer[0] == eager[0] and answer[2] == eager[2]
+        assert {k: v for k, v in answer[1].items() if k != "date"} == {
+            k: v for k, v in eager[1].items() if k != "date"
+        }
+    assert len(renders) <= 1  # rendered once at most; the second answer came from memory
+    if eager[0] == 200 and "etag" in eager[1]:
+        assert len(renders) + len(layer_of(lazily).kept.items) >= 1
+
+
+def test_lazy_renderings_stay_within_their_budget(
+    lazy: tuple[TestClient, TestClient, Site],
+) -> None:
+    lazily, _, _ = lazy
+    kept = layer_of(lazily).kept
+    budget, kept.budget = kept.budget, 12_000
+    try:
+        for n in range(1, 8):
+            assert lazily.get(f"/doc/commitment/{n}.html").status_code == 200
+        assert 0 < kept.held <= 12_000 and sum(e.size for e in kept.items.values()) == kept.held
+        newest = ("/doc/commitment/7.html", layer_of(lazily).default)
+        assert newest in kept.items and ("/doc/commitment/1.html", newest[1]) not in kept.items
+    finally:
+        kept.budget = budget
+
+
+def test_auto_renders_lazily_above_the_threshold(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from lima_lod import prerender
+
+    write_release(tmp_path, quads())
+    settings = make_settings(tmp_path)
+    monkeypatch.setattr(prerender, "LAZY_ABOVE", 1)
+    assert render_site(settings, find_release(tmp_path), mode="auto").lazy
+    monkeypatch.setattr(prerender, "LAZY_ABOVE", 10**6)
+    site = render_site(settings, find_release(tmp_path), mode="auto")
+    assert not site.lazy and len(site.documents) > 6
+
+
+def test_an_unknown_mode_is_a_configuration_error(rendered: tuple[Settings, Site]) -> None:
+    from lima_lod.errors import ConfigError
+
+    settings, _ = rendered
+    with pytest.raises(ConfigError, match="sometimes"):
+        render_site(settings, find_release(settings.dist), mode="sometimes")

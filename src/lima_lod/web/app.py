@@ -17,6 +17,7 @@ from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.staticfiles import StaticFiles
+from starlette.types import ASGIApp, Receive, Scope, Send
 
 from ..errors import LimaLodError
 from ..settings import Settings
@@ -32,6 +33,24 @@ from .security import SecurityHeaders
 from .workers import RETRY_AFTER, runner_for
 
 log = logging.getLogger(__name__)
+
+
+class App(FastAPI):
+    """FastAPI, with a ``front`` layer that sees every HTTP request before any of FastAPI's own
+    layers (error handling, telemetry, body limit) and the middleware, and passes to
+    :meth:`behind` what it does not answer itself."""
+
+    front: ASGIApp | None = None
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if self.front is not None and scope["type"] == "http":
+            await self.front(scope, receive, send)
+        else:
+            await super().__call__(scope, receive, send)
+
+    async def behind(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """The app without its front layer."""
+        await super().__call__(scope, receive, send)
 
 
 def error_response(status: int, message: str, page: bytes | None = None) -> Response:
@@ -71,7 +90,7 @@ def guarded(
     return route
 
 
-def create_app(settings: Settings, store: Store, prerendered: bool = True) -> FastAPI:
+def create_app(settings: Settings, store: Store, prerendered: bool = True) -> App:
     """Build the web app serving one store.
 
     Args:
@@ -91,7 +110,7 @@ def create_app(settings: Settings, store: Store, prerendered: bool = True) -> Fa
         finally:
             await anyio.to_thread.run_sync(runner.close)
 
-    app = FastAPI(
+    app = App(
         title="lima-lod SPARQL endpoint",
         lifespan=lifespan,
         docs_url=None,
@@ -146,10 +165,10 @@ def create_app(settings: Settings, store: Store, prerendered: bool = True) -> Fa
     if yasgui_installed():  # npm's build of YASGUI, served here: never from a CDN
         app.mount("/static/vendor/yasgui", StaticFiles(directory=YASGUI), name="yasgui")
     app.mount("/static", StaticFiles(packages=[("lima_lod.web", "static")]), name="static")
-    if prerendered:  # innermost: every other middleware wraps pre-rendered answers too
-        serve_prerendered(app, settings, store)
     app.add_exception_handler(HTTPException, http_error)
     app.add_exception_handler(Exception, internal_error)
     app.add_middleware(Cors)
     app.add_middleware(SecurityHeaders)
+    if prerendered:  # in front: a document is answered before any other layer runs
+        serve_prerendered(app, settings, store)
     return app

@@ -8,31 +8,51 @@ where it offers the ASGI ``http.response.pathsend`` extension), with the same ne
 plus an ETag per release and document and 304s. Everything else passes through to the app:
 other paths, every request with a query string other than ``lang``, every 404 and 406 (the
 routes write those, so they stay as they are), and HTML whose language it cannot tell.
+
+It is the app's ``front`` (``app.App``): a document is answered before any of FastAPI's layers
+and the CORS and security middleware run, with the headers those would add written in already (:func:`cors.HEADERS`,
+:func:`security.security_headers`), each answer's header list made once per document. A release
+pre-rendered lazily (``site.lazy``) has no documents yet: the first request for one renders it
+through the app behind this layer (``lazy.py``) and keeps it for the requests after.
 """
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
-from dataclasses import dataclass
+import logging
+from dataclasses import dataclass, field
 from datetime import datetime
 from email.utils import format_datetime, parsedate_to_datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 from urllib.parse import parse_qsl
 
-from starlette.applications import Starlette
 from starlette.types import ASGIApp, Receive, Scope, Send
 
+if TYPE_CHECKING:
+    from .app import App
+
 from ..errors import NotAcceptable
-from ..formats import Format
+from ..formats import BY_NAME, Format
 from ..iris import DOCUMENT_PATH, THING_PATH, document_path
 from ..prerender import Site
 from ..settings import Settings
 from ..store import Store
+from .cors import HEADERS as CORS_HEADERS
+from .lazy import Kept, render
 from .negotiation import pick
 from .resources import CACHE_CONTROL, DOCUMENT_FORMATS
+from .security import security_headers
+
+log = logging.getLogger(__name__)
 
 #: A site at most this big is held in memory; a bigger one is read from disk per request.
 IN_MEMORY_BYTES = 64 * 1024 * 1024
+#: Distinct Accept headers whose negotiated format is remembered (crawlers send a handful).
+ACCEPTS_REMEMBERED = 256
+PAGE_SUFFIX = BY_NAME["html"].suffix
+Headers = list[tuple[bytes, bytes]]
 
 
 @dataclass(frozen=True)
@@ -44,6 +64,13 @@ class Entry:
     etag: str
     body: bytes | None
     vary: str = ""  # as the route answered (pages: Accept, Accept-Language, Cookie)
+    #: The answer's header lists, made on first use: (200 headers, 304 headers) per request
+    #: kind (the document's own path, or negotiated from ``/doc/{key}``).
+    made: dict[bool, tuple[Headers, Headers]] = field(default_factory=dict, compare=False)
+
+    @property
+    def size(self) -> int:
+        return len(self.body) if self.body is not None else 0
 
     def read(self) -> bytes:
         return self.body if self.body is not None else self.file.read_bytes()
@@ -52,9 +79,16 @@ class Entry:
 class Prerendered:
     """Answers documents of a pre-rendered release; passes everything else to the app."""
 
-    def __init__(self, app: ASGIApp, site: Site, built: datetime) -> None:
+    def __init__(
+        self, app: ASGIApp, site: Site, built: datetime, public: str = "", keep_bytes: int = 0
+    ) -> None:
         self.app = app
         self.site = site
+        self.public = public
+        self.kept: Kept[tuple[str, str], Entry] = Kept(keep_bytes)
+        self.rendering: dict[tuple[str, str], asyncio.Task[Entry | None]] = {}
+        self.accepts: dict[str | None, Format | None] = {}
+        self.suffixes = {fmt.suffix: fmt for fmt in DOCUMENT_FORMATS}
         self.keys = site.keys
         self.languages = site.languages
         self.default = site.languages[0]
@@ -64,16 +98,17 @@ class Prerendered:
         self.entries: dict[tuple[str, str], Entry] = {}
         for document in site.documents:
             file = site.folder / document.file
-            digest = hashlib.blake2b(
-                f"{document.path}|{document.language}".encode(), digest_size=12
-            ).hexdigest()
             self.entries[(document.path, document.language)] = Entry(
                 file,
                 document.content_type,
-                f'W/"{site.fingerprint}-{digest}"',
+                self._etag(document.path, document.language),
                 file.read_bytes() if in_memory else None,
                 document.vary,
             )
+
+    def _etag(self, path: str, language: str) -> str:
+        digest = hashlib.blake2b(f"{path}|{language}".encode(), digest_size=12).hexdigest()
+        return f'W/"{self.site.fingerprint}-{digest}"'
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if (
@@ -126,37 +161,32 @@ class Prerendered:
             await self._send(
                 send,
                 303,
-                [(b"location", location.encode()), (b"vary", b"Accept"), (b"content-length", b"0")],
+                [
+                    (b"location", location.encode()),
+                    (b"vary", b"Accept"),
+                    (b"content-length", b"0"),
+                    *CORS_HEADERS,
+                    *security_headers(None),
+                ],
                 b"",
             )
             return True
         if path != "/" and not path.startswith(DOCUMENT_PATH):
             return False  # /def/ and /releases/ are files of the release, served as they are
-        extra: list[tuple[bytes, bytes]] = []
+        negotiated = False
         if path.startswith(DOCUMENT_PATH) and path[len(DOCUMENT_PATH) :] in self.keys:
             fmt = self._negotiate(accept)
             if fmt is None:
                 return False
             path = document_path(path[len(DOCUMENT_PATH) :], fmt.suffix)
-            extra = [(b"vary", b"Accept"), (b"content-location", path.encode())]
-        entry = self.entries.get((path, ""))
-        if entry is None or entry.content_type.startswith("text/html"):
-            language = self._language(scope, headers)
-            entry = None if language is None else self.entries.get((path, language))
+            negotiated = True
+        entry = await self._entry(scope, headers, path)
         if entry is None:
             return False
-        if entry.vary:  # the route's own Vary (pages vary by language too)
-            extra = [(b"vary", entry.vary.encode()), *(h for h in extra if h[0] != b"vary")]
-        common = [
-            (b"cache-control", CACHE_CONTROL.encode()),
-            *extra,
-            (b"etag", entry.etag.encode()),
-            (b"last-modified", self.last_modified.encode()),
-        ]
+        made = entry.made.get(negotiated) or self._make(entry, path, negotiated)
         if self._not_modified(headers, entry.etag):
-            await self._send(send, 304, common, b"")
+            await self._send(send, 304, made[1], b"")
             return True
-        start = [(b"content-type", entry.content_type.encode()), *common]
         if (
             entry.body is None
             and scope["method"] == "GET"
@@ -168,7 +198,7 @@ class Prerendered:
                 {
                     "type": "http.response.start",
                     "status": 200,
-                    "headers": [*start, (b"content-length", str(size).encode())],
+                    "headers": self._with_length(made[0], size),
                 }
             )
             await send({"type": "http.response.pathsend", "path": str(entry.file)})
@@ -177,16 +207,120 @@ class Prerendered:
         await self._send(
             send,
             200,
-            [*start, (b"content-length", str(len(body)).encode())],
+            self._with_length(made[0], len(body)),
             b"" if scope["method"] == "HEAD" else body,
         )
         return True
 
-    def _negotiate(self, accept: str | None) -> Format | None:
+    @staticmethod
+    def _with_length(headers: Headers, length: int) -> Headers:
+        """The 200 headers with Content-Length put where the routes put it (before CORS)."""
+        at = next(i for i, (name, _) in enumerate(headers) if name == CORS_HEADERS[0][0])
+        return [*headers[:at], (b"content-length", str(length).encode()), *headers[at:]]
+
+    def _make(self, entry: Entry, path: str, negotiated: bool) -> tuple[Headers, Headers]:
+        """The 200 (without Content-Length) and 304 headers of a document, as the app's layers
+        would write them: the route's, then CORS's, then the security headers."""
+        extra: Headers = (
+            [(b"vary", b"Accept"), (b"content-location", path.encode())] if negotiated else []
+        )
+        if entry.vary:  # the route's own Vary (pages vary by language too)
+            extra = [(b"vary", entry.vary.encode()), *(h for h in extra if h[0] != b"vary")]
+        common = [
+            (b"cache-control", CACHE_CONTROL.encode()),
+            *extra,
+            (b"etag", entry.etag.encode()),
+            (b"last-modified", self.last_modified.encode()),
+        ]
+        content_type = entry.content_type.encode()
+        made = (
+            [
+                (b"content-type", content_type),
+                *common,
+                *CORS_HEADERS,
+                *security_headers(content_type),
+            ],
+            [*common, *CORS_HEADERS, *security_headers(None)],
+        )
+        entry.made[negotiated] = made
+        return made
+
+    async def _entry(self, scope: Scope, headers: dict[bytes, bytes], path: str) -> Entry | None:
+        """The rendered document at ``path`` in the language asked, rendered now if lazy."""
+        entry = self.entries.get((path, ""))
+        if entry is not None and not entry.content_type.startswith("text/html"):
+            return entry
+        if entry is None and self.site.lazy and not self._is_page(path):
+            return self.kept.get((path, "")) or await self._render(path, "")
+        language = self._language(scope, headers)
+        if language is None:
+            return None
+        entry = self.entries.get((path, language)) or self.kept.get((path, language))
+        if entry is None and self.site.lazy:
+            entry = await self._render(path, language)
+        return entry
+
+    @staticmethod
+    def _is_page(path: str) -> bool:
+        """Say whether a document not rendered yet is a page (in an interface language)."""
+        return path == "/" or path.endswith(PAGE_SUFFIX)
+
+    async def _render(self, path: str, language: str) -> Entry | None:
+        """Render a document of a lazy site once (concurrent first requests share the render)."""
+        if not self._renderable(path):
+            return None
+        key = (path, language)
+        task = self.rendering.get(key)
+        if task is None:
+            task = asyncio.ensure_future(self._render_now(path, language))
+            self.rendering[key] = task
+            task.add_done_callback(lambda _: self.rendering.pop(key, None))
+        return await asyncio.shield(task)
+
+    def _renderable(self, path: str) -> bool:
+        """Say whether the eager render would have rendered this path (``prerender.plan``)."""
+        if path == "/":
+            return True
+        stem, dot, suffix = path.rpartition(".")
+        fmt = self.suffixes.get(dot + suffix)
+        return (
+            fmt is not None
+            and stem.startswith(DOCUMENT_PATH)
+            and stem[len(DOCUMENT_PATH) :] in self.keys
+        )
+
+    async def _render_now(self, path: str, language: str) -> Entry | None:
+        query = f"lang={language}" if language and language != self.default else ""
         try:
-            return pick(accept, None, DOCUMENT_FORMATS)
+            status, headers, body = await render(self.app, self.public, path, query)
+        except Exception:  # the request itself then meets the same failure in the route
+            log.exception("rendering %s on first request", path)
+            return None
+        if status != 200:
+            return None  # the route answers it (404, 406...), as the eager render would fail
+        content_type = headers.get(b"content-type", b"").decode("latin-1")
+        html = content_type.startswith("text/html")
+        entry = Entry(
+            self.site.folder / path.lstrip("/"),
+            content_type,
+            self._etag(path, language if html else ""),
+            body,
+            headers.get(b"vary", b"").decode("latin-1"),
+        )
+        self.kept.put((path, language if html else ""), entry)
+        return entry
+
+    def _negotiate(self, accept: str | None) -> Format | None:
+        if accept in self.accepts:
+            return self.accepts[accept]
+        try:
+            fmt: Format | None = pick(accept, None, DOCUMENT_FORMATS)
         except NotAcceptable:
-            return None  # the route writes the 406
+            fmt = None  # the route writes the 406
+        if len(self.accepts) >= ACCEPTS_REMEMBERED:
+            self.accepts.clear()
+        self.accepts[accept] = fmt
+        return fmt
 
     def _not_modified(self, headers: dict[bytes, bytes], etag: str) -> bool:
         if_none_match = headers.get(b"if-none-match")
@@ -209,12 +343,18 @@ class Prerendered:
         await send({"type": "http.response.body", "body": body})
 
 
-def serve_prerendered(app: Starlette, settings: Settings, store: Store) -> bool:
+def serve_prerendered(app: App, settings: Settings, store: Store) -> bool:
     """Put the pre-rendered layer in front of the app if its release has a site rendered from
-    the same data and IRI base; say whether it did."""
+    the same data and IRI base, eagerly or lazily; say whether it did."""
     release = store.release
     site = Site.read(release) if release is not None else None
     if release is None or site is None or site.base != settings.base:
         return False
-    app.add_middleware(Prerendered, site=site, built=release.built)
+    app.front = Prerendered(
+        app.behind,
+        site,
+        release.built,
+        public=settings.public,
+        keep_bytes=settings.render_cache_mb * 1024 * 1024,
+    )
     return True

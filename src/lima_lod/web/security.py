@@ -24,6 +24,12 @@ EVERY = [
 PAGES = [(b"content-security-policy", CSP.encode()), (b"x-frame-options", b"DENY")]
 
 
+def security_headers(content_type: bytes | None) -> list[tuple[bytes, bytes]]:
+    """The headers added to a response of this type (pages get the CSP and no framing)."""
+    html = content_type is not None and content_type.startswith(b"text/html")
+    return EVERY + PAGES if html else EVERY
+
+
 class SecurityHeaders:
     """Adds the security headers to every HTTP response; refuses control characters in paths."""
 
@@ -39,11 +45,8 @@ class SecurityHeaders:
             if message["type"] == "http.response.start":
                 headers = list(message.get("headers", []))
                 present = {name.lower() for name, _ in headers}
-                html = any(
-                    name.lower() == b"content-type" and value.startswith(b"text/html")
-                    for name, value in headers
-                )
-                headers += [h for h in EVERY + (PAGES if html else []) if h[0] not in present]
+                content_type = next((v for n, v in headers if n.lower() == b"content-type"), None)
+                headers += [h for h in security_headers(content_type) if h[0] not in present]
                 message["headers"] = headers
             await send(message)
 

@@ -1,0 +1,96 @@
+"""Render on first request: a document asked for is rendered once, in-process, and kept.
+
+For a release too big to pre-render whole (``prerender.LAZY_ABOVE`` resources), ``rendered.py``
+renders a document the first time it is asked for by calling the app behind it with the very
+request ``prerender.plan`` would have made (the path, ``?lang=`` for another interface language,
+the public host, no cookie), and keeps the bytes in :class:`Kept`, bounded in bytes, the least
+recently served dropped first. Later requests take the pre-rendered path; a dropped document is
+rendered again when next asked for.
+"""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+from collections.abc import Hashable
+from typing import Generic, Protocol, TypeVar
+from urllib.parse import unquote, urlsplit
+
+from starlette.types import ASGIApp, Message
+
+#: Headers of the request a document is rendered with, besides Host (as the eager render's).
+RENDER_HEADERS = [(b"accept", b"*/*"), (b"user-agent", b"lima-lod-prerender")]
+
+
+class Sized(Protocol):
+    """Something kept, which says how many bytes it holds."""
+
+    @property
+    def size(self) -> int: ...
+
+
+K = TypeVar("K", bound=Hashable)
+V = TypeVar("V", bound=Sized)
+
+
+class Kept(Generic[K, V]):
+    """Rendered documents, at most ``budget`` bytes of them; the least recently served go first."""
+
+    def __init__(self, budget: int) -> None:
+        self.budget = budget
+        self.held = 0
+        self.items: OrderedDict[K, V] = OrderedDict()
+
+    def get(self, key: K) -> V | None:
+        value = self.items.get(key)
+        if value is not None:
+            self.items.move_to_end(key)
+        return value
+
+    def put(self, key: K, value: V) -> None:
+        if value.size > self.budget:
+            return  # bigger than the whole budget: served, never kept
+        old = self.items.pop(key, None)
+        if old is not None:
+            self.held -= old.size
+        self.items[key] = value
+        self.held += value.size
+        while self.held > self.budget:
+            _, dropped = self.items.popitem(last=False)
+            self.held -= dropped.size
+
+
+async def render(
+    app: ASGIApp, public: str, path: str, query: str
+) -> tuple[int, dict[bytes, bytes], bytes]:
+    """Call the app for ``path?query`` as the eager render does; (status, headers, body)."""
+    url = urlsplit(public)
+    port = url.port or (443 if url.scheme == "https" else 80)
+    scope = {
+        "type": "http",
+        "asgi": {"version": "3.0", "spec_version": "2.3"},
+        "http_version": "1.1",
+        "method": "GET",
+        "scheme": url.scheme or "http",
+        "root_path": "",
+        "path": unquote(path),
+        "raw_path": path.encode(),
+        "query_string": query.encode(),
+        "headers": [(b"host", url.netloc.encode()), *RENDER_HEADERS],
+        "client": ("127.0.0.1", 0),
+        "server": (url.hostname or "localhost", port),
+        "state": {},
+        "extensions": {},
+    }
+    sent: list[Message] = []
+
+    async def receive() -> Message:
+        return {"type": "http.request", "body": b"", "more_body": False}
+
+    async def send(message: Message) -> None:
+        sent.append(message)
+
+    await app(scope, receive, send)
+    start = next(m for m in sent if m["type"] == "http.response.start")
+    body = b"".join(m.get("body", b"") for m in sent if m["type"] == "http.response.body")
+    headers = {name.lower(): value for name, value in start.get("headers", [])}
+    return int(start["status"]), headers, body
