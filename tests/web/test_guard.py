@@ -113,3 +113,19 @@ def test_is_update(text: str, expected: bool) -> None:
 def test_only_queries_that_may_reach_out_are_parsed(query: str, parsed: bool) -> None:
     # The shortcut may skip the parse only where no SERVICE or FROM keyword can be hiding.
     assert may_reach_out(query) is parsed
+
+
+def test_the_document_query_of_every_kind_of_resource_needs_no_parse() -> None:
+    """Dereferencing sends one query per document: the lexer alone must clear it (no rdflib)."""
+    from lima_lod.iris import Iris
+    from lima_lod.web.resources import DESCRIBE, EXISTS
+
+    iris = Iris()
+    for iri in (
+        iris.commitment(10),
+        iris.report("mx-2021"),
+        iris.observation("mx-2021", 10, "overall"),
+        iris.organization("inai"),
+    ):
+        for template in (DESCRIBE, EXISTS):
+            assert not may_reach_out(template.format(iri=iri)), (template, iri)

@@ -16,14 +16,14 @@ import time
 from typing import Any
 from urllib.parse import urlencode
 
-from rdflib import OWL, RDFS, Graph
+from rdflib import OWL, Graph
 from starlette.requests import Request
 from starlette.responses import FileResponse, RedirectResponse, Response
 
 from ..context import build_context
 from ..errors import NotAcceptable, NotFound
 from ..formats import BY_NAME, Format, of_file
-from ..iris import DOCUMENT_PATH, FOAF, SKOS, THING_PATH, document_path, is_key
+from ..iris import DOCUMENT_PATH, THING_PATH, document_path, is_key
 from ..layout import CONTEXT_FILE, VOCABULARY_FOLDER, file_in, in_folder
 from ..rdfio import bind, prefixes
 from ..results import Choice
@@ -42,17 +42,20 @@ DOCUMENT_FORMATS: tuple[Format, ...] = tuple(
 TERM_FORMATS: tuple[Format, ...] = tuple(
     BY_NAME[n] for n in ("html", "turtle", "jsonld", "rdfxml", "ntriples")
 )
-LABELS = (RDFS.label, SKOS.prefLabel, FOAF.name)
 CACHE_CONTROL = "public, max-age=3600"
 EXISTS = "ASK {{ {{ <{iri}> ?p ?o }} UNION {{ ?s ?p <{iri}> }} }}"
+#: The labels are named by prefixed names: the guard's lexer then proves the query holds no
+#: SERVICE or FROM without parsing it (an IRI with ``#`` right after another term is "unsure").
 DESCRIBE = """
+PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
 CONSTRUCT {{ <{iri}> ?p ?o . ?o ?label ?ol . ?s ?ip <{iri}> . ?s ?label ?sl }}
 WHERE {{
   {{ <{iri}> ?p ?o
-     OPTIONAL {{ VALUES ?label {{ <{l0}> <{l1}> }} ?o ?label ?ol }} }}
+     OPTIONAL {{ VALUES ?label {{ rdfs:label skos:prefLabel }} ?o ?label ?ol }} }}
   UNION
   {{ ?s ?ip <{iri}>
-     OPTIONAL {{ VALUES ?label {{ <{l0}> <{l1}> }} ?s ?label ?sl }} }}
+     OPTIONAL {{ VALUES ?label {{ rdfs:label skos:prefLabel }} ?s ?label ?sl }} }}
 }}"""
 
 
@@ -100,7 +103,7 @@ class Resources:
 
     async def resource_graph(self, iri: str) -> Graph:
         """What the store knows of a resource: its triples, the triples pointing to it, labels."""
-        query = DESCRIBE.format(iri=iri, l0=LABELS[0], l1=LABELS[1])
+        query = DESCRIBE.format(iri=iri)
         body = await self.run(Job(query, Choice(None, None, "ntriples"), self.settings.max_results))
         graph = bind(Graph(), self.iris)
         graph.parse(data=body, format="nt")
