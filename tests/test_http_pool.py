@@ -8,11 +8,12 @@ import asyncio
 import contextlib
 import socket
 import threading
+import time
 from collections.abc import Callable, Iterator
 
 import pytest
 
-from lima_lod.http_pool import AnswerTooLarge, HttpPool, ProtocolFailure, Reply
+from lima_lod.http_pool import IN_FLIGHT, AnswerTooLarge, HttpPool, ProtocolFailure, Reply
 
 FORM = [("Content-Type", "application/x-www-form-urlencoded")]
 
@@ -144,3 +145,31 @@ def test_a_silent_engine_runs_into_the_timeout() -> None:
         post_all(url, [b"q"], timeout=0.5)
     for conn in held:
         conn.close()
+
+
+def test_requests_in_flight_are_bounded() -> None:
+    lock, open_now, most = threading.Lock(), [0], [0]
+
+    def slow(conn: socket.socket, number: int) -> None:
+        with conn:
+            body = read_request(conn)
+            with lock:
+                open_now[0] += 1
+                most[0] = max(most[0], open_now[0])
+            time.sleep(0.2)
+            with lock:
+                open_now[0] -= 1
+            conn.sendall(answer(body))
+
+    async def burst(url: str) -> list[Reply]:
+        pool = HttpPool(url)
+        try:
+            posts = [pool.post(b"n=%d" % n, FORM, 10.0, 1 << 20) for n in range(IN_FLIGHT + 8)]
+            return await asyncio.gather(*posts)
+        finally:
+            pool.close()
+
+    with server(slow) as (url, accepted):
+        replies = asyncio.run(burst(url))
+    assert sorted(r.body for r in replies) == sorted(b"n=%d" % n for n in range(IN_FLIGHT + 8))
+    assert most[0] <= IN_FLIGHT and len(accepted) <= IN_FLIGHT + 8

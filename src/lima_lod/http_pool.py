@@ -21,8 +21,11 @@ from dataclasses import dataclass, field
 
 import h11
 
-#: Idle connections kept per event loop; more may be open at once, and are closed after use.
+#: Idle connections kept per event loop, and requests in flight at once (more wait their turn
+#: under their deadline, as they waited for a thread before): the engine's own connection limit
+#: (Virtuoso's ``MaxClientConnections``) should be at least this.
 IDLE = 16
+IN_FLIGHT = 32
 READ = 65536
 
 
@@ -118,6 +121,9 @@ class HttpPool:
         self._idle: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, list[_Connection]] = (
             weakref.WeakKeyDictionary()
         )
+        self._turns: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, asyncio.Semaphore] = (
+            weakref.WeakKeyDictionary()
+        )
 
     def _request(self, body: bytes, headers: list[tuple[str, str]]) -> tuple[h11.Event, ...]:
         head = [("Host", self.authority), ("Content-Length", str(len(body))), *headers]
@@ -161,30 +167,35 @@ class HttpPool:
             AnswerTooLarge: the answer's body is over ``max_bytes``.
         """
         request = self._request(body, headers)
-        async with asyncio.timeout(timeout):
-            connection = self._take()
-            if connection is not None:
-                try:
-                    reply = await connection.exchange(request, max_bytes)
-                except (ProtocolFailure, ConnectionError):
-                    connection.close()
-                    if connection.answered:
-                        raise
-                    # closed by the engine while it was idle: once more, on a new connection
-                except BaseException:
-                    connection.close()
-                    raise
-                else:
-                    self._give_back(connection)
-                    return reply
-            connection = await self._open()
+        turns = self._turns.setdefault(asyncio.get_running_loop(), asyncio.Semaphore(IN_FLIGHT))
+        async with asyncio.timeout(timeout), turns:
+            return await self._post(request, max_bytes)
+
+    async def _post(self, request: tuple[h11.Event, ...], max_bytes: int) -> Reply:
+        """Send on an idle connection, else (or if the engine closed it meanwhile) a new one."""
+        connection = self._take()
+        if connection is not None:
             try:
                 reply = await connection.exchange(request, max_bytes)
+            except (ProtocolFailure, ConnectionError):
+                connection.close()
+                if connection.answered:
+                    raise
+                # closed by the engine while it was idle: once more, on a new connection
             except BaseException:
                 connection.close()
                 raise
-            self._give_back(connection)
-            return reply
+            else:
+                self._give_back(connection)
+                return reply
+        connection = await self._open()
+        try:
+            reply = await connection.exchange(request, max_bytes)
+        except BaseException:
+            connection.close()
+            raise
+        self._give_back(connection)
+        return reply
 
     def close(self) -> None:
         """Close every idle connection (of every loop)."""
