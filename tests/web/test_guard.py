@@ -6,7 +6,7 @@ import pytest
 
 from lima_lod.errors import BadRequest, Forbidden, MalformedQuery
 from lima_lod.store import GraphSelection
-from lima_lod.web.guard import check, is_update, may_reach_out
+from lima_lod.web.guard import MAX_DEPTH, check, is_update, may_reach_out, passes_unparsed
 
 HELD = frozenset({"http://g/1", "http://g/2"})
 
@@ -113,3 +113,24 @@ def test_is_update(text: str, expected: bool) -> None:
 def test_only_queries_that_may_reach_out_are_parsed(query: str, parsed: bool) -> None:
     # The shortcut may skip the parse only where no SERVICE or FROM keyword can be hiding.
     assert may_reach_out(query) is parsed
+
+
+@pytest.mark.parametrize(
+    ("query", "passes"),
+    [
+        ("SELECT ?s { ?s ?p 'from service' } # FROM <http://x/>", True),
+        ("SELECT * { SERVICE <http://127.0.0.1:9/> { ?s ?p ?o } }", False),
+        ("SELECT * FROM <http://g/1> { ?s ?p ?o }", False),
+        ("INSERT DATA { <urn:a> <urn:b> <urn:c> }", False),
+        ("SELECT * { ?s ?p '\\u0053ERVICE' }", False),
+        ("SELECT * " + "{" * (MAX_DEPTH + 1) + "}" * (MAX_DEPTH + 1), False),
+    ],
+    ids=["plain", "service", "from", "update", "escape", "deep"],
+)
+def test_a_query_passes_unparsed_only_when_check_has_nothing_to_do(
+    query: str, passes: bool
+) -> None:
+    # The forwarder sends a query that passes straight to the engine: check must agree.
+    assert passes_unparsed(query) is passes
+    if passes:
+        assert check(query, HELD) is None
