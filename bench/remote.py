@@ -15,6 +15,9 @@ engine with the dataset our server sends (``default-graph-uri``/``named-graph-ur
 release's graphs: the cost of our layer alone), and to each of our servers. Prints the median
 milliseconds and the ratios ours / engine with the same dataset (the union server's against the
 engine's own default graph); the goal is <= 1.2 on queries that take the engine more than 10 ms.
+Then, per server, the CPU time its processes (the server and its workers, from /proc) spent per
+request over the whole table: a figure a busy machine disturbs less than wall time (it waits
+for a core between the steps of a request, which the engine's one step does not).
 Needs no load generator.
 """
 
@@ -57,6 +60,19 @@ def timed(url: str, query: str, params: list[tuple[str, str]]) -> tuple[float, i
 
 
 Target = Callable[[str], tuple[float, int]]
+
+
+def cpu_seconds(pid: int) -> float:
+    """CPU seconds a process and its descendants have run so far: the scheduler's nanosecond
+    count of each thread (/proc/*/task/*/schedstat, Linux), not the 10 ms ticks of /stat."""
+    total, pending = 0, [pid]
+    while pending:
+        current = pending.pop()
+        with contextlib.suppress(OSError):
+            for task in Path(f"/proc/{current}/task").iterdir():
+                total += int((task / "schedstat").read_text().split()[0])
+                pending += [int(c) for c in (task / "children").read_text().split()]
+    return total / 1e9
 
 
 def medians(targets: dict[str, Target], query: str, repeat: int) -> dict[str, tuple[float, int]]:
@@ -122,7 +138,7 @@ def report(
     if engine in UNION_DEFAULT:
         servers["union"] = (("--endpoint-dataset", "union"), None)
     with contextlib.ExitStack() as stack:
-        urls = {}
+        urls, pids = {}, {}
         for name, (options, source) in servers.items():
             port = free_port()
             command = serve_command(
@@ -131,18 +147,34 @@ def report(
             )  # fmt: skip
             env = {"PYTHONPATH": source} if source else None
             url = f"http://127.0.0.1:{port}/sparql"
-            stack.enter_context(process(command, url, folder / f"{name}.log", 120, env))
+            _, pids[name] = stack.enter_context(
+                process(command, url, folder / f"{name}.log", 120, env)
+            )
             urls[name] = url
-        table(engine, engine_url, urls, dataset, args)
+        table(engine, engine_url, urls, pids, dataset, args)
 
 
 def table(
     engine: str,
     engine_url: str,
     urls: dict[str, str],
+    pids: dict[str, int],
     dataset: list[tuple[str, str]],
     args: argparse.Namespace,
 ) -> None:
+    spent = dict.fromkeys(urls, 0.0)
+    calls = dict.fromkeys(urls, 0)
+
+    def ours(name: str) -> Target:
+        def target(query: str) -> tuple[float, int]:
+            before = cpu_seconds(pids[name])
+            result = timed(urls[name], query, [])
+            spent[name] += cpu_seconds(pids[name]) - before
+            calls[name] += 1
+            return result
+
+        return target
+
     print(f"\n== ours over {engine} ==  median ms of {args.repeat} unique requests, one at a time")
     columns = ["engine, own default", "engine, our dataset"]
     columns += [{"before": "before", "ours": "ours", "union": "ours, union"}[n] for n in urls]
@@ -158,8 +190,8 @@ def table(
             "own": lambda q: timed(engine_url, q, []),
             "same": lambda q: timed(engine_url, q, dataset),
         }
-        for name, url in urls.items():
-            targets[name] = lambda q, url=url: timed(url, q, [])  # type: ignore[misc]
+        for name in urls:
+            targets[name] = ours(name)
         got = medians(targets, query, repeat)
         rows = {n for _, n in got.values()}
         flag = "" if len(rows) == 1 else " (rows differ!)"
@@ -169,6 +201,10 @@ def table(
             f"{label[:28]:28} " + " ".join(f"{c:20.1f}" for c in cells) + " "
             + " ".join(f"{r:15.2f}" for r in shares) + f"  {got['ours'][1]}{flag}"
         )  # fmt: skip
+    print(
+        "CPU ms per request (server and workers): "
+        + ", ".join(f"{n} {1000 * spent[n] / max(calls[n], 1):.2f}" for n in urls)
+    )
 
 
 if __name__ == "__main__":
