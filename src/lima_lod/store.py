@@ -4,7 +4,9 @@ Comes after the release in the flow and before ``web``. :class:`EmbeddedStore` l
 release's N-Quads dump into memory, or builds a pyoxigraph database from a big one once (under
 ``settings.store_path``) and opens it read-only; it is picklable, so worker processes load the
 same release or reopen the same database (see ``web/workers.py``). :class:`RemoteStore` forwards queries to an existing engine
-(``settings.endpoint``) and re-writes its answers with the same result cap.
+(``settings.endpoint``; from the server's event loop over kept-alive connections, see
+``http_pool`` and ``web/forwarder.py``) and re-writes its answers with the same result cap, or
+passes them on where the engine wrote them as we would.
 
 Both answer a :class:`Job`, a query already checked by ``web/guard.py``; neither fetches anything
 a query names.
