@@ -252,6 +252,9 @@ ENGINE_TIMEOUTS: tuple[tuple[str, str, int], ...] = (
 #: does (the same library's writers): their answers within the cap are passed on unchanged.
 #: Virtuoso is not one: it writes ``typed-literal`` bindings, a type SPARQL 1.1 dropped.
 FAITHFUL = ("oxigraph/",)
+#: Solution formats pyoxigraph writes byte for byte as ``results.write`` does an uncut answer
+#: (its XML and TSV differ in form: a line break, numbers written short).
+SAME_BYTES = {"json": ox.QueryResultsFormat.JSON, "csv": ox.QueryResultsFormat.CSV}
 #: Bytes of one answer read from an engine at most (what the worker pool holds of all answers).
 MAX_ANSWER_BYTES = 256 * 1024 * 1024
 #: Virtuoso stops a query at its timeout and answers what it found so far ("anytime" queries),
@@ -294,7 +297,8 @@ class RemoteStore:
     The server asks with :meth:`answer`, on its event loop over kept-alive connections
     (``http_pool``); :meth:`run` is the same over urllib, for callers without a loop. An answer
     already written in the chosen format by an engine that writes it as we do (see
-    :data:`FAITHFUL`), and not over the cap, is passed on as the engine wrote it.
+    :data:`FAITHFUL`), and not over the cap, is passed on as the engine wrote it; another uncut
+    answer asked for in SPARQL JSON or CSV is written by pyoxigraph's writer (:data:`SAME_BYTES`).
     """
 
     isolated = False
@@ -434,17 +438,15 @@ class RemoteStore:
         the engine writes that format as we would and the answer is within the cap."""
         try:
             if media_type == "application/sparql-results+json":
+                kept = self._uncut(job, body)
+                if kept is not None:
+                    return kept
                 result = ox.parse_query_results(body, format=ox.QueryResultsFormat.JSON)
-                if self.faithful:
-                    kept = _as_written(result, job, body, "json")
-                    if kept is not None:
-                        return kept
-                    result = ox.parse_query_results(body, format=ox.QueryResultsFormat.JSON)
                 return write(result, job.choice, job.limit, self.prefixes)
             if media_type in ("application/n-triples", "text/plain"):
                 triples = (quad.triple for quad in ox.parse(body, format=ox.RdfFormat.N_TRIPLES))
                 if self.faithful and job.choice.graph == "ntriples":
-                    kept = _as_written(triples, job, body, "ntriples")
+                    kept = _as_written(triples, job, body)
                     if kept is not None:
                         return kept
                     triples = (
@@ -456,6 +458,28 @@ class RemoteStore:
                 f"the SPARQL engine's answer is not valid {media_type}: {exc}"
             ) from None
         raise EngineError(f"the SPARQL engine answered {media_type!r}, which we cannot read")
+
+    def _uncut(self, job: Job, body: bytes) -> Answer | None:
+        """A SPARQL JSON answer within the cap, in the chosen format without our own writers:
+        as the engine wrote it where it writes as we do, else by pyoxigraph's writer where that
+        writes the same bytes as ours (:data:`SAME_BYTES`); None when it must be cut or the
+        format is another."""
+        result = ox.parse_query_results(body, format=ox.QueryResultsFormat.JSON)
+        if isinstance(result, ox.QueryBoolean):
+            if self.faithful and job.choice.boolean == "json":
+                return Answer(body, "json", Kind.BOOLEAN, 1, False)
+            return None
+        name = job.choice.solutions
+        if not isinstance(result, ox.QuerySolutions) or name not in SAME_BYTES:
+            return None
+        count = sum(1 for _ in islice(result, job.limit + 1))  # reads it all: checked too
+        if count > job.limit:
+            return None
+        if self.faithful and name == "json":
+            return Answer(body, name, Kind.SOLUTIONS, count, False)
+        result = ox.parse_query_results(body, format=ox.QueryResultsFormat.JSON)
+        written = result.serialize(format=SAME_BYTES[name])
+        return Answer(written or b"", name, Kind.SOLUTIONS, count, False)
 
     def graphs(self) -> frozenset[str]:
         if self.release_graphs:
@@ -474,21 +498,11 @@ class RemoteStore:
         self.pool.close()
 
 
-def _as_written(
-    result: ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples | Iterator[ox.Triple],
-    job: Job,
-    body: bytes,
-    name: str,
-) -> Answer | None:
-    """The engine's own bytes as the answer, when they are in the chosen format and within the
-    cap (counted, never trusted); None when they must be re-written."""
-    if isinstance(result, ox.QueryBoolean):
-        return Answer(body, name, Kind.BOOLEAN, 1, False) if job.choice.boolean == name else None
-    kind = Kind.SOLUTIONS if isinstance(result, ox.QuerySolutions) else Kind.GRAPH
-    if getattr(job.choice, kind.value) != name:
-        return None
-    count = sum(1 for _ in islice(result, job.limit + 1))
-    return Answer(body, name, kind, count, False) if count <= job.limit else None
+def _as_written(triples: Iterator[ox.Triple], job: Job, body: bytes) -> Answer | None:
+    """An engine's N-Triples as the answer, when they are within the cap (counted, never
+    trusted); None when they must be cut."""
+    count = sum(1 for _ in islice(triples, job.limit + 1))
+    return Answer(body, "ntriples", Kind.GRAPH, count, False) if count <= job.limit else None
 
 
 def _dataset_form(dataset: GraphSelection) -> str:
