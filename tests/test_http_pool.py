@@ -173,3 +173,54 @@ def test_requests_in_flight_are_bounded() -> None:
         replies = asyncio.run(burst(url))
     assert sorted(r.body for r in replies) == sorted(b"n=%d" % n for n in range(IN_FLIGHT + 8))
     assert most[0] <= IN_FLIGHT and len(accepted) <= IN_FLIGHT + 8
+
+
+@pytest.mark.parametrize(
+    ("answer_bytes", "body", "connections"),
+    [
+        # HTTP/1.0 without a length: the body ends with the connection, which is not reused.
+        (b"HTTP/1.0 200 OK\r\nContent-Type: text/plain\r\n\r\nuntil the end", b"until the end", 2),
+        # Connection: close is honoured: the next request goes out on a new connection.
+        (b"HTTP/1.1 200 OK\r\nConnection: close\r\nContent-Length: 2\r\n\r\nok", b"ok", 2),
+        # 100 Continue first, then chunks with an extension and a trailer.
+        (
+            b"HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n"
+            b"3;ext=1\r\nabc\r\n2\r\nde\r\n0\r\nX-Trailer: 1\r\n\r\n",
+            b"abcde",
+            1,
+        ),
+    ],
+    ids=["http-1.0", "connection-close", "continue-and-trailer"],
+)
+def test_framings(answer_bytes: bytes, body: bytes, connections: int) -> None:
+    def canned(conn: socket.socket, number: int) -> None:
+        with conn:
+            while read_request(conn):
+                conn.sendall(answer_bytes)
+                if b"HTTP/1.0" in answer_bytes or b"close" in answer_bytes:
+                    return
+
+    with server(canned) as (url, accepted):
+        assert [r.body for r in post_all(url, [b"1", b"2"])] == [body, body]
+    assert len(accepted) == connections
+
+
+@pytest.mark.parametrize(
+    "bad",
+    [
+        b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\nabc\r\n0\r\n\r\n",
+        b"HTTP/1.1 200 OK\r\nContent-Length: -3\r\n\r\nabc",
+        b"HTTP/1.1 2000 OK\r\nContent-Length: 0\r\n\r\n",
+        b"HTTP/1.1 200 OK\r\nno colon here\r\n\r\n",
+        b"HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\nshort",
+    ],
+    ids=["chunk-size", "negative-length", "status", "header", "cut-body"],
+)
+def test_a_broken_answer_is_a_protocol_failure(bad: bytes) -> None:
+    def canned(conn: socket.socket, number: int) -> None:
+        with conn:
+            read_request(conn)
+            conn.sendall(bad)
+
+    with server(canned) as (url, _), pytest.raises(ProtocolFailure):
+        post_all(url, [b"q"])
