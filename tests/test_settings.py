@@ -25,8 +25,20 @@ def test_environment_then_overrides() -> None:
 
 
 @pytest.mark.parametrize(
-    "overrides", [{"port": "eighty"}, {"query_timeout": "0"}, {"nonsense": "1"}]
+    "overrides",
+    [
+        {"port": "eighty"},
+        {"query_timeout": "0"},
+        {"nonsense": "1"},
+        {"endpoint_dataset": "implicit"},
+    ],
 )
 def test_bad_settings(overrides: dict[str, object]) -> None:
     with pytest.raises(ConfigError):
         load_settings(overrides, environ={})
+
+
+def test_the_endpoint_dataset_is_explicit_unless_asked() -> None:
+    assert load_settings(environ={}).endpoint_dataset == "explicit"
+    union = load_settings(environ={"LIMA_LOD_ENDPOINT_DATASET": "union"})
+    assert union.endpoint_dataset == "union"

@@ -118,6 +118,12 @@ def _parser() -> argparse.ArgumentParser:
         metavar="PASSWORD",
         help="Same as --store-password (LIMA_LOD_STORE_PASSWORD is safer).",
     )
+    load.add_argument(
+        "--keep-old-graphs",
+        action="store_true",
+        help="Keep the graphs of an earlier release that this one no longer has "
+        "(by default they are dropped once the new graphs are in).",
+    )
     static = commands.add_parser(
         "static",
         parents=[common],
@@ -196,7 +202,12 @@ def main(argv: Sequence[str] | None = None) -> int:
             from .publish import publish
 
             loaded = publish(
-                args.store, settings.dist, settings.store_user, settings.store_password
+                args.store,
+                settings.dist,
+                settings.store_user,
+                settings.store_password,
+                args.keep_old_graphs,
+                settings.base,
             )
             print(loaded.summary())
         elif args.command == "new-report":

@@ -9,6 +9,11 @@ and on Virtuoso). So a load that fails or is killed before that request leaves t
 graphs as they were; the temporary graphs it leaves behind are dropped by the next load. The
 graphs are counted again afterwards.
 
+Graphs of an earlier release that the new one no longer has (in the release's graph namespace,
+``{base}graph/``; nothing outside it is touched) are dropped by that same update request, after
+the moves: readers see the old release or the new one, never graphs of both. With
+``keep_old`` (``lima-lod load --keep-old-graphs``) they are kept, and the summary names them.
+
 Which URLs an engine uses for the Graph Store, queries and updates is a table (:data:`LAYOUTS`),
 keyed by the path of the Graph Store endpoint given as ``--store``. Credentials come from
 ``--user``/``--password`` or the environment and go to urllib's Basic and Digest handlers
@@ -33,6 +38,7 @@ from typing import TextIO
 import pyoxigraph as ox
 
 from .errors import ConfigError, ReleaseError, StoreError
+from .iris import DEFAULT_BASE, Iris
 from .layout import Release, find_release
 from .store import _bulk_load
 
@@ -245,6 +251,14 @@ class StoreClient:
         )
         return sorted(row["g"] for row in rows)
 
+    def graphs_under(self, namespace: str) -> list[str]:
+        """The non-empty named graphs whose IRIs start with ``namespace``."""
+        rows = self.select(
+            "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } "
+            f"FILTER(STRSTARTS(STR(?g), {json.dumps(namespace)})) }}"
+        )
+        return sorted(row["g"] for row in rows)
+
 
 @dataclass(frozen=True)
 class Loaded:
@@ -254,6 +268,8 @@ class Loaded:
     graphs: dict[str, int]
     seconds: float
     dropped: tuple[str, ...] = ()
+    removed: tuple[str, ...] = ()  # graphs of an earlier release the new one no longer has
+    kept: tuple[str, ...] = ()  # the same, kept on purpose (keep_old)
 
     @property
     def triples(self) -> int:
@@ -269,6 +285,14 @@ class Loaded:
         lines += [f"  {count:>9}  <{graph}>" for graph, count in self.graphs.items()]
         if self.dropped:
             lines.append(f"  dropped {len(self.dropped)} temporary graph(s) of an earlier load")
+        if self.removed:
+            lines.append(f"  removed {len(self.removed)} graph(s) the release no longer has:")
+            lines += [f"  {'':>9}  <{graph}>" for graph in self.removed]
+        if self.kept:
+            lines.append(
+                f"  kept {len(self.kept)} graph(s) the release no longer has (--keep-old-graphs):"
+            )
+            lines += [f"  {'':>9}  <{graph}>" for graph in self.kept]
         return "\n".join(lines)
 
 
@@ -291,13 +315,23 @@ def read_graphs(dump: Path) -> ox.Store:
 Progress = Callable[[int, int, str], None]
 
 
-def load_release(client: StoreClient, release: Release, progress: Progress | None = None) -> Loaded:
+def load_release(
+    client: StoreClient,
+    release: Release,
+    progress: Progress | None = None,
+    keep_old: bool = False,
+    base: str = DEFAULT_BASE,
+) -> Loaded:
     """Publish every named graph of a release into the store, each replaced atomically.
 
     Args:
         client: the store and its credentials.
         release: the release to publish (its N-Quads dump).
         progress: called with (steps done, steps in all, what is being done).
+        keep_old: keep the graphs of an earlier release that this one no longer has
+            (by default they are dropped once the new graphs are in).
+        base: the IRI base whose ``graph/`` namespace holds the releases' graphs, when the
+            release does not say (its ``release.json`` has ``base``).
     """
     started = time.monotonic()
     dataset = read_graphs(release_dump(release))
@@ -326,7 +360,12 @@ def load_release(client: StoreClient, release: Release, progress: Progress | Non
                 f"{expected[graph]} written; the graph was not replaced"
             )
     tell(len(graphs) + 1, steps, "replacing the graphs")
-    client.update(" ;\n".join(f"MOVE <{temporary[g]}> TO <{g}>" for g in graphs))
+    namespace = str(Iris(release.base or base).graph(""))
+    old = [g for g in client.graphs_under(namespace) if g not in temporary]
+    operations = [f"MOVE <{temporary[g]}> TO <{g}>" for g in graphs]
+    if not keep_old:
+        operations += [f"DROP SILENT GRAPH <{g}>" for g in old]
+    client.update(" ;\n".join(operations))
     for graph in graphs:
         found = client.count(graph)
         if found != expected[graph]:
@@ -335,7 +374,16 @@ def load_release(client: StoreClient, release: Release, progress: Progress | Non
                 f"expected {expected[graph]}"
             )
     tell(steps, steps, "done")
-    return Loaded(release.version, expected, time.monotonic() - started, tuple(dropped))
+    if not keep_old and (left := [g for g in client.graphs_under(namespace) if g in old]):
+        raise StoreError(f"after the load the store still holds old graphs: <{left[0]}>")
+    return Loaded(
+        release.version,
+        expected,
+        time.monotonic() - started,
+        tuple(dropped),
+        removed=() if keep_old else tuple(old),
+        kept=tuple(old) if keep_old else (),
+    )
 
 
 def progress_bar(stream: TextIO) -> Progress | None:
@@ -354,7 +402,14 @@ def progress_bar(stream: TextIO) -> Progress | None:
     return show
 
 
-def publish(store_url: str, dist: Path, user: str = "", password: str = "") -> Loaded:
+def publish(
+    store_url: str,
+    dist: Path,
+    user: str = "",
+    password: str = "",
+    keep_old: bool = False,
+    base: str = DEFAULT_BASE,
+) -> Loaded:
     """Load the latest release of ``dist`` into the store at ``store_url``.
 
     Args:
@@ -362,8 +417,12 @@ def publish(store_url: str, dist: Path, user: str = "", password: str = "") -> L
         dist: the folder of the releases.
         user: the store's user (with ``password``); empty for an open store.
         password: the user's password; never printed.
+        keep_old: keep the graphs of an earlier release that this one no longer has.
+        base: the IRI base of the releases' graphs, when a release does not say.
     """
     where = endpoints(store_url)
     release = find_release(dist)
     credentials = Credentials(user, password) if user else None
-    return load_release(StoreClient(where, credentials), release, progress_bar(sys.stderr))
+    return load_release(
+        StoreClient(where, credentials), release, progress_bar(sys.stderr), keep_old, base
+    )

@@ -14,6 +14,9 @@ from typing import Any
 from .errors import ConfigError
 from .iris import DEFAULT_BASE, Iris
 
+#: The values of ``endpoint_dataset``, the safe one first.
+ENDPOINT_DATASETS = ("explicit", "union")
+
 
 def _meta(help_text: str, env: str) -> dict[str, str]:
     return {"help": help_text, "env": env}
@@ -67,6 +70,15 @@ class Settings:
         metadata=_meta(
             "URL of an existing SPARQL endpoint to serve from instead of the embedded store.",
             "LIMA_LOD_ENDPOINT",
+        ),
+    )
+    endpoint_dataset: str = field(
+        default="explicit",
+        metadata=_meta(
+            "The dataset of queries sent to --endpoint: 'explicit' names the release's graphs "
+            "on each (the same answers on every engine); 'union' adds nothing, for an engine "
+            "whose own default graph is the union of the release's graphs and nothing else.",
+            "LIMA_LOD_ENDPOINT_DATASET",
         ),
     )
     query_timeout: float = field(
@@ -192,6 +204,11 @@ def load_settings(
                 raise ConfigError(f"unknown setting {name!r}")
             values[name] = _coerce(name, kind, value)
     settings = replace(Settings(), **values)  # type: ignore[arg-type]
+    if settings.endpoint_dataset not in ENDPOINT_DATASETS:
+        raise ConfigError(
+            f"setting 'endpoint_dataset' is {settings.endpoint_dataset!r}; "
+            f"expected one of {', '.join(ENDPOINT_DATASETS)}"
+        )
     if settings.query_timeout <= 0 or settings.max_results <= 0 or settings.workers <= 0:
         raise ConfigError("query_timeout, max_results and workers must be positive")
     return settings

@@ -4,7 +4,9 @@ Comes after the release in the flow and before ``web``. :class:`EmbeddedStore` l
 release's N-Quads dump into memory, or builds a pyoxigraph database from a big one once (under
 ``settings.store_path``) and opens it read-only; it is picklable, so worker processes load the
 same release or reopen the same database (see ``web/workers.py``). :class:`RemoteStore` forwards queries to an existing engine
-(``settings.endpoint``) and re-writes its answers with the same result cap.
+(``settings.endpoint``; from the server's event loop over kept-alive connections, see
+``http_pool`` and ``web/forwarder.py``) and re-writes its answers with the same result cap, or
+passes them on where the engine wrote them as we would.
 
 Both answer a :class:`Job`, a query already checked by ``web/guard.py``; neither fetches anything
 a query names.
@@ -22,16 +24,27 @@ import time
 import urllib.error
 import urllib.parse
 import urllib.request
+from collections.abc import Iterator, Mapping
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
+from itertools import islice
 from pathlib import Path
 from typing import IO, Protocol, cast
 
 import pyoxigraph as ox
 
-from .errors import BadRequest, EngineError, EngineTimeout, MalformedQuery, QueryError, ReleaseError
+from .errors import (
+    BadRequest,
+    EngineError,
+    EngineTimeout,
+    MalformedQuery,
+    QueryError,
+    QueryTimeout,
+    ReleaseError,
+)
+from .http_pool import AnswerTooLarge, HttpPool, ProtocolFailure
 from .layout import Release, find_release
-from .results import Answer, Choice, write
+from .results import Answer, Choice, Kind, write
 from .settings import Settings
 
 #: A release whose N-Quads dump is at most this big is served from memory, in each worker (a
@@ -235,6 +248,15 @@ ENGINE_TIMEOUTS: tuple[tuple[str, str, int], ...] = (
     ("virtuoso", "timeout", 1000),  # milliseconds
     ("apache jena fuseki", "timeout", 1),  # seconds
 )
+#: Engines, by their ``Server`` header, that write SPARQL JSON results and N-Triples as lima-lod
+#: does (the same library's writers): their answers within the cap are passed on unchanged.
+#: Virtuoso is not one: it writes ``typed-literal`` bindings, a type SPARQL 1.1 dropped.
+FAITHFUL = ("oxigraph/",)
+#: Solution formats pyoxigraph writes byte for byte as ``results.write`` does an uncut answer
+#: (its XML and TSV differ in form: a line break, numbers written short).
+SAME_BYTES = {"json": ox.QueryResultsFormat.JSON, "csv": ox.QueryResultsFormat.CSV}
+#: Bytes of one answer read from an engine at most (what the worker pool holds of all answers).
+MAX_ANSWER_BYTES = 256 * 1024 * 1024
 #: Virtuoso stops a query at its timeout and answers what it found so far ("anytime" queries),
 #: saying so only in these headers: such an answer is refused, never served as complete.
 PARTIAL_ANSWER_HEADERS = ("x-sql-state",)
@@ -267,7 +289,16 @@ class RemoteStore:
     graph and the named graphs are the release's graphs (``default-graph-uri`` and
     ``named-graph-uri`` for each), so the default graph is their union on every engine, whatever
     the engine's own default (Oxigraph: the empty default graph; Virtuoso: every graph, its
-    system graphs included).
+    system graphs included). With ``union`` (``--endpoint-dataset union``) nothing is added: the
+    engine's own default graph must then already be the union of the release's graphs, and it
+    must hold nothing else (the Oxigraph server with ``--union-default-graph``, Fuseki with
+    ``unionDefaultGraph``, GraphDB, QLever); the engine skips the work of a given dataset.
+
+    The server asks with :meth:`answer`, on its event loop over kept-alive connections
+    (``http_pool``); :meth:`run` is the same over urllib, for callers without a loop. An answer
+    already written in the chosen format by an engine that writes it as we do (see
+    :data:`FAITHFUL`), and not over the cap, is passed on as the engine wrote it; another uncut
+    answer asked for in SPARQL JSON or CSV is written by pyoxigraph's writer (:data:`SAME_BYTES`).
     """
 
     isolated = False
@@ -279,12 +310,17 @@ class RemoteStore:
         release: Release | None,
         release_graphs: tuple[str, ...] = (),
         timeout_parameter: tuple[str, int] | None = None,
+        union: bool = False,
     ) -> None:
         self.endpoint = endpoint
         self.prefixes = prefixes
         self.release = release
         self.release_graphs = release_graphs
         self.timeout_parameter = timeout_parameter
+        self.union = union
+        self._release_dataset = _dataset_form(GraphSelection(release_graphs, release_graphs))
+        self.faithful = False  # the engine writes SPARQL JSON and N-Triples as we do
+        self.pool = HttpPool(endpoint)
 
     @classmethod
     def open(cls, settings: Settings) -> RemoteStore:
@@ -299,95 +335,151 @@ class RemoteStore:
             settings.iris.prefixes(),
             release,
             _release_graphs(release) if release else (),
+            union=settings.endpoint_dataset == "union",
         )
-        store.timeout_parameter = store._engine_timeout()
+        store.recognise()
         return store
 
-    def _engine_timeout(self) -> tuple[str, int] | None:
-        """The engine's own per-query timeout parameter, from its ``Server`` header."""
+    def recognise(self) -> None:
+        """Learn from the engine's ``Server`` header its own per-query timeout parameter, and
+        whether its answers can be passed on as it writes them."""
         try:
             server = self._ask("ASK {}", GraphSelection(), 30.0)[2].lower()
         except QueryError:  # down or odd now: served without the engine's own timeout
-            return None
-        return next(
+            return
+        self.timeout_parameter = next(
             ((name, units) for prefix, name, units in ENGINE_TIMEOUTS if server.startswith(prefix)),
             None,
         )
+        self.faithful = server.startswith(FAITHFUL)
+
+    def _request(
+        self, query: str, dataset: GraphSelection | None, timeout: float
+    ) -> tuple[bytes, list[tuple[str, str]]]:
+        """A query as a form (Virtuoso hangs on ``application/sparql-query`` bodies and answers
+        HTML without an Accept), with its dataset and the engine's own timeout; its headers."""
+        params = [("query", query)]
+        if self.timeout_parameter is not None:  # the engine stops first, and says why
+            name, units = self.timeout_parameter
+            params.append((name, str(max(1, int(timeout * 0.9 * units)))))
+        form = urllib.parse.urlencode(params)
+        if dataset is None and not self.union:
+            form += self._release_dataset  # the same on every query: encoded once
+        elif dataset is not None:
+            form += _dataset_form(dataset)
+        headers = [
+            ("Accept", ACCEPT[query_form(query)]),
+            ("Content-Type", "application/x-www-form-urlencoded"),
+        ]
+        return form.encode(), headers
 
     def _ask(
         self, query: str, dataset: GraphSelection | None, timeout: float
     ) -> tuple[str, bytes, str]:
-        """POST a query as a form (Virtuoso hangs on ``application/sparql-query`` bodies and
-        answers HTML without an Accept); the media type, body and ``Server`` header."""
-        if dataset is None and self.release_graphs:
-            dataset = GraphSelection(self.release_graphs, self.release_graphs)
-        params = [("query", query)]
-        if dataset is not None:
-            params += [("default-graph-uri", g) for g in dataset.default]
-            params += [("named-graph-uri", g) for g in dataset.named]
-        if self.timeout_parameter is not None:  # the engine stops first, and says why
-            name, units = self.timeout_parameter
-            params.append((name, str(max(1, int(timeout * 0.9 * units)))))
+        """POST a query with urllib (a new connection); the media type, body and ``Server``."""
+        body, headers = self._request(query, dataset, timeout)
         request = urllib.request.Request(
-            self.endpoint,
-            data=urllib.parse.urlencode(params).encode(),
-            method="POST",
-            headers={
-                "Accept": ACCEPT[query_form(query)],
-                "Content-Type": "application/x-www-form-urlencoded",
-            },
+            self.endpoint, data=body, method="POST", headers=dict(headers)
         )
         deadline = time.monotonic() + timeout
         try:
             # The socket timeout bounds each wait; the loop bounds the whole answer.
             with urllib.request.urlopen(request, timeout=timeout) as response:
-                chunks = []
+                chunks, size = [], 0
                 while chunk := response.read(65536):
                     chunks.append(chunk)
+                    size += len(chunk)
                     if time.monotonic() > deadline:
                         raise TimeoutError
-                if any(h in response.headers for h in PARTIAL_ANSWER_HEADERS):
-                    raise EngineTimeout(
-                        "the SPARQL engine stopped the query at its time limit "
-                        f"({response.headers.get('x-sql-message', 'partial answer')})"
-                    )
+                    if size > MAX_ANSWER_BYTES:
+                        raise _too_large()
+                _refuse_partial({k.lower(): v for k, v in response.headers.items()})
                 return (
                     response.headers.get_content_type(),
                     b"".join(chunks),
                     response.headers.get("server", ""),
                 )
         except urllib.error.HTTPError as exc:
-            detail = exc.read().decode("utf-8", "replace")[:500]
-            if 400 <= exc.code < 500:
-                raise BadRequest(f"the SPARQL engine refused the query: {detail}") from None
-            raise EngineError(f"the SPARQL engine failed ({exc.code}): {detail}") from None
+            raise _refused(exc.code, exc.read(500)) from None
         except TimeoutError:
-            raise EngineTimeout(
-                f"the SPARQL engine did not answer within {timeout:.0f} s"
-            ) from None
+            raise _late(timeout) from None
         except urllib.error.URLError as exc:
             if isinstance(exc.reason, TimeoutError):
-                raise EngineTimeout(
-                    f"the SPARQL engine did not answer within {timeout:.0f} s"
-                ) from None
+                raise _late(timeout) from None
             raise EngineError(f"the SPARQL engine is unreachable: {exc.reason}") from None
         except (OSError, http.client.HTTPException) as exc:
             raise EngineError(f"the SPARQL engine's answer is not HTTP: {exc!r}") from None
 
+    async def answer(self, job: Job, timeout: float) -> Answer:
+        """Answer a checked job from the event loop, over a kept-alive connection, within
+        ``timeout`` seconds (our deadline on the whole HTTP exchange)."""
+        body, headers = self._request(job.query, job.dataset, timeout)
+        try:
+            reply = await self.pool.post(body, headers, timeout, MAX_ANSWER_BYTES)
+        except TimeoutError:
+            raise _late(timeout) from None
+        except AnswerTooLarge:
+            raise _too_large() from None
+        except ProtocolFailure as exc:
+            raise EngineError(str(exc)) from None
+        except OSError as exc:
+            raise EngineError(f"the SPARQL engine is unreachable: {exc}") from None
+        if reply.status >= 300:
+            raise _refused(reply.status, reply.body[:500])
+        _refuse_partial(reply.headers)
+        return self._written(job, reply.media_type(), reply.body)
+
     def run(self, job: Job, timeout: float) -> Answer:
         media_type, body, _ = self._ask(job.query, job.dataset, timeout)
+        return self._written(job, media_type, body)
+
+    def _written(self, job: Job, media_type: str, body: bytes) -> Answer:
+        """The engine's answer in the chosen format, cut at the cap: passed on as it is when
+        the engine writes that format as we would and the answer is within the cap."""
         try:
             if media_type == "application/sparql-results+json":
+                kept = self._uncut(job, body)
+                if kept is not None:
+                    return kept
                 result = ox.parse_query_results(body, format=ox.QueryResultsFormat.JSON)
                 return write(result, job.choice, job.limit, self.prefixes)
             if media_type in ("application/n-triples", "text/plain"):
                 triples = (quad.triple for quad in ox.parse(body, format=ox.RdfFormat.N_TRIPLES))
+                if self.faithful and job.choice.graph == "ntriples":
+                    kept = _as_written(triples, job, body)
+                    if kept is not None:
+                        return kept
+                    triples = (
+                        quad.triple for quad in ox.parse(body, format=ox.RdfFormat.N_TRIPLES)
+                    )
                 return write(triples, job.choice, job.limit, self.prefixes)
         except (SyntaxError, ValueError) as exc:
             raise EngineError(
                 f"the SPARQL engine's answer is not valid {media_type}: {exc}"
             ) from None
         raise EngineError(f"the SPARQL engine answered {media_type!r}, which we cannot read")
+
+    def _uncut(self, job: Job, body: bytes) -> Answer | None:
+        """A SPARQL JSON answer within the cap, in the chosen format without our own writers:
+        as the engine wrote it where it writes as we do, else by pyoxigraph's writer where that
+        writes the same bytes as ours (:data:`SAME_BYTES`); None when it must be cut or the
+        format is another."""
+        result = ox.parse_query_results(body, format=ox.QueryResultsFormat.JSON)
+        if isinstance(result, ox.QueryBoolean):
+            if self.faithful and job.choice.boolean == "json":
+                return Answer(body, "json", Kind.BOOLEAN, 1, False)
+            return None
+        name = job.choice.solutions
+        if not isinstance(result, ox.QuerySolutions) or name not in SAME_BYTES:
+            return None
+        count = sum(1 for _ in islice(result, job.limit + 1))  # reads it all: checked too
+        if count > job.limit:
+            return None
+        if self.faithful and name == "json":
+            return Answer(body, name, Kind.SOLUTIONS, count, False)
+        result = ox.parse_query_results(body, format=ox.QueryResultsFormat.JSON)
+        written = result.serialize(format=SAME_BYTES[name])
+        return Answer(written or b"", name, Kind.SOLUTIONS, count, False)
 
     def graphs(self) -> frozenset[str]:
         if self.release_graphs:
@@ -403,7 +495,49 @@ class RemoteStore:
         return Statistics(sum(counts.values()), counts)
 
     def close(self) -> None:
-        return None
+        self.pool.close()
+
+
+def _as_written(triples: Iterator[ox.Triple], job: Job, body: bytes) -> Answer | None:
+    """An engine's N-Triples as the answer, when they are within the cap (counted, never
+    trusted); None when they must be cut."""
+    count = sum(1 for _ in islice(triples, job.limit + 1))
+    return Answer(body, "ntriples", Kind.GRAPH, count, False) if count <= job.limit else None
+
+
+def _dataset_form(dataset: GraphSelection) -> str:
+    """A dataset as form fields (``&default-graph-uri=...&named-graph-uri=...``)."""
+    fields = [("default-graph-uri", g) for g in dataset.default]
+    fields += [("named-graph-uri", g) for g in dataset.named]
+    return f"&{urllib.parse.urlencode(fields)}" if fields else ""
+
+
+def _refuse_partial(headers: Mapping[str, str]) -> None:
+    """Refuse an answer the engine cut at its own time limit (Virtuoso's "anytime" queries)."""
+    if any(h in headers for h in PARTIAL_ANSWER_HEADERS):
+        raise EngineTimeout(
+            "the SPARQL engine stopped the query at its time limit "
+            f"({headers.get('x-sql-message', 'partial answer')})"
+        )
+
+
+def _refused(status: int, detail: bytes) -> EngineError | BadRequest:
+    """The error for an engine's 4xx (the client's query) or 5xx (the engine)."""
+    text = detail.decode("utf-8", "replace")[:500]
+    if 400 <= status < 500:
+        return BadRequest(f"the SPARQL engine refused the query: {text}")
+    return EngineError(f"the SPARQL engine failed ({status}): {text}")
+
+
+def _late(timeout: float) -> EngineTimeout:
+    return EngineTimeout(f"the SPARQL engine did not answer within {timeout:.0f} s")
+
+
+def _too_large() -> QueryTimeout:
+    return QueryTimeout(
+        f"the answer is over the {MAX_ANSWER_BYTES // 2**20} MiB this endpoint reads from "
+        "its SPARQL engine; add a LIMIT or ask for less"
+    )
 
 
 def _release_graphs(release: Release) -> tuple[str, ...]:

@@ -92,11 +92,12 @@ def oxigraph_command() -> str:
     return found
 
 
-def start_oxigraph(folder: Path, timeout_s: int = 30) -> Engine:
+def start_oxigraph(folder: Path, timeout_s: int = 30, union: bool = False) -> Engine:
     """Start ``oxigraph serve`` on a free port with its database in ``folder``.
 
-    No ``--union-default-graph``: lima-lod sets the dataset of every query itself, so the
-    tests prove it does not depend on the engine's setting.
+    No ``--union-default-graph`` unless ``union``: lima-lod sets the dataset of every query
+    itself, so the tests prove it does not depend on the engine's setting (``union`` is for
+    ``--endpoint-dataset union``, which relies on it).
     """
     folder.mkdir(parents=True, exist_ok=True)
     port = free_port()
@@ -112,6 +113,7 @@ def start_oxigraph(folder: Path, timeout_s: int = 30) -> Engine:
                 f"127.0.0.1:{port}",
                 "--timeout-s",
                 str(timeout_s),
+                *(["--union-default-graph"] if union else []),
             ],
             stdout=out,
             stderr=subprocess.STDOUT,

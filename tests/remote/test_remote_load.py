@@ -132,6 +132,41 @@ def test_a_load_replaces_every_graph_and_a_cut_load_changes_nothing(
     assert store.leftovers() == []
 
 
+def test_graphs_a_new_release_no_longer_has_are_removed_unless_kept(
+    fresh: Engine, tmp_path: Path
+) -> None:
+    store = client_of(fresh)
+    other = "urn:x:not-ours"  # outside the releases' graph namespace: never touched
+    store.update(f"INSERT DATA {{ GRAPH <{other}> {{ <urn:x:a> <urn:x:b> <urn:x:c> }} }}")
+    old_dist, new_dist = tmp_path / "old", tmp_path / "new"
+    write_release(old_dist, quads(), version="2020.1")
+    renamed = GRAPHS["report/mx-2021"].replace("mx-2021", "mx-2023")
+    write_release(
+        new_dist,
+        [q.replace(GRAPHS["report/mx-2021"], renamed) for q in quads()],
+        version="2023.1",
+    )
+    load_release(store, find_release(old_dist))
+    assert GRAPHS["report/mx-2021"] in contents(store)
+
+    loaded = load_release(store, find_release(new_dist))
+    assert loaded.removed == (GRAPHS["report/mx-2021"],) and loaded.kept == ()
+    assert "removed 1 graph(s)" in loaded.summary()
+    after = contents(store)
+    assert set(after) == set(loaded.graphs) and renamed in after
+    assert {g: len(t) for g, t in after.items()} == loaded.graphs
+    assert store.count(other) == 1
+
+    # Kept on purpose: the old release's graph stays beside the new ones, and is named.
+    load_release(store, find_release(old_dist))
+    kept = load_release(store, find_release(new_dist), keep_old=True)
+    assert kept.kept == (GRAPHS["report/mx-2021"],) and kept.removed == ()
+    assert "--keep-old-graphs" in kept.summary()
+    assert set(contents(store)) == {*kept.graphs, GRAPHS["report/mx-2021"]}
+    store.update(f"DROP SILENT GRAPH <{other}> ; DROP SILENT GRAPH <{GRAPHS['report/mx-2021']}>")
+    store.update(f"DROP SILENT GRAPH <{renamed}>")
+
+
 def test_the_cli_reports_and_never_shows_the_password(
     fresh: Engine,
     tiny_dist: Path,

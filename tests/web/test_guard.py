@@ -6,7 +6,7 @@ import pytest
 
 from lima_lod.errors import BadRequest, Forbidden, MalformedQuery
 from lima_lod.store import GraphSelection
-from lima_lod.web.guard import check, is_update, may_reach_out
+from lima_lod.web.guard import MAX_DEPTH, check, is_update, may_reach_out, passes_unparsed
 
 HELD = frozenset({"http://g/1", "http://g/2"})
 
@@ -129,3 +129,24 @@ def test_the_document_query_of_every_kind_of_resource_needs_no_parse() -> None:
     ):
         for template in (DESCRIBE, EXISTS):
             assert not may_reach_out(template.format(iri=iri)), (template, iri)
+
+
+@pytest.mark.parametrize(
+    ("query", "passes"),
+    [
+        ("SELECT ?s { ?s ?p 'from service' } # FROM <http://x/>", True),
+        ("SELECT * { SERVICE <http://127.0.0.1:9/> { ?s ?p ?o } }", False),
+        ("SELECT * FROM <http://g/1> { ?s ?p ?o }", False),
+        ("INSERT DATA { <urn:a> <urn:b> <urn:c> }", False),
+        ("SELECT * { ?s ?p '\\u0053ERVICE' }", False),
+        ("SELECT * " + "{" * (MAX_DEPTH + 1) + "}" * (MAX_DEPTH + 1), False),
+    ],
+    ids=["plain", "service", "from", "update", "escape", "deep"],
+)
+def test_a_query_passes_unparsed_only_when_check_has_nothing_to_do(
+    query: str, passes: bool
+) -> None:
+    # The forwarder sends a query that passes straight to the engine: check must agree.
+    assert passes_unparsed(query) is passes
+    if passes:
+        assert check(query, HELD) is None

@@ -24,13 +24,14 @@ from ..settings import Settings
 from ..store import Store
 from .cors import Cors, cors_headers
 from .endpoint import Endpoint, wants_page
+from .forwarder import runner as runner_of
 from .frame import Chrome
 from .pages import YASGUI, yasgui_installed
 from .queries import register as register_queries
 from .rendered import serve_prerendered
 from .resources import Resources
 from .security import SecurityHeaders
-from .workers import RETRY_AFTER, runner_for
+from .workers import RETRY_AFTER
 
 log = logging.getLogger(__name__)
 
@@ -98,7 +99,7 @@ def create_app(settings: Settings, store: Store, prerendered: bool = True) -> Ap
         store: where queries are answered (embedded release or remote engine).
         prerendered: answer documents from the release's pre-rendered site when it has one.
     """
-    runner = runner_for(store, settings.workers, settings.query_memory_mb)
+    runner = runner_of(store, settings)
     statistics = store.statistics()  # the data is immutable per release: counted once
     endpoint = Endpoint(settings, store, runner, statistics)
 

@@ -170,6 +170,13 @@ def _algebra(query: str) -> CompValue:
         raise BadRequest(f"cannot check the query: {exc}") from None
 
 
+def passes_unparsed(query: str) -> bool:
+    """Say whether :func:`check` lets a query through as it is without parsing it (no SERVICE,
+    FROM or update word, nesting within bounds): then it has nothing to check, anywhere."""
+    seen = scan(query)
+    return not seen.must_check and seen.depth <= MAX_DEPTH
+
+
 def check(query: str, held: frozenset[str]) -> GraphSelection | None:
     """Refuse SERVICE, unknown FROM graphs and deep nesting; return the FROM dataset if any.
 
