@@ -209,3 +209,14 @@ def test_a_law_the_project_and_an_acronym_can_be_found(
         skos:prefLabel ?expansion ; skos:inScheme ?s . ?s skos:prefLabel ?scheme .
         FILTER (LCASE(STR(?label)) = "epps") }""")
     assert acronyms == [("Electronic Public Procurement System", "Document Acronyms")]
+
+
+@pytest.mark.parametrize(
+    "query",
+    sorted((Path(__file__).parent.parent / "bench" / "queries").glob("*.rq")),
+    ids=lambda p: p.name,
+)
+def test_bench_queries_find_what_they_measure(store: pyoxigraph.Store, query: Path) -> None:
+    """A benchmark query that answers nothing measures nothing: each must match the data."""
+    answer = store.query(query.read_text(encoding="utf-8"), use_default_graph_as_union=True)
+    assert len(list(answer)) > 10, query.name  # type: ignore[arg-type]
