@@ -20,16 +20,18 @@ from __future__ import annotations
 
 import importlib
 import json
+import logging
 import shutil
 import time
 from collections.abc import Iterator
 from dataclasses import asdict, dataclass, field
+from html.parser import HTMLParser
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
-from urllib.parse import unquote
+from urllib.parse import parse_qsl, unquote, urljoin, urlsplit
 
 from .errors import ConfigError, ReleaseError
-from .formats import Format
+from .formats import BY_NAME, Format
 from .iris import document_path, is_key
 from .layout import HOME_PAGE, Release, site_folder, site_manifest
 from .results import Choice
@@ -39,12 +41,23 @@ from .store import Job, Store
 if TYPE_CHECKING:
     from fastapi.testclient import TestClient
 
+log = logging.getLogger(__name__)
+
 #: Bump when the manifest or the folder's layout changes: an older site is then rendered again.
-SITE_FORMAT = 1
+SITE_FORMAT = 2
 #: Above this many resources ``auto`` pre-renders lazily (on first request) instead of eagerly.
 LAZY_ABOVE = 5000
 #: How ``render_site`` may pre-render: every document now, on first request, or by size.
 MODES = ("auto", "eager", "lazy")
+#: The pages besides documents that are pure functions of the release too (comparison pages,
+#: vocabulary terms, charts, example queries, the favicon): rendered as the pages link to them
+#: (:func:`follow`), answered by the front like documents, written into the static site.
+LINKED = ("/compare", "/term/", "/charts/", "/queries", "/favicon.ico")
+#: The one query parameter besides ``lang`` that picks a variant of a linked page: an example
+#: query's ``?format=`` (its text, its results in each format, its page).
+VARIANT = "format"
+#: The error page a static host answers for a path it does not hold (the app's own 404 page).
+ERROR_PAGE = "404.html"
 #: Non-default interface languages are kept under this folder: ``lang/es/doc/...``.
 LANGUAGE_FOLDER = "lang"
 KEYS = """SELECT DISTINCT ?t WHERE {{
@@ -63,6 +76,8 @@ class Document:
     content_type: str
     language: str = ""
     vary: str = ""  # the route's Vary header: pages vary by language as well as by Accept
+    cache_control: str = ""  # the route's, where it is not the documents' (CACHE_CONTROL)
+    content_location: str = ""  # the route's, where it names the variant it chose
 
 
 @dataclass
@@ -175,8 +190,6 @@ def plan(
                 ),
             )
 
-    from .formats import BY_NAME
-
     yield from variants("/", HOME_PAGE, BY_NAME["html"])
     for key in keys:
         for fmt in DOCUMENT_FORMATS:
@@ -230,7 +243,7 @@ def render_site(
         app = create_app(settings, store, prerendered=False)
         try:
             with TestClient(app, base_url=settings.public) as client:
-                documents = _render(client, plan(keys, release, languages), partial)
+                documents = _render(client, plan(keys, release, languages), partial, languages)
         except BaseException:
             shutil.rmtree(partial, ignore_errors=True)
             raise
@@ -253,13 +266,18 @@ def render_site(
 
 
 def _render(
-    client: TestClient, todo: Iterator[tuple[str, dict[str, str], Document]], folder: Path
+    client: TestClient,
+    todo: Iterator[tuple[str, dict[str, str], Document]],
+    folder: Path,
+    languages: tuple[str, ...],
 ) -> list[Document]:
-    """Request each planned document and write its bytes into the folder."""
+    """Request each planned document, then every linked page the rendered pages link to
+    (:func:`follow`), and write their bytes into the folder; then the error page."""
     documents: list[Document] = []
+    seen = {p for p in LINKED if not p.endswith("/")}  # the entry points, linked or not
+    pages = sorted(seen)
     for path, headers, document in todo:
-        client.cookies.clear()  # a page in one language sets a cookie the next must not carry
-        response = client.get(path, headers=headers, follow_redirects=False)
+        response = _get(client, path, headers)
         if response.status_code in (404, 406) and path.startswith("/def/"):
             continue  # the release lacks the vocabulary or that format: not published
         if response.status_code != 200:
@@ -267,16 +285,124 @@ def _render(
                 f"pre-rendering {path}: the app answered "
                 f"{response.status_code}: {response.text[:200]}"
             )
-        target = folder / document.file
+        documents.append(_keep(folder, document, response))
+        if document.content_type.startswith("text/html"):
+            pages += _new(path, seen, response.content)
+    documents += follow(client, pages, seen, folder, languages)
+    for language in languages:
+        query = f"?lang={language}" if language != languages[0] else ""
+        # A path no route has: the app's own 404 page, in the frame, for a static host.
+        response = _get(client, f"/{ERROR_PAGE}{query}", {"accept": "text/html"})
+        target = folder / language_file(ERROR_PAGE, language, languages[0])
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_bytes(response.content)
-        documents.append(
-            Document(
-                document.path,
-                document.file,
-                response.headers["content-type"],
-                document.language,
-                response.headers.get("vary", ""),
-            )
-        )
     return documents
+
+
+def _get(client: TestClient, path: str, headers: dict[str, str]) -> Any:
+    client.cookies.clear()  # a page in one language sets a cookie the next must not carry
+    return client.get(path, headers=headers, follow_redirects=False)
+
+
+def _keep(folder: Path, document: Document, response: Any) -> Document:
+    """Write a rendered answer's bytes; the document as the manifest keeps it."""
+    target = folder / document.file
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_bytes(response.content)
+    return Document(
+        document.path,
+        document.file,
+        response.headers["content-type"],
+        document.language,
+        response.headers.get("vary", ""),
+        response.headers.get("cache-control", ""),
+        response.headers.get("content-location", ""),
+    )
+
+
+def linked(link: str, page: str) -> str | None:
+    """The linked page a link on ``page`` names (its path, with its ``?format=``), or None for
+    anything else: documents, other hosts, the dynamic pages, other query parameters."""
+    url = urlsplit(urljoin(page, link))
+    if url.scheme or url.netloc or not url.path.startswith(LINKED):
+        return None
+    params = [(k, v) for k, v in parse_qsl(url.query, keep_blank_values=True) if k != "lang"]
+    if not params:
+        return url.path
+    if len(params) == 1 and params[0][0] == VARIANT and url.path.startswith("/queries"):
+        return f"{url.path}?{VARIANT}={params[0][1]}" if params[0][1] in BY_NAME else None
+    return None  # a query string we do not render (the page is answered by the app)
+
+
+def linked_file(path: str) -> str:
+    """Where a linked page is kept: ``/compare`` -> ``compare.html``, an example query's
+    ``?format=xml`` -> ``queries/{name}.xml`` (the format's name: a static server maps the
+    parameter to the file as it is), a chart under its own name."""
+    path, _, query = path.partition("?")
+    name = unquote(path).lstrip("/")
+    if query:
+        return f"{name}.{query.split('=', 1)[1]}"
+    return name if "." in name.rsplit("/", 1)[-1] else name + BY_NAME["html"].suffix
+
+
+def links(body: bytes) -> list[str]:
+    """Every ``href`` and ``src`` of an HTML page."""
+    collector = _Links()
+    collector.feed(body.decode("utf-8", "replace"))
+    return collector.found
+
+
+class _Links(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.found: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.found += [v for k, v in attrs if k in ("href", "src") and v]
+
+
+def follow(
+    client: TestClient,
+    todo: list[str],
+    seen: set[str],
+    folder: Path,
+    languages: tuple[str, ...],
+) -> list[Document]:
+    """Render the linked pages ``todo`` (in each language its answer varies by), and every
+    linked page they link to in turn that is not ``seen`` yet."""
+    default = languages[0]
+    documents: list[Document] = []
+    while todo:
+        path = todo.pop()
+        for language in languages:
+            query = f"lang={language}" if language != default else ""
+            url = path + ("&" if "?" in path else "?") + query if query else path
+            response = _get(client, url, {"accept": "text/html"})
+            if response.status_code != 200:
+                log.warning("not rendered: %s answers %s", url, response.status_code)
+                break
+            varies = "accept-language" in response.headers.get("vary", "").lower()
+            file = linked_file(path)
+            document = Document(
+                path,
+                language_file(file, language, default) if varies else file,
+                response.headers["content-type"],
+                language if varies else "",
+            )
+            documents.append(_keep(folder, document, response))
+            if response.headers["content-type"].startswith("text/html"):
+                todo += _new(url, seen, response.content)
+            if not varies:
+                break
+    return documents
+
+
+def _new(page: str, seen: set[str], body: bytes) -> list[str]:
+    """The linked pages a page links to that are not yet seen (marked seen now)."""
+    out = []
+    for link in links(body):
+        found = linked(link, page)
+        if found is not None and found not in seen:
+            seen.add(found)
+            out.append(found)
+    return out

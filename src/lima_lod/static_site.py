@@ -16,13 +16,14 @@ from __future__ import annotations
 
 import re
 import shutil
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from importlib.resources import files
 from pathlib import Path
 
-from .formats import Format
+from .formats import BY_NAME, Format
 from .iris import DOCUMENT_PATH, THING_PATH
 from .layout import (
+    HOME_PAGE,
     HTACCESS,
     NGINX_HTTP,
     NGINX_SERVER,
@@ -33,7 +34,7 @@ from .layout import (
     find_release,
     site_release_path,
 )
-from .prerender import Site, render_site
+from .prerender import ERROR_PAGE, LANGUAGE_FOLDER, Site, render_site
 from .settings import Settings
 
 #: The negotiated resources of a static site: (variable, candidate table's name).
@@ -56,18 +57,25 @@ def candidate_tables() -> dict[str, tuple[Format, ...]]:
     return {"doc": DOCUMENT_FORMATS, "term": TERM_FORMATS, "shapes": TERM_FORMATS[1:]}
 
 
-def accept_rules(candidates: tuple[Format, ...]) -> list[tuple[str, str]]:
+def accept_rules(
+    candidates: tuple[Format, ...], default: Format | None = None, by_name: bool = False
+) -> list[tuple[str, str]]:
     """(regular expression over ``Accept``, suffix), most preferred first: the candidates' own
-    media types in the server's order, then ``type/*`` ranges, then ``*/*``."""
+    media types in the server's order, then ``type/*`` ranges, then ``*/*`` (``default``, else
+    the first candidate). ``by_name``: the format's name instead of its suffix."""
+
+    def mark(fmt: Format) -> str:
+        return fmt.name if by_name else fmt.suffix
+
     rules = []
     for fmt in candidates:
         for media_type in (fmt.media_type, *fmt.aliases):
-            rules.append((_in_accept(re.escape(media_type)), fmt.suffix))
+            rules.append((_in_accept(re.escape(media_type)), mark(fmt)))
     mains: dict[str, str] = {}
     for fmt in candidates:
-        mains.setdefault(fmt.media_type.split("/", 1)[0], fmt.suffix)
+        mains.setdefault(fmt.media_type.split("/", 1)[0], mark(fmt))
     rules += [(_in_accept(re.escape(main) + r"/\*"), suffix) for main, suffix in mains.items()]
-    rules.append((_in_accept(r"\*/\*"), candidates[0].suffix))
+    rules.append((_in_accept(r"\*/\*"), mark(default or candidates[0])))
     return rules
 
 
@@ -75,8 +83,38 @@ def _in_accept(media: str) -> str:
     return rf"(^|,)\s*{media}\s*(;|,|$)"
 
 
-def _types(candidates: tuple[Format, ...]) -> str:
-    return " ".join(f"{fmt.media_type} {fmt.suffix.lstrip('.')};" for fmt in candidates)
+def _types(candidates: tuple[Format, ...], by_name: bool = False) -> str:
+    return " ".join(
+        f"{fmt.media_type} {fmt.name if by_name else fmt.suffix.lstrip('.')};" for fmt in candidates
+    )
+
+
+def _media(candidates: tuple[Format, ...], by_name: bool = False) -> str:
+    """An nginx ``types`` block of the candidates, with the charset the textual ones carry."""
+    textual = " ".join(sorted({f.media_type for f in candidates if "charset" in f.content_type}))
+    return f"types {{ {_types(candidates, by_name)} }}\n    charset utf-8; charset_types {textual};"
+
+
+def query_tables() -> dict[str, tuple[tuple[Format, ...], Format]]:
+    """The example queries' candidates, as files named by format (``queries/{name}.csv``): the
+    list (``/queries``) and one query (``/queries/{name}``, every kind's formats), each with its
+    default; the page comes first in the map (only browsers name ``text/html``)."""
+    from .web.negotiation import CANDIDATES
+    from .web.queries import LIST_FORMATS, TEXT
+
+    html = BY_NAME["html"]
+    one: list[Format] = [html, TEXT]
+    for candidates in CANDIDATES.values():
+        one += [f for f in candidates if f not in one]
+    listing = (html, replace(LIST_FORMATS[1], name="json"))  # linked as ?format=json
+    return {"query": (tuple(one), TEXT), "list": (listing, html)}
+
+
+def languages() -> dict[str, str]:
+    """The folder (``/lang/es``) of each interface language but the default, by its code."""
+    from .web.i18n import LANGUAGES
+
+    return {code: f"/{LANGUAGE_FOLDER}/{code}" for code in LANGUAGES[1:]}
 
 
 def nginx_http() -> str:
@@ -90,6 +128,28 @@ def nginx_http() -> str:
         out.append('    default "";')
         out.append(f'    "" {candidates[0].suffix};')
         out += [f'    "~*{pattern}" {suffix};' for pattern, suffix in accept_rules(candidates)]
+        out.append("}")
+    out.append("map $arg_lang $lima_lang {")
+    out.append('    default "";')
+    out += [f"    {code} {folder};" for code, folder in languages().items()]
+    out.append("}")
+    out.append("map $arg_format $lima_format {")
+    out.append('    default "";')
+    out.append('    "~^(?<name>[a-z0-9+-]+)$" $name;')
+    out.append("}")
+    for name, (candidates, default) in query_tables().items():
+        out.append(f"map $http_accept $lima_{name}_accept {{")
+        out.append('    default "";')
+        out.append(f'    "" {default.name};')
+        out += [
+            f'    "~*{pattern}" {mark};'
+            for pattern, mark in accept_rules(candidates, default, by_name=True)
+        ]
+        out.append("}")
+        # An explicit ?format= wins over Accept, as in the app.
+        out.append(f"map $lima_format $lima_{name} {{")
+        out.append(f'    "" $lima_{name}_accept;')
+        out.append("    default $lima_format;")
         out.append("}")
     return "\n".join(out) + "\n"
 
@@ -116,6 +176,7 @@ location ~ "^{thing}(?<lima_key>.+)$" {{
 location ~ "^{document}.+\\.({suffixes})$" {{
     {media}
     add_header Cache-Control "{cache_control}";
+    try_files $lima_lang$uri $uri =404;
 }}
 location ~ "^{document}(?<lima_doc_key>.+)$" {{
     {media}
@@ -123,7 +184,7 @@ location ~ "^{document}(?<lima_doc_key>.+)$" {{
     add_header Content-Location {document}$lima_doc_key$lima_doc;
     add_header Cache-Control "{cache_control}";
     if ($lima_doc = "") {{ return 406; }}
-    try_files {document}$lima_doc_key$lima_doc =404;
+    try_files $lima_lang{document}$lima_doc_key$lima_doc {document}$lima_doc_key$lima_doc =404;
 }}
 {_nginx_term("= /def/cfu", "/def/cfu", "term", media, cache_control)}
 {
@@ -136,6 +197,7 @@ location ~ "^{document}(?<lima_doc_key>.+)$" {{
         )
     }
 {_nginx_term("= /def/shapes", "/def/shapes", "shapes", media, cache_control)}
+{_nginx_linked(cache_control)}
 """
 
 
@@ -145,7 +207,50 @@ def _nginx_term(match: str, stem: str, table: str, media: str, cache_control: st
     add_header Vary Accept always;
     add_header Cache-Control "{cache_control}";
     if ($lima_{table} = "") {{ return 406; }}
-    try_files {stem}$lima_{table} =404;
+    try_files $lima_lang{stem}$lima_{table} {stem}$lima_{table} =404;
+}}"""
+
+
+def _nginx_linked(cache_control: str) -> str:
+    """The locations of the linked pages (``prerender.LINKED``), the home page in each
+    language and the error page: each page in the language ``?lang=`` names, as the app."""
+    from .web.frame import PAGE_VARY
+    from .web.queries import CACHE_CONTROL as QUERIES_CACHE
+
+    tables = query_tables()
+    one, listing = tables["query"][0], tables["list"][0]
+    html = _media((BY_NAME["html"],))
+    return f"""error_page 404 $lima_lang/{ERROR_PAGE};
+location = / {{
+    {html}
+    add_header Vary "{PAGE_VARY}" always;
+    add_header Cache-Control "{cache_control}";
+    try_files $lima_lang/{HOME_PAGE} /{HOME_PAGE} =404;
+}}
+location ~ "^/(compare(/.*)?|term/[^/]+)$" {{
+    {html}
+    add_header Vary "{PAGE_VARY}" always;
+    add_header Cache-Control "{cache_control}";
+    try_files $lima_lang$uri.html $uri.html =404;
+}}
+location ^~ /charts/ {{
+    types {{ image/svg+xml svg; }}
+    add_header Vary "Accept-Language, Cookie" always;
+    add_header Cache-Control "{cache_control}";
+    try_files $lima_lang$uri $uri =404;
+}}
+location = /queries {{
+    {_media(listing, by_name=True)}
+    add_header Vary "Accept" always;
+    add_header Cache-Control "{QUERIES_CACHE}";
+    try_files $lima_lang$uri.$lima_list $uri.$lima_list =404;
+}}
+location ~ "^/queries/[a-z0-9][a-z0-9-]*$" {{
+    {_media(one, by_name=True)}
+    add_header Vary "Accept" always;
+    add_header Content-Location "$uri?format=$lima_query" always;
+    add_header Cache-Control "{QUERIES_CACHE}";
+    try_files $lima_lang$uri.$lima_query $uri.$lima_query =404;
 }}"""
 
 

@@ -22,9 +22,10 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from urllib.parse import urlsplit
+from urllib.parse import urljoin, urlsplit
 
 import pytest
+from bs4 import BeautifulSoup
 from rdflib import OWL, RDF, RDFS, Graph, Literal, URIRef
 from webkit import make_settings, quads, write_release
 
@@ -346,3 +347,74 @@ def test_static_site_holds_every_document(site: Path, released: Settings) -> Non
     # The map reproduces the candidate tables: every document media type is named in it.
     for name in ("html", "turtle", "jsonld", "ntriples", "rdfxml"):
         assert re.escape(BY_NAME[name].media_type) in nginx_http()
+
+
+#: The links a static host cannot answer, by path: the pages that run a query or a search per
+#: request (the README's "What a static host loses" says so). Everything else a page links to
+#: is a file of the static site.
+DYNAMIC = ("/sparql", "/search")
+
+
+def _crawl(base: str, start: str) -> dict[str, int]:
+    """Every page reachable from ``start`` on the server at ``base`` (each ``href`` and ``src``
+    on the same host, but the dynamic ones), with the status it answers a browser."""
+    host = urlsplit(base).netloc
+    answers: dict[str, int] = {}
+    todo = [start]
+    while todo:
+        link = todo.pop()
+        if link in answers:
+            continue
+        status, headers, body = _get(base + link, HTML)
+        answers[link] = status
+        found: list[str] = []
+        if status == 303:
+            found.append(headers["location"])
+        if status == 200 and headers.get("content-type", "").startswith("text/html"):
+            soup = BeautifulSoup(body, "html.parser")
+            found += [
+                str(tag[attribute])
+                for attribute in ("href", "src")
+                for tag in soup.find_all(attrs={attribute: True})
+            ]
+        for target in found:
+            url = urlsplit(urljoin(base + link, target))
+            if url.netloc != host or url.path.startswith(DYNAMIC):
+                continue
+            todo.append(url.path + (f"?{url.query}" if url.query else ""))
+    return answers
+
+
+@pytest.mark.parametrize("start", ["/", "/?lang=es"])
+def test_every_link_answers_on_the_static_site(nginx: str, serve: str, start: str) -> None:
+    static, served = _crawl(nginx, start), _crawl(serve, start)
+    # The same links, answered alike: nothing the app answers is missing from the static site.
+    assert static == served
+    # What the site publishes all answers: the home page, documents, vocabulary, release files,
+    # assets, and the comparison, chart and example-query pages. The tiny release lacks some
+    # resources its pages name (the home page's report, the criteria, the vocabulary's
+    # properties): their IRIs, terms and comparison pages are 404 on both servers alike.
+    broken = {link for link, status in static.items() if status not in (200, 303)}
+    assert {static[link] for link in broken} <= {404}
+    assert all(urlsplit(link).path.startswith(("/id/", "/term/", "/compare/")) for link in broken)
+    assert len(broken) < len(static) / 4
+    assert {link for link, status in static.items() if status == 303} == {
+        link for link in static if link.startswith("/id/") and link not in broken
+    }
+    # The comparison, term, chart and example-query pages are among them, in each language.
+    assert any(link.startswith("/compare") for link in static)
+    assert any(link.startswith("/queries/") and "format=" in link for link in static)
+
+
+def test_unknown_paths_get_the_sites_error_page(nginx: str, serve: str) -> None:
+    for path in ("/no/such/page", "/no/such/page?lang=es"):
+        status, _, body = _get(nginx + path, HTML)
+        served_status, _, served_body = _get(serve + path, HTML)
+        assert status == served_status == 404
+        page, served_page = (
+            BeautifulSoup(body, "html.parser"),
+            BeautifulSoup(served_body, "html.parser"),
+        )
+        assert page.html is not None and served_page.html is not None
+        assert page.html["lang"] == served_page.html["lang"]
+        assert page.find("main") is not None

@@ -21,7 +21,7 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import logging
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from email.utils import format_datetime, parsedate_to_datetime
 from pathlib import Path
@@ -36,7 +36,7 @@ if TYPE_CHECKING:
 from ..errors import NotAcceptable
 from ..formats import BY_NAME, Format
 from ..iris import DOCUMENT_PATH, THING_PATH, document_path
-from ..prerender import Site
+from ..prerender import LINKED, VARIANT, Site
 from ..settings import Settings
 from ..store import Store
 from .cors import HEADERS as CORS_HEADERS
@@ -64,6 +64,8 @@ class Entry:
     etag: str
     body: bytes | None
     vary: str = ""  # as the route answered (pages: Accept, Accept-Language, Cookie)
+    cache_control: str = ""  # as the route answered, where not the documents' CACHE_CONTROL
+    content_location: str = ""  # as the route answered (an example query's chosen format)
     #: The answer's header lists, made on first use: (200 headers, 304 headers) per request
     #: kind (the document's own path, or negotiated from ``/doc/{key}``).
     made: dict[bool, tuple[Headers, Headers]] = field(default_factory=dict, compare=False)
@@ -80,9 +82,18 @@ class Prerendered:
     """Answers documents of a pre-rendered release; passes everything else to the app."""
 
     def __init__(
-        self, app: ASGIApp, site: Site, built: datetime, public: str = "", keep_bytes: int = 0
+        self,
+        app: ASGIApp,
+        site: Site,
+        built: datetime,
+        public: str = "",
+        keep_bytes: int = 0,
+        negotiated: dict[str, tuple[Format, ...]] | None = None,
     ) -> None:
         self.app = app
+        #: The linked pages negotiated by Accept (``/queries``, ``/queries/{name}``): their
+        #: candidates, each format by the ``?format=`` its variant is rendered under.
+        self.negotiated = negotiated or {}
         self.site = site
         self.public = public
         self.kept: Kept[tuple[str, str], Entry] = Kept(keep_bytes)
@@ -104,6 +115,8 @@ class Prerendered:
                 self._etag(document.path, document.language),
                 file.read_bytes() if in_memory else None,
                 document.vary,
+                document.cache_control,
+                document.content_location,
             )
 
     def _etag(self, path: str, language: str) -> str:
@@ -131,25 +144,29 @@ class Prerendered:
             return self.default
         return None
 
-    def _plain_query(self, scope: Scope) -> bool:
-        """Say whether the request's query string holds nothing but a known ``lang``."""
+    def _variant(self, scope: Scope, path: str) -> str | None:
+        """The ``?format=`` of an example query's request (``""`` if none); None if the query
+        string holds anything else than that and a known ``lang`` (the app answers it)."""
         query = scope.get("query_string", b"")
         if not query:
-            return True
-        pairs = parse_qsl(query.decode("latin-1"), keep_blank_values=True)
-        return (
-            len(self.languages) > 1
-            and len(pairs) == 1
-            and pairs[0][0] == "lang"
-            and pairs[0][1] in self.languages
-        )
+            return ""
+        variant = ""
+        for name, value in parse_qsl(query.decode("latin-1"), keep_blank_values=True):
+            if name == "lang" and len(self.languages) > 1 and value in self.languages:
+                continue
+            if name == VARIANT and not variant and value and path.startswith("/queries"):
+                variant = value
+                continue
+            return None
+        return variant
 
     async def _answer(self, scope: Scope, send: Send) -> bool:
         """Answer the request if it is a pre-rendered document; False to pass it on."""
-        if not self._plain_query(scope):
-            return False
         raw: bytes = scope.get("raw_path") or scope["path"].encode()
         path = raw.decode("ascii", "replace").split("?", 1)[0]
+        variant = self._variant(scope, path)
+        if variant is None:
+            return False
         headers = dict(scope["headers"])
         accept = headers.get(b"accept", b"").decode("latin-1") or None
         if path.startswith(THING_PATH):
@@ -171,9 +188,18 @@ class Prerendered:
                 b"",
             )
             return True
-        if path != "/" and not path.startswith(DOCUMENT_PATH):
+        if path != "/" and not path.startswith((DOCUMENT_PATH, *LINKED)):
             return False  # /def/ and /releases/ are files of the release, served as they are
         negotiated = False
+        if variant:
+            path = f"{path}?{VARIANT}={variant}"
+        elif path in self.negotiated:
+            try:
+                chosen = pick(accept, None, self.negotiated[path])
+            except NotAcceptable:
+                return False  # the route writes the 406
+            if chosen.name != "html":
+                path = f"{path}?{VARIANT}={chosen.name}"
         if path.startswith(DOCUMENT_PATH) and path[len(DOCUMENT_PATH) :] in self.keys:
             fmt = self._negotiate(accept)
             if fmt is None:
@@ -226,8 +252,13 @@ class Prerendered:
         )
         if entry.vary:  # the route's own Vary (pages vary by language too)
             extra = [(b"vary", entry.vary.encode()), *(h for h in extra if h[0] != b"vary")]
+        if entry.content_location:  # the route's own (an example query's chosen format)
+            extra = [
+                *(h for h in extra if h[0] != b"content-location"),
+                (b"content-location", entry.content_location.encode()),
+            ]
         common = [
-            (b"cache-control", CACHE_CONTROL.encode()),
+            (b"cache-control", (entry.cache_control or CACHE_CONTROL).encode()),
             *extra,
             (b"etag", entry.etag.encode()),
             (b"last-modified", self.last_modified.encode()),
@@ -262,8 +293,11 @@ class Prerendered:
 
     @staticmethod
     def _is_page(path: str) -> bool:
-        """Say whether a document not rendered yet is a page (in an interface language)."""
-        return path == "/" or path.endswith(PAGE_SUFFIX)
+        """Say whether a document not rendered yet is a page or chart (in an interface
+        language); an example query's other formats are not."""
+        if path.startswith("/queries"):
+            return f"?{VARIANT}=" not in path or path.endswith(f"?{VARIANT}=html")
+        return path == "/" or path.endswith(PAGE_SUFFIX) or path.startswith(LINKED)
 
     async def _render(self, path: str, language: str) -> Entry | None:
         """Render a document of a lazy site once (concurrent first requests share the render)."""
@@ -279,8 +313,8 @@ class Prerendered:
 
     def _renderable(self, path: str) -> bool:
         """Say whether the eager render would have rendered this path (``prerender.plan``)."""
-        if path == "/":
-            return True
+        if path == "/" or path.startswith(LINKED):
+            return True  # a linked page: rendered if the app answers it (else the app's 404)
         stem, dot, suffix = path.rpartition(".")
         fmt = self.suffixes.get(dot + suffix)
         return (
@@ -291,21 +325,26 @@ class Prerendered:
 
     async def _render_now(self, path: str, language: str) -> Entry | None:
         query = f"lang={language}" if language and language != self.default else ""
+        plain, _, variant = path.partition("?")
+        query = "&".join(q for q in (variant, query) if q)
         try:
-            status, headers, body = await render(self.app, self.public, path, query)
+            status, headers, body = await render(self.app, self.public, plain, query)
         except Exception:  # the request itself then meets the same failure in the route
             log.exception("rendering %s on first request", path)
             return None
         if status != 200:
             return None  # the route answers it (404, 406...), as the eager render would fail
         content_type = headers.get(b"content-type", b"").decode("latin-1")
-        html = content_type.startswith("text/html")
+        vary = headers.get(b"vary", b"").decode("latin-1")
+        html = content_type.startswith("text/html") or "accept-language" in vary.lower()
         entry = Entry(
             self.site.folder / path.lstrip("/"),
             content_type,
             self._etag(path, language if html else ""),
             body,
-            headers.get(b"vary", b"").decode("latin-1"),
+            vary,
+            headers.get(b"cache-control", b"").decode("latin-1"),
+            headers.get(b"content-location", b"").decode("latin-1"),
         )
         self.kept.put((path, language if html else ""), entry)
         return entry
@@ -356,5 +395,17 @@ def serve_prerendered(app: App, settings: Settings, store: Store) -> bool:
         release.built,
         public=settings.public,
         keep_bytes=settings.render_cache_mb * 1024 * 1024,
+        negotiated=negotiated_pages(app),
     )
     return True
+
+
+def negotiated_pages(app: App) -> dict[str, tuple[Format, ...]]:
+    """The example queries' candidates by path (as ``queries.Queries`` negotiates them), each
+    format named by the ``?format=`` its pre-rendered variant answers."""
+    from .queries import LIST_FORMATS, Queries
+
+    examples = app.state.endpoint.pages.examples
+    out = {e.path: Queries.formats(e) for e in examples}
+    out["/queries"] = (LIST_FORMATS[0], replace(LIST_FORMATS[1], name="json"))
+    return out
