@@ -58,6 +58,9 @@ LINKED = ("/compare", "/term/", "/charts/", "/queries", "/favicon.ico")
 VARIANT = "format"
 #: The error page a static host answers for a path it does not hold (the app's own 404 page).
 ERROR_PAGE = "404.html"
+#: The headers of a route's answer the front replays besides its type and Vary: a comparison
+#: page's or a query's Cache-Control, the format an example query chose, its results' limit.
+KEPT_HEADERS = ("cache-control", "content-location", "x-result-limit", "x-result-truncated")
 #: Non-default interface languages are kept under this folder: ``lang/es/doc/...``.
 LANGUAGE_FOLDER = "lang"
 KEYS = """SELECT DISTINCT ?t WHERE {{
@@ -76,8 +79,8 @@ class Document:
     content_type: str
     language: str = ""
     vary: str = ""  # the route's Vary header: pages vary by language as well as by Accept
-    cache_control: str = ""  # the route's, where it is not the documents' (CACHE_CONTROL)
-    content_location: str = ""  # the route's, where it names the variant it chose
+    #: The route's other headers that carry meaning (:data:`KEPT_HEADERS`), replayed as sent.
+    headers: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass
@@ -315,8 +318,7 @@ def _keep(folder: Path, document: Document, response: Any) -> Document:
         response.headers["content-type"],
         document.language,
         response.headers.get("vary", ""),
-        response.headers.get("cache-control", ""),
-        response.headers.get("content-location", ""),
+        {name: response.headers[name] for name in KEPT_HEADERS if name in response.headers},
     )
 
 

@@ -36,10 +36,11 @@ if TYPE_CHECKING:
 from ..errors import NotAcceptable
 from ..formats import BY_NAME, Format
 from ..iris import DOCUMENT_PATH, THING_PATH, document_path
-from ..prerender import LINKED, VARIANT, Site
+from ..prerender import KEPT_HEADERS, LINKED, VARIANT, Site
 from ..settings import Settings
 from ..store import Store
 from .cors import HEADERS as CORS_HEADERS
+from .frame import remembering
 from .lazy import Kept, render
 from .negotiation import pick
 from .resources import CACHE_CONTROL, DOCUMENT_FORMATS
@@ -64,8 +65,8 @@ class Entry:
     etag: str
     body: bytes | None
     vary: str = ""  # as the route answered (pages: Accept, Accept-Language, Cookie)
-    cache_control: str = ""  # as the route answered, where not the documents' CACHE_CONTROL
-    content_location: str = ""  # as the route answered (an example query's chosen format)
+    #: The route's other headers, as it sent them (``prerender.KEPT_HEADERS``).
+    route_headers: dict[str, str] = field(default_factory=dict, compare=False)
     #: The answer's header lists, made on first use: (200 headers, 304 headers) per request
     #: kind (the document's own path, or negotiated from ``/doc/{key}``).
     made: dict[bool, tuple[Headers, Headers]] = field(default_factory=dict, compare=False)
@@ -99,10 +100,13 @@ class Prerendered:
         self.kept: Kept[tuple[str, str], Entry] = Kept(keep_bytes)
         self.rendering: dict[tuple[str, str], asyncio.Task[Entry | None]] = {}
         self.accepts: dict[str | None, Format | None] = {}
+        #: Linked pages of a lazy site whose route did not answer 200 (remembered, bounded).
+        self.missing: set[str] = set()
         self.suffixes = {fmt.suffix: fmt for fmt in DOCUMENT_FORMATS}
         self.keys = site.keys
         self.languages = site.languages
         self.default = site.languages[0]
+        self.cookies = {code: remembering(code) for code in site.languages if code}
         self.modified = built.replace(microsecond=0)
         self.last_modified = format_datetime(built, usegmt=True)
         in_memory = site.size <= IN_MEMORY_BYTES
@@ -115,8 +119,7 @@ class Prerendered:
                 self._etag(document.path, document.language),
                 file.read_bytes() if in_memory else None,
                 document.vary,
-                document.cache_control,
-                document.content_location,
+                document.headers,
             )
 
     def _etag(self, path: str, language: str) -> str:
@@ -224,7 +227,7 @@ class Prerendered:
                 {
                     "type": "http.response.start",
                     "status": 200,
-                    "headers": self._with_length(made[0], size),
+                    "headers": self._with_length(made[0], size) + self._remembering(scope, entry),
                 }
             )
             await send({"type": "http.response.pathsend", "path": str(entry.file)})
@@ -233,10 +236,17 @@ class Prerendered:
         await self._send(
             send,
             200,
-            self._with_length(made[0], len(body)),
+            self._with_length(made[0], len(body)) + self._remembering(scope, entry),
             b"" if scope["method"] == "HEAD" else body,
         )
         return True
+
+    def _remembering(self, scope: Scope, entry: Entry) -> Headers:
+        """The cookie a page asked for in a language by ``?lang=`` sets, as the route's."""
+        if not scope.get("query_string") or not entry.content_type.startswith("text/html"):
+            return []
+        asked = dict(parse_qsl(scope["query_string"].decode("latin-1"))).get("lang")
+        return [self.cookies[asked]] if asked in self.cookies else []
 
     @staticmethod
     def _with_length(headers: Headers, length: int) -> Headers:
@@ -252,13 +262,14 @@ class Prerendered:
         )
         if entry.vary:  # the route's own Vary (pages vary by language too)
             extra = [(b"vary", entry.vary.encode()), *(h for h in extra if h[0] != b"vary")]
-        if entry.content_location:  # the route's own (an example query's chosen format)
+        own = {k: v for k, v in entry.route_headers.items() if k != "cache-control"}
+        if own:  # the route's own (an example query's chosen format, its results' limit)
             extra = [
-                *(h for h in extra if h[0] != b"content-location"),
-                (b"content-location", entry.content_location.encode()),
+                *(h for h in extra if h[0].decode() not in own),
+                *((k.encode(), v.encode()) for k, v in own.items()),
             ]
         common = [
-            (b"cache-control", (entry.cache_control or CACHE_CONTROL).encode()),
+            (b"cache-control", entry.route_headers.get("cache-control", CACHE_CONTROL).encode()),
             *extra,
             (b"etag", entry.etag.encode()),
             (b"last-modified", self.last_modified.encode()),
@@ -301,7 +312,7 @@ class Prerendered:
 
     async def _render(self, path: str, language: str) -> Entry | None:
         """Render a document of a lazy site once (concurrent first requests share the render)."""
-        if not self._renderable(path):
+        if not self._renderable(path) or path in self.missing:
             return None
         key = (path, language)
         task = self.rendering.get(key)
@@ -327,12 +338,17 @@ class Prerendered:
         query = f"lang={language}" if language and language != self.default else ""
         plain, _, variant = path.partition("?")
         query = "&".join(q for q in (variant, query) if q)
+        # A linked page is rendered as a browser asks for it (``prerender.follow``).
+        accept = b"text/html" if plain.startswith(LINKED) else b"*/*"
         try:
-            status, headers, body = await render(self.app, self.public, plain, query)
+            status, headers, body = await render(self.app, self.public, plain, query, accept)
         except Exception:  # the request itself then meets the same failure in the route
             log.exception("rendering %s on first request", path)
             return None
         if status != 200:
+            if len(self.missing) >= ACCEPTS_REMEMBERED:
+                self.missing.clear()
+            self.missing.add(path)  # not rendered again: the route answers it from now on
             return None  # the route answers it (404, 406...), as the eager render would fail
         content_type = headers.get(b"content-type", b"").decode("latin-1")
         vary = headers.get(b"vary", b"").decode("latin-1")
@@ -343,8 +359,11 @@ class Prerendered:
             self._etag(path, language if html else ""),
             body,
             vary,
-            headers.get(b"cache-control", b"").decode("latin-1"),
-            headers.get(b"content-location", b"").decode("latin-1"),
+            {
+                name: headers[name.encode()].decode("latin-1")
+                for name in KEPT_HEADERS
+                if name.encode() in headers
+            },
         )
         self.kept.put((path, language if html else ""), entry)
         return entry
