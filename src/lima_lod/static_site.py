@@ -233,6 +233,9 @@ location ~ "^/(compare(/.*)?|term/[^/]+)$" {{
     add_header Cache-Control "{cache_control}";
     try_files $lima_lang$uri.html $uri.html =404;
 }}
+location = /favicon.ico {{
+    types {{ image/x-icon ico; }}
+}}
 location ^~ /charts/ {{
     types {{ image/svg+xml svg; }}
     add_header Vary "Accept-Language, Cookie" always;
@@ -257,6 +260,8 @@ location ~ "^/queries/[a-z0-9][a-z0-9-]*$" {{
 def htaccess(cache_control: str) -> str:
     """The same rules for Apache 2.4 (mod_rewrite, mod_headers), as a ``.htaccess`` at the root
     of the site (the site must be the document root: the rules look files up under it)."""
+    from .web.frame import PAGE_VARY
+
     tables = candidate_tables()
     docs = tables["doc"]
     suffixes = "|".join(f.suffix.lstrip(".") for f in docs)
@@ -269,6 +274,7 @@ def htaccess(cache_control: str) -> str:
         "DirectorySlash Off",
     ]
     out += [f'AddType "{fmt.content_type}" {fmt.suffix}' for fmt in docs]
+    out.append("AddType image/x-icon .ico")
     out += [
         "RewriteEngine On",
         "",
@@ -285,15 +291,22 @@ def htaccess(cache_control: str) -> str:
                 f'RewriteCond %{{HTTP:Accept}} "{pattern}" [NC]',
                 f"RewriteRule ^ - [E={variable}:{suffix}]",
             ]
+    out += _htaccess_languages()
     thing, document = THING_PATH.lstrip("/"), DOCUMENT_PATH.lstrip("/")
     out += [
+        "",
+        "# An HTML document in the language ?lang= names",
+        "RewriteCond %{ENV:LIMA_LANG} .",
+        "RewriteCond %{DOCUMENT_ROOT}/%{ENV:LIMA_LANG}$0 -f",
+        f"RewriteRule ^({document}|def/).+\\.html$ %{{ENV:LIMA_LANG}}$0 [END]",
         "",
         "# /id/{key}: 406, 404, else 303 See Other to the document, with Vary: Accept",
         "RewriteCond %{ENV:LIMA_DOC} ^$",
         f"RewriteRule ^{thing}. - [R=406,L,E=LIMA_VARY:1]",
         f"RewriteCond %{{DOCUMENT_ROOT}}/{document}$1{docs[0].suffix} !-f",
         f"RewriteRule ^{thing}(.+)$ - [R=404,L,E=LIMA_VARY:1]",
-        f"RewriteRule ^{thing}(.+)$ /{document}$1%{{ENV:LIMA_DOC}} [R=303,L,E=LIMA_VARY:1]",
+        # QSD: the document's IRI, without the query string (?lang=), as the app answers
+        f"RewriteRule ^{thing}(.+)$ /{document}$1%{{ENV:LIMA_DOC}} [R=303,L,QSD,E=LIMA_VARY:1]",
         "",
         "# /doc/{key} without a suffix: the negotiated document, Vary and Content-Location",
         f"RewriteCond %{{REQUEST_URI}} !\\.({suffixes})$",
@@ -316,11 +329,14 @@ def htaccess(cache_control: str) -> str:
             f"RewriteRule {pattern} - [R=406,L,E=LIMA_VARY:1]",
             f"RewriteRule {pattern} {stem}%{{ENV:LIMA_{name}}} [END,E=LIMA_VARY:1]",
         ]
+    out += _htaccess_linked()
     out += [
         "",
         "# After an internal rewrite Apache renames the variables REDIRECT_*.",
         "Header always set Vary Accept env=LIMA_VARY",
         "Header always set Vary Accept env=REDIRECT_LIMA_VARY",
+        f'Header always set Vary "{PAGE_VARY}" env=REDIRECT_LIMA_PAGE',
+        'Header always set Vary "Accept-Language, Cookie" env=REDIRECT_LIMA_CHART',
         'Header set Content-Location "%{REDIRECT_LIMA_LOCATION}e" env=REDIRECT_LIMA_LOCATION',
         f'<If "%{{REQUEST_URI}} =~ m#^/({document}|def/)#">',
         f'    Header set Cache-Control "{cache_control}"',
@@ -328,6 +344,74 @@ def htaccess(cache_control: str) -> str:
         f"RewriteRule ^{SERVER_RULES_FOLDER}/ - [R=404,L]",
     ]
     return "\n".join(out) + "\n"
+
+
+def _htaccess_languages() -> list[str]:
+    """The folder of the language ``?lang=`` names (``LIMA_LANG``), and the error page in it."""
+    out = ["", "# ?lang=: the pages in that interface language, kept under lang/{code}/"]
+    for code, folder in languages().items():
+        out += [
+            f"RewriteCond %{{QUERY_STRING}} (^|&)lang={code}(&|$)",
+            f"RewriteRule ^ - [E=LIMA_LANG:{folder.lstrip('/')}/]",
+        ]
+    out.append(f"ErrorDocument 404 /{ERROR_PAGE}")
+    for code, folder in languages().items():
+        out += [
+            f'<If "%{{QUERY_STRING}} =~ /(^|&)lang={code}(&|$)/">',
+            f"    ErrorDocument 404 {folder}/{ERROR_PAGE}",
+            "</If>",
+        ]
+    return out
+
+
+def _htaccess_linked() -> list[str]:
+    """The rules of the home page in each language and of the linked pages
+    (``prerender.LINKED``): comparison and term pages, charts, the example queries."""
+    out = [
+        "",
+        "# The home page, comparison and term pages, charts: in the language ?lang= names",
+        "RewriteCond %{ENV:LIMA_LANG} .",
+        f"RewriteRule ^$ %{{ENV:LIMA_LANG}}{HOME_PAGE} [END,E=LIMA_PAGE:1]",
+    ]
+    for pattern, file, flag in (
+        (r"^(compare(/.*)?|term/[^/]+)$", "$0.html", "LIMA_PAGE"),
+        (r"^charts/.+$", "$0", "LIMA_CHART"),
+    ):
+        out += [
+            f"RewriteCond %{{DOCUMENT_ROOT}}/%{{ENV:LIMA_LANG}}{file} -f",
+            f"RewriteRule {pattern} %{{ENV:LIMA_LANG}}{file} [END,E={flag}:1]",
+            f"RewriteRule {pattern} {file} [END,E={flag}:1]",
+        ]
+    out += ["", "# /queries and /queries/{name}: ?format= names the file, else Accept chooses"]
+    for name, (candidates, default) in query_tables().items():
+        variable = f"LIMA_{name.upper()}"
+        out += [
+            "RewriteCond %{HTTP:Accept} ^$",
+            f"RewriteRule ^ - [E={variable}:{default.name}]",
+        ]
+        for pattern, mark in reversed(accept_rules(candidates, default, by_name=True)):
+            out += [
+                f'RewriteCond %{{HTTP:Accept}} "{pattern}" [NC]',
+                f"RewriteRule ^ - [E={variable}:{mark}]",
+            ]
+        out += [
+            "RewriteCond %{QUERY_STRING} (^|&)format=([a-z0-9+-]+)(&|$)",
+            f"RewriteRule ^ - [E={variable}:%2]",
+        ]
+    for pattern, name in ((r"^queries$", "LIST"), (r"^queries/[a-z0-9][a-z0-9-]*$", "QUERY")):
+        file = f"$0.%{{ENV:LIMA_{name}}}"
+        out += [
+            f"RewriteCond %{{DOCUMENT_ROOT}}/%{{ENV:LIMA_LANG}}{file} -f",
+            f"RewriteRule {pattern} %{{ENV:LIMA_LANG}}{file} [END,E=LIMA_VARY:1]",
+            f"RewriteRule {pattern} {file} [END,E=LIMA_VARY:1]",
+        ]
+    return out
+
+
+def queries_htaccess() -> str:
+    """``queries/.htaccess``: the media type of an example query's file, named by its format."""
+    one = query_tables()["query"][0]
+    return "".join(f'AddType "{fmt.content_type}" .{fmt.name}\n' for fmt in one)
 
 
 def write_static(settings: Settings, out: Path, release: Release | None = None) -> Written:
@@ -362,5 +446,7 @@ def write_static(settings: Settings, out: Path, release: Release | None = None) 
     (rules / NGINX_HTTP).write_text(nginx_http(), encoding="utf-8")
     (rules / NGINX_SERVER).write_text(nginx_server(CACHE_CONTROL), encoding="utf-8")
     (out / HTACCESS).write_text(htaccess(CACHE_CONTROL), encoding="utf-8")
+    if (out / "queries").is_dir():
+        (out / "queries" / HTACCESS).write_text(queries_htaccess(), encoding="utf-8")
     size = sum(f.stat().st_size for f in out.rglob("*") if f.is_file())
     return Written(out, len(site.documents), size)
