@@ -21,6 +21,7 @@ from __future__ import annotations
 import importlib
 import json
 import logging
+import re
 import shutil
 import time
 from collections.abc import Iterator
@@ -32,7 +33,7 @@ from urllib.parse import parse_qsl, unquote, urljoin, urlsplit
 
 from .errors import ConfigError, ReleaseError
 from .formats import BY_NAME, Format
-from .iris import document_path, is_key
+from .iris import DOCUMENT_PATH, document_path, is_key
 from .layout import HOME_PAGE, Release, site_folder, site_manifest
 from .results import Choice
 from .settings import Settings
@@ -53,9 +54,15 @@ MODES = ("auto", "eager", "lazy")
 #: vocabulary terms, charts, example queries, the favicon): rendered as the pages link to them
 #: (:func:`follow`), answered by the front like documents, written into the static site.
 LINKED = ("/compare", "/term/", "/charts/", "/queries", "/favicon.ico")
-#: The one query parameter besides ``lang`` that picks a variant of a linked page: an example
-#: query's ``?format=`` (its text, its results in each format, its page).
-VARIANT = "format"
+#: The query parameters besides ``lang`` that pick a variant of a page, and the paths they do
+#: it on: an example query's ``?format=`` (its text, its results in each format, its page), a
+#: resource page's ``?page=`` (the next links pointing to it). The pages link to each as
+#: ``?name=value``, one at most, and so are they rendered and kept.
+VARIANTS = {"format": ("/queries",), "page": (DOCUMENT_PATH,)}
+#: A variant's value as the pages write it (a format's name, a page's number).
+VARIANT_VALUE = re.compile(r"^[a-z0-9+-]{1,40}$")
+#: Pages after the first of a resource page are kept under ``page/{n}/``.
+PAGED_FOLDER = "page"
 #: The error page a static host answers for a path it does not hold (the app's own 404 page).
 ERROR_PAGE = "404.html"
 #: The headers of a route's answer the front replays besides its type and Vary: a comparison
@@ -326,14 +333,28 @@ def linked(link: str, page: str) -> str | None:
     """The linked page a link on ``page`` names (its path, with its ``?format=``), or None for
     anything else: documents, other hosts, the dynamic pages, other query parameters."""
     url = urlsplit(urljoin(page, link))
-    if url.scheme or url.netloc or not url.path.startswith(LINKED):
+    paged = url.path.startswith(DOCUMENT_PATH) and url.path.endswith(BY_NAME["html"].suffix)
+    if url.scheme or url.netloc or not (url.path.startswith(LINKED) or paged):
         return None
     params = [(k, v) for k, v in parse_qsl(url.query, keep_blank_values=True) if k != "lang"]
+    found = variant(url.path, params)
+    if not found:
+        return None if found is None or paged else url.path
+    name, value = found.split("=", 1)
+    return f"{url.path}?{found}" if name != "format" or value in BY_NAME else None
+
+
+def variant(path: str, params: list[tuple[str, str]]) -> str | None:
+    """The variant (``name=value``) query parameters other than ``lang`` ask for on a path,
+    ``""`` for none; None if they ask for anything else (only the app can answer that)."""
     if not params:
-        return url.path
-    if len(params) == 1 and params[0][0] == VARIANT and url.path.startswith("/queries"):
-        return f"{url.path}?{VARIANT}={params[0][1]}" if params[0][1] in BY_NAME else None
-    return None  # a query string we do not render (the page is answered by the app)
+        return ""
+    if len(params) > 1:
+        return None
+    name, value = params[0]
+    if not path.startswith(VARIANTS.get(name, ())) or not VARIANT_VALUE.match(value):
+        return None
+    return f"{name}={value}"
 
 
 def linked_file(path: str) -> str:
@@ -342,6 +363,8 @@ def linked_file(path: str) -> str:
     parameter to the file as it is), a chart under its own name."""
     path, _, query = path.partition("?")
     name = unquote(path).lstrip("/")
+    if query.startswith("page="):
+        return f"{PAGED_FOLDER}/{query.split('=', 1)[1]}/{name}"
     if query:
         return f"{name}.{query.split('=', 1)[1]}"
     return name if "." in name.rsplit("/", 1)[-1] else name + BY_NAME["html"].suffix

@@ -34,7 +34,7 @@ from .layout import (
     find_release,
     site_release_path,
 )
-from .prerender import ERROR_PAGE, LANGUAGE_FOLDER, Site, render_site
+from .prerender import ERROR_PAGE, LANGUAGE_FOLDER, PAGED_FOLDER, Site, render_site
 from .settings import Settings
 
 #: The negotiated resources of a static site: (variable, candidate table's name).
@@ -133,6 +133,10 @@ def nginx_http() -> str:
     out.append('    default "";')
     out += [f"    {code} {folder};" for code, folder in languages().items()]
     out.append("}")
+    out.append("map $arg_page $lima_paged {")
+    out.append('    default "";')
+    out.append(f'    "~^(?<number>[1-9][0-9]{{0,5}})$" /{PAGED_FOLDER}/$number;')
+    out.append("}")
     out.append("map $arg_format $lima_format {")
     out.append('    default "";')
     out.append('    "~^(?<name>[a-z0-9+-]+)$" $name;')
@@ -176,7 +180,7 @@ location ~ "^{thing}(?<lima_key>.+)$" {{
 location ~ "^{document}.+\\.({suffixes})$" {{
     {media}
     add_header Cache-Control "{cache_control}";
-    try_files $lima_lang$uri $uri =404;
+    try_files $lima_lang$lima_paged$uri $lima_paged$uri =404;
 }}
 location ~ "^{document}(?<lima_doc_key>.+)$" {{
     {media}
@@ -240,7 +244,7 @@ location ^~ /charts/ {{
     types {{ image/svg+xml svg; }}
     add_header Vary "Accept-Language, Cookie" always;
     add_header Cache-Control "{cache_control}";
-    try_files $lima_lang$uri $uri =404;
+    try_files $lima_lang$lima_paged$uri $lima_paged$uri =404;
 }}
 location = /queries {{
     {_media(listing, by_name=True)}
@@ -295,10 +299,12 @@ def htaccess(cache_control: str) -> str:
     thing, document = THING_PATH.lstrip("/"), DOCUMENT_PATH.lstrip("/")
     out += [
         "",
-        "# An HTML document in the language ?lang= names",
-        "RewriteCond %{ENV:LIMA_LANG} .",
-        "RewriteCond %{DOCUMENT_ROOT}/%{ENV:LIMA_LANG}$0 -f",
-        f"RewriteRule ^({document}|def/).+\\.html$ %{{ENV:LIMA_LANG}}$0 [END]",
+        "# An HTML document in the language ?lang= names, its page ?page= names",
+        "RewriteCond %{ENV:LIMA_LANG}%{ENV:LIMA_PAGED} .",
+        "RewriteCond %{DOCUMENT_ROOT}/%{ENV:LIMA_LANG}%{ENV:LIMA_PAGED}$0 -f",
+        (f"RewriteRule ^({document}|def/).+\\.html$ %{{ENV:LIMA_LANG}}%{{ENV:LIMA_PAGED}}$0 [END]"),
+        "RewriteCond %{ENV:LIMA_PAGED} .",
+        f"RewriteRule ^{document}.+\\.html$ - [R=404,L]",
         "",
         "# /id/{key}: 406, 404, else 303 See Other to the document, with Vary: Accept",
         "RewriteCond %{ENV:LIMA_DOC} ^$",
@@ -354,6 +360,11 @@ def _htaccess_languages() -> list[str]:
             f"RewriteCond %{{QUERY_STRING}} (^|&)lang={code}(&|$)",
             f"RewriteRule ^ - [E=LIMA_LANG:{folder.lstrip('/')}/]",
         ]
+    out += [
+        "# ?page=: a later page of a resource page, kept under page/{n}/",
+        "RewriteCond %{QUERY_STRING} (^|&)page=([1-9][0-9]{0,5})(&|$)",
+        f"RewriteRule ^ - [E=LIMA_PAGED:{PAGED_FOLDER}/%2/]",
+    ]
     out.append(f"ErrorDocument 404 /{ERROR_PAGE}")
     for code, folder in languages().items():
         out += [

@@ -421,3 +421,35 @@ def test_an_unknown_mode_is_a_configuration_error(rendered: tuple[Settings, Site
     settings, _ = rendered
     with pytest.raises(ConfigError, match="sometimes"):
         render_site(settings, find_release(settings.dist), mode="sometimes")
+
+
+@pytest.mark.parametrize(
+    ("link", "page", "found", "file"),
+    [
+        ("/compare", "/", "/compare", "compare.html"),
+        ("/compare/axis/A?lang=es", "/", "/compare/axis/A", "compare/axis/A.html"),
+        ("/queries/laws?format=csv", "/queries", "/queries/laws?format=csv", "queries/laws.csv"),
+        ("/queries?format=json&lang=es", "/", "/queries?format=json", "queries.json"),
+        ("?page=2", "/doc/commitment/1.html", "/doc/commitment/1.html?page=2", None),
+        ("/charts/commitment/1.svg?lang=es", "/", "/charts/commitment/1.svg", None),
+        ("/term/Commitment", "/", "/term/Commitment", "term/Commitment.html"),
+        ("/queries/laws?format=nonsense", "/", None, None),  # no such format: the app's 406
+        ("/queries/laws?format=csv&view=table", "/", None, None),  # not a variant we keep
+        ("/compare?page=2", "/", None, None),  # ?page= is a resource page's only
+        ("/doc/commitment/1.html", "/", None, None),  # a document: rendered by the plan
+        ("/sparql?query=ASK{}", "/", None, None),
+        ("/search?q=x", "/", None, None),
+        ("https://example.org/compare", "/", None, None),
+    ],
+)
+def test_which_links_are_followed(
+    link: str, page: str, found: str | None, file: str | None
+) -> None:
+    from lima_lod.prerender import linked, linked_file
+
+    assert linked(link, page) == found
+    if found is not None:
+        expected = file or (
+            "page/2/doc/commitment/1.html" if "page=" in found else found.lstrip("/")
+        )
+        assert linked_file(found) == expected

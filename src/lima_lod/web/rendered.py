@@ -36,7 +36,7 @@ if TYPE_CHECKING:
 from ..errors import NotAcceptable
 from ..formats import BY_NAME, Format
 from ..iris import DOCUMENT_PATH, THING_PATH, document_path
-from ..prerender import KEPT_HEADERS, LINKED, VARIANT, Site
+from ..prerender import KEPT_HEADERS, LINKED, Site, variant
 from ..settings import Settings
 from ..store import Store
 from .cors import HEADERS as CORS_HEADERS
@@ -148,27 +148,25 @@ class Prerendered:
         return None
 
     def _variant(self, scope: Scope, path: str) -> str | None:
-        """The ``?format=`` of an example query's request (``""`` if none); None if the query
-        string holds anything else than that and a known ``lang`` (the app answers it)."""
+        """The variant (``name=value``, :data:`prerender.VARIANTS`) a request asks for, ``""``
+        if none; None if its query string holds anything else than that and a known ``lang``
+        (the app answers it)."""
         query = scope.get("query_string", b"")
         if not query:
             return ""
-        variant = ""
+        params = []
         for name, value in parse_qsl(query.decode("latin-1"), keep_blank_values=True):
             if name == "lang" and len(self.languages) > 1 and value in self.languages:
                 continue
-            if name == VARIANT and not variant and value and path.startswith("/queries"):
-                variant = value
-                continue
-            return None
-        return variant
+            params.append((name, value))
+        return variant(path, params)
 
     async def _answer(self, scope: Scope, send: Send) -> bool:
         """Answer the request if it is a pre-rendered document; False to pass it on."""
         raw: bytes = scope.get("raw_path") or scope["path"].encode()
         path = raw.decode("ascii", "replace").split("?", 1)[0]
-        variant = self._variant(scope, path)
-        if variant is None:
+        wanted = self._variant(scope, path)
+        if wanted is None:
             return False
         headers = dict(scope["headers"])
         accept = headers.get(b"accept", b"").decode("latin-1") or None
@@ -194,21 +192,21 @@ class Prerendered:
         if path != "/" and not path.startswith((DOCUMENT_PATH, *LINKED)):
             return False  # /def/ and /releases/ are files of the release, served as they are
         negotiated = False
-        if variant:
-            path = f"{path}?{VARIANT}={variant}"
+        if path.startswith(DOCUMENT_PATH) and path[len(DOCUMENT_PATH) :] in self.keys:
+            fmt = self._negotiate(accept)
+            if fmt is None or wanted:
+                return False  # the route writes the 406; a later page of it, the route too
+            path = document_path(path[len(DOCUMENT_PATH) :], fmt.suffix)
+            negotiated = True
+        if wanted:
+            path = f"{path}?{wanted}"
         elif path in self.negotiated:
             try:
                 chosen = pick(accept, None, self.negotiated[path])
             except NotAcceptable:
                 return False  # the route writes the 406
             if chosen.name != "html":
-                path = f"{path}?{VARIANT}={chosen.name}"
-        if path.startswith(DOCUMENT_PATH) and path[len(DOCUMENT_PATH) :] in self.keys:
-            fmt = self._negotiate(accept)
-            if fmt is None:
-                return False
-            path = document_path(path[len(DOCUMENT_PATH) :], fmt.suffix)
-            negotiated = True
+                path = f"{path}?format={chosen.name}"
         entry = await self._entry(scope, headers, path)
         if entry is None:
             return False
@@ -306,8 +304,9 @@ class Prerendered:
     def _is_page(path: str) -> bool:
         """Say whether a document not rendered yet is a page or chart (in an interface
         language); an example query's other formats are not."""
+        path, _, wanted = path.partition("?")
         if path.startswith("/queries"):
-            return f"?{VARIANT}=" not in path or path.endswith(f"?{VARIANT}=html")
+            return wanted in ("", "format=html")
         return path == "/" or path.endswith(PAGE_SUFFIX) or path.startswith(LINKED)
 
     async def _render(self, path: str, language: str) -> Entry | None:
@@ -326,6 +325,7 @@ class Prerendered:
         """Say whether the eager render would have rendered this path (``prerender.plan``)."""
         if path == "/" or path.startswith(LINKED):
             return True  # a linked page: rendered if the app answers it (else the app's 404)
+        path = path.partition("?")[0]
         stem, dot, suffix = path.rpartition(".")
         fmt = self.suffixes.get(dot + suffix)
         return (
