@@ -20,7 +20,7 @@ from dataclasses import dataclass, replace
 from importlib.resources import files
 from pathlib import Path
 
-from .formats import BY_NAME, Format
+from .formats import BY_NAME, FORMATS, Format, of_file
 from .iris import DOCUMENT_PATH, THING_PATH
 from .layout import (
     HOME_PAGE,
@@ -108,6 +108,28 @@ def query_tables() -> dict[str, tuple[tuple[Format, ...], Format]]:
         one += [f for f in candidates if f not in one]
     listing = (html, replace(LIST_FORMATS[1], name="json"))  # linked as ?format=json
     return {"query": (tuple(one), TEXT), "list": (listing, html)}
+
+
+def release_types() -> tuple[dict[str, str], dict[str, str]]:
+    """The content types of release files as the app serves them (``formats.of_file``): by
+    extension, and by the name endings no extension tells apart (``-metadata.json``)."""
+    by_extension: dict[str, str] = {}
+    by_ending: dict[str, str] = {}
+    for fmt in FORMATS:
+        found, compression = of_file("x" + fmt.suffix)
+        content_type = (compression or found).content_type
+        if fmt.suffix.startswith(".") and fmt.suffix.count(".") == 1:
+            by_extension.setdefault(fmt.suffix[1:], content_type)
+        else:
+            by_ending[fmt.suffix] = content_type
+    return by_extension, by_ending
+
+
+def _nginx_types(content_types: dict[str, str]) -> str:
+    """An nginx ``types`` block (extension -> content type), the charset on the textual ones."""
+    types = " ".join(f"{c.split(';')[0]} {ext};" for ext, c in content_types.items())
+    textual = " ".join(sorted({c.split(";")[0] for c in content_types.values() if "charset" in c}))
+    return f"types {{ {types} }}\n    charset utf-8; charset_types {textual or 'text/plain'};"
 
 
 def languages() -> dict[str, str]:
@@ -237,6 +259,7 @@ location ~ "^/(compare(/.*)?|term/[^/]+)$" {{
     add_header Cache-Control "{cache_control}";
     try_files $lima_lang$uri.html $uri.html =404;
 }}
+{_nginx_releases(cache_control)}
 location = /favicon.ico {{
     types {{ image/x-icon ico; }}
 }}
@@ -279,6 +302,19 @@ def htaccess(cache_control: str) -> str:
     ]
     out += [f'AddType "{fmt.content_type}" {fmt.suffix}' for fmt in docs]
     out.append("AddType image/x-icon .ico")
+    by_extension, by_ending = release_types()
+    documents = {fmt.suffix for fmt in docs}
+    out += [
+        f'AddType "{content_type}" .{ext}'
+        for ext, content_type in by_extension.items()
+        if f".{ext}" not in documents
+    ]
+    for ending, content_type in by_ending.items():
+        out += [
+            f'<FilesMatch "{re.escape(ending)}$">',
+            f'    ForceType "{content_type}"',
+            "</FilesMatch>",
+        ]
     out += [
         "RewriteEngine On",
         "",
@@ -344,12 +380,30 @@ def htaccess(cache_control: str) -> str:
         f'Header always set Vary "{PAGE_VARY}" env=REDIRECT_LIMA_PAGE',
         'Header always set Vary "Accept-Language, Cookie" env=REDIRECT_LIMA_CHART',
         'Header set Content-Location "%{REDIRECT_LIMA_LOCATION}e" env=REDIRECT_LIMA_LOCATION',
-        f'<If "%{{REQUEST_URI}} =~ m#^/({document}|def/)#">',
+        f'<If "%{{REQUEST_URI}} =~ m#^/({document}|def/|releases/)#">',
         f'    Header set Cache-Control "{cache_control}"',
         "</If>",
         f"RewriteRule ^{SERVER_RULES_FOLDER}/ - [R=404,L]",
     ]
     return "\n".join(out) + "\n"
+
+
+def _nginx_releases(cache_control: str) -> str:
+    """The release files, with the content types the app gives them."""
+    by_extension, by_ending = release_types()
+    endings = "\n".join(
+        f"""    location ~ "{re.escape(ending)}$" {{
+        {_nginx_types({ending.rsplit(".", 1)[-1]: content_type})}
+        add_header Cache-Control "{cache_control}";
+    }}"""
+        for ending, content_type in by_ending.items()
+    )
+    return f"""location ^~ /releases/ {{
+    {_nginx_types(by_extension)}
+    default_type text/plain;
+    add_header Cache-Control "{cache_control}";
+{endings}
+}}"""
 
 
 def _htaccess_languages() -> list[str]:
