@@ -439,3 +439,20 @@ def test_unknown_paths_get_the_sites_error_page(static_server: str, serve: str) 
         assert page.html is not None and served_page.html is not None
         assert page.html["lang"] == served_page.html["lang"]
         assert page.find("main") is not None
+
+
+def test_release_files_have_the_apps_media_types(
+    static_server: str, serve: str, site: Path, released: Settings
+) -> None:
+    release = find_release(released.dist)
+    folder = site / layout.site_release_path(release.version)
+    files = [f for f in folder.rglob("*") if f.is_file() and not f.name.startswith(".")]
+    assert len(files) > 3
+    for file in files:
+        path = "/" + file.relative_to(site).as_posix()
+        status, headers, body = _get(static_server + path, None)
+        served_status, served_headers, served_body = _get(serve + path, None)
+        assert status == served_status == 200, path
+        assert body == served_body
+        media = headers["content-type"].split(";")[0].strip()
+        assert media == served_headers["content-type"].split(";")[0].strip(), path
