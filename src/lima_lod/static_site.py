@@ -14,6 +14,7 @@ gets HTML from them and Turtle from the app (the README says so).
 
 from __future__ import annotations
 
+import mimetypes
 import re
 import shutil
 from dataclasses import dataclass, replace
@@ -130,6 +131,19 @@ def _nginx_types(content_types: dict[str, str]) -> str:
     types = " ".join(f"{c.split(';')[0]} {ext};" for ext, c in content_types.items())
     textual = " ".join(sorted({c.split(";")[0] for c in content_types.values() if "charset" in c}))
     return f"types {{ {types} }}\n    charset utf-8; charset_types {textual or 'text/plain'};"
+
+
+def asset_types() -> dict[str, str]:
+    """The content types of the pages' assets (``static/``) as the app's static files get them
+    (by Python's ``mimetypes``), by extension."""
+    out: dict[str, str] = {}
+    for asset in (files("lima_lod.web") / "static").iterdir():
+        guessed, _ = mimetypes.guess_type(asset.name)
+        if guessed and "." in asset.name:
+            # Starlette names the charset of text/* only, as does this.
+            textual = guessed.startswith("text/")
+            out[asset.name.rsplit(".", 1)[1]] = guessed + ("; charset=utf-8" if textual else "")
+    return out
 
 
 def languages() -> dict[str, str]:
@@ -260,6 +274,9 @@ location ~ "^/(compare(/.*)?|term/[^/]+)$" {{
     try_files $lima_lang$uri.html $uri.html =404;
 }}
 {_nginx_releases(cache_control)}
+location ^~ /static/ {{
+    {_nginx_types(asset_types())}
+}}
 location = /favicon.ico {{
     types {{ image/x-icon ico; }}
 }}
@@ -302,6 +319,7 @@ def htaccess(cache_control: str) -> str:
     ]
     out += [f'AddType "{fmt.content_type}" {fmt.suffix}' for fmt in docs]
     out.append("AddType image/x-icon .ico")
+    out += [f'AddType "{content_type}" .{ext}' for ext, content_type in asset_types().items()]
     by_extension, by_ending = release_types()
     documents = {fmt.suffix for fmt in docs}
     out += [

@@ -456,3 +456,16 @@ def test_release_files_have_the_apps_media_types(
         assert body == served_body
         media = headers["content-type"].split(";")[0].strip()
         assert media == served_headers["content-type"].split(";")[0].strip(), path
+
+
+def test_assets_have_the_apps_media_types(static_server: str, serve: str, site: Path) -> None:
+    assets = sorted((site / "static").iterdir())
+    assert {a.suffix for a in assets} >= {".css", ".js"}
+    for asset in assets:
+        path = f"/static/{asset.name}"
+        (_, headers, body), (_, served, served_body) = (
+            _get(static_server + path, None),
+            _get(serve + path, None),
+        )
+        assert body == served_body
+        assert headers["content-type"].split(";")[0] == served["content-type"].split(";")[0]
