@@ -276,7 +276,7 @@ def prerender(dist: Path) -> tuple[float, int, int, str]:
 def kinds(site: Any) -> str:
     """How many of a site's documents are of each kind: resources' documents (and their later
     pages), the home page and vocabulary, and each kind of linked page."""
-    from lima_lod.prerender import LINKED
+    from lima_lod.linked import LINKED
 
     def kind(path: str) -> str:
         if path.startswith("/doc/"):

@@ -445,7 +445,7 @@ def test_an_unknown_mode_is_a_configuration_error(rendered: tuple[Settings, Site
 def test_which_links_are_followed(
     link: str, page: str, found: str | None, file: str | None
 ) -> None:
-    from lima_lod.prerender import linked, linked_file
+    from lima_lod.linked import linked, linked_file
 
     assert linked(link, page) == found
     if found is not None:

@@ -31,10 +31,12 @@ from webkit import make_settings, quads, write_release
 
 from lima_lod import layout
 from lima_lod.formats import BY_NAME
+from lima_lod.htaccess import htaccess
 from lima_lod.layout import find_release
+from lima_lod.nginx_rules import nginx_http
 from lima_lod.prerender import render_site
 from lima_lod.settings import Settings
-from lima_lod.static_site import htaccess, nginx_http, write_static
+from lima_lod.static_site import write_static
 from lima_lod.store import EmbeddedStore
 from lima_lod.web.resources import CACHE_CONTROL
 

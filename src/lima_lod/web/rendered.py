@@ -36,7 +36,8 @@ if TYPE_CHECKING:
 from ..errors import NotAcceptable
 from ..formats import BY_NAME, Format
 from ..iris import DOCUMENT_PATH, THING_PATH, document_path
-from ..prerender import KEPT_HEADERS, LINKED, Site, variant
+from ..linked import LINKED, variant
+from ..prerender import KEPT_HEADERS, Site
 from ..settings import Settings
 from ..store import Store
 from .cors import HEADERS as CORS_HEADERS
