@@ -30,9 +30,11 @@ import time
 import urllib.error
 import urllib.parse
 import urllib.request
+from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from peers import Unavailable, free_port, oxigraph_command, process, serve_command
@@ -257,9 +259,9 @@ def copy_release(dist: Path, work: Path, site: bool = False) -> Path:
     return copy
 
 
-def prerender(dist: Path) -> tuple[float, int, int]:
+def prerender(dist: Path) -> tuple[float, int, int, str]:
     """Render the release's documents as ``lima-lod build --prerender`` does (unless the release
-    was built so, then its manifest's figures): (seconds, bytes, documents)."""
+    was built so, then its manifest's figures): (seconds, bytes, documents, what they are)."""
     from lima_lod.layout import find_release
     from lima_lod.prerender import Site, render_site
     from lima_lod.settings import load_settings
@@ -268,7 +270,28 @@ def prerender(dist: Path) -> tuple[float, int, int]:
     site = Site.read(find_release(dist))
     if site is None:
         site = render_site(settings, find_release(dist))
-    return site.seconds, site.size, len(site.documents)
+    return site.seconds, site.size, len(site.documents), kinds(site)
+
+
+def kinds(site: Any) -> str:
+    """How many of a site's documents are of each kind: resources' documents (and their later
+    pages), the home page and vocabulary, and each kind of linked page."""
+    from lima_lod.linked import LINKED
+
+    def kind(path: str) -> str:
+        if path.startswith("/doc/"):
+            return "later pages" if "?page=" in path else "resource documents"
+        linked = next((p for p in LINKED if path.startswith(p)), None)
+        return {
+            "/compare": "comparison",
+            "/term/": "term",
+            "/charts/": "chart",
+            "/queries": "example-query",
+            "/favicon.ico": "favicon",
+        }.get(linked or "", "home and vocabulary")
+
+    counted = Counter(kind(d.path) for d in site.documents)
+    return ", ".join(f"{n} {name}" for name, n in counted.most_common())
 
 
 def settle(pid: int, idle: float = 0.02, most: float = 10.0) -> None:
@@ -310,7 +333,7 @@ def run(dist: Path, work: Path, key: str, duration: int, connections: int, round
 
     plain = copy_release(dist, work / "plain")
     rendered = copy_release(dist, work / "rendered", site=True)
-    seconds, size, documents = prerender(rendered)
+    seconds, size, documents, what = prerender(rendered)
     lazy = copy_release(dist, work / "lazy")
     render_site(load_settings({"dist": str(lazy)}, environ={}), find_release(lazy), mode="lazy")
     release = (dist / "latest").resolve()
@@ -393,6 +416,7 @@ def run(dist: Path, work: Path, key: str, duration: int, connections: int, round
         f"({seconds / max(documents, 1) * 1000:.1f} ms each), {size / 1e6:.1f} MB on disk "
         f"(the release itself: {release_size / 1e6:.1f} MB); lazily: none at build"
     )
+    print(f"  of which: {what}")
 
 
 def main() -> None:

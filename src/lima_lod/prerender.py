@@ -5,6 +5,9 @@ about every resource we mint (``/doc/{key}``, in every format, HTML in every int
 language), the home page, the vocabulary and the shapes - is rendered once by calling the app
 in-process (the same routes, templates and serialisers as a live request), and kept in
 ``releases/<v>/site/`` with a manifest. Whatever the pages look like, that is what is kept.
+Then every page the rendered pages link to that is a pure function of the release too
+(``linked.py``: comparison, term, chart and example-query pages, later pages of a resource
+page) is rendered and kept the same way (:func:`follow`), with the site's own 404 page.
 
 ``web/rendered.py`` serves these files on the hot path; ``static_site.py`` writes them as a
 site for nginx, Apache or a plain static host.
@@ -20,6 +23,7 @@ from __future__ import annotations
 
 import importlib
 import json
+import logging
 import shutil
 import time
 from collections.abc import Iterator
@@ -29,9 +33,10 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import unquote
 
 from .errors import ConfigError, ReleaseError
-from .formats import Format
+from .formats import BY_NAME, Format
 from .iris import document_path, is_key
 from .layout import HOME_PAGE, Release, site_folder, site_manifest
+from .linked import ERROR_PAGE, LINKED, linked, linked_file, links
 from .results import Choice
 from .settings import Settings
 from .store import Job, Store
@@ -39,12 +44,17 @@ from .store import Job, Store
 if TYPE_CHECKING:
     from fastapi.testclient import TestClient
 
+log = logging.getLogger(__name__)
+
 #: Bump when the manifest or the folder's layout changes: an older site is then rendered again.
-SITE_FORMAT = 1
+SITE_FORMAT = 2
 #: Above this many resources ``auto`` pre-renders lazily (on first request) instead of eagerly.
 LAZY_ABOVE = 5000
 #: How ``render_site`` may pre-render: every document now, on first request, or by size.
 MODES = ("auto", "eager", "lazy")
+#: The headers of a route's answer the front replays besides its type and Vary: a comparison
+#: page's or a query's Cache-Control, the format an example query chose, its results' limit.
+KEPT_HEADERS = ("cache-control", "content-location", "x-result-limit", "x-result-truncated")
 #: Non-default interface languages are kept under this folder: ``lang/es/doc/...``.
 LANGUAGE_FOLDER = "lang"
 KEYS = """SELECT DISTINCT ?t WHERE {{
@@ -63,6 +73,8 @@ class Document:
     content_type: str
     language: str = ""
     vary: str = ""  # the route's Vary header: pages vary by language as well as by Accept
+    #: The route's other headers that carry meaning (:data:`KEPT_HEADERS`), replayed as sent.
+    headers: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass
@@ -175,8 +187,6 @@ def plan(
                 ),
             )
 
-    from .formats import BY_NAME
-
     yield from variants("/", HOME_PAGE, BY_NAME["html"])
     for key in keys:
         for fmt in DOCUMENT_FORMATS:
@@ -230,7 +240,7 @@ def render_site(
         app = create_app(settings, store, prerendered=False)
         try:
             with TestClient(app, base_url=settings.public) as client:
-                documents = _render(client, plan(keys, release, languages), partial)
+                documents = _render(client, plan(keys, release, languages), partial, languages)
         except BaseException:
             shutil.rmtree(partial, ignore_errors=True)
             raise
@@ -253,13 +263,18 @@ def render_site(
 
 
 def _render(
-    client: TestClient, todo: Iterator[tuple[str, dict[str, str], Document]], folder: Path
+    client: TestClient,
+    todo: Iterator[tuple[str, dict[str, str], Document]],
+    folder: Path,
+    languages: tuple[str, ...],
 ) -> list[Document]:
-    """Request each planned document and write its bytes into the folder."""
+    """Request each planned document, then every linked page the rendered pages link to
+    (:func:`follow`), and write their bytes into the folder; then the error page."""
     documents: list[Document] = []
+    seen = {p for p in LINKED if not p.endswith("/")}  # the entry points, linked or not
+    pages = sorted(seen)
     for path, headers, document in todo:
-        client.cookies.clear()  # a page in one language sets a cookie the next must not carry
-        response = client.get(path, headers=headers, follow_redirects=False)
+        response = _get(client, path, headers)
         if response.status_code in (404, 406) and path.startswith("/def/"):
             continue  # the release lacks the vocabulary or that format: not published
         if response.status_code != 200:
@@ -267,16 +282,82 @@ def _render(
                 f"pre-rendering {path}: the app answered "
                 f"{response.status_code}: {response.text[:200]}"
             )
-        target = folder / document.file
+        documents.append(_keep(folder, document, response))
+        if document.content_type.startswith("text/html"):
+            pages += _new(path, seen, response.content)
+    documents += follow(client, pages, seen, folder, languages)
+    for language in languages:
+        query = f"?lang={language}" if language != languages[0] else ""
+        # A path no route has: the app's own 404 page, in the frame, for a static host.
+        response = _get(client, f"/{ERROR_PAGE}{query}", {"accept": "text/html"})
+        target = folder / language_file(ERROR_PAGE, language, languages[0])
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_bytes(response.content)
-        documents.append(
-            Document(
-                document.path,
-                document.file,
-                response.headers["content-type"],
-                document.language,
-                response.headers.get("vary", ""),
-            )
-        )
     return documents
+
+
+def _get(client: TestClient, path: str, headers: dict[str, str]) -> Any:
+    client.cookies.clear()  # a page in one language sets a cookie the next must not carry
+    return client.get(path, headers=headers, follow_redirects=False)
+
+
+def _keep(folder: Path, document: Document, response: Any) -> Document:
+    """Write a rendered answer's bytes; the document as the manifest keeps it."""
+    target = folder / document.file
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_bytes(response.content)
+    return Document(
+        document.path,
+        document.file,
+        response.headers["content-type"],
+        document.language,
+        response.headers.get("vary", ""),
+        {name: response.headers[name] for name in KEPT_HEADERS if name in response.headers},
+    )
+
+
+def follow(
+    client: TestClient,
+    todo: list[str],
+    seen: set[str],
+    folder: Path,
+    languages: tuple[str, ...],
+) -> list[Document]:
+    """Render the linked pages ``todo`` (in each language its answer varies by), and every
+    linked page they link to in turn that is not ``seen`` yet."""
+    default = languages[0]
+    documents: list[Document] = []
+    while todo:
+        path = todo.pop()
+        for language in languages:
+            query = f"lang={language}" if language != default else ""
+            url = path + ("&" if "?" in path else "?") + query if query else path
+            response = _get(client, url, {"accept": "text/html"})
+            if response.status_code != 200:
+                log.warning("not rendered: %s answers %s", url, response.status_code)
+                break
+            varies = "accept-language" in response.headers.get("vary", "").lower()
+            file = linked_file(path)
+            document = Document(
+                path,
+                language_file(file, language, default) if varies else file,
+                response.headers["content-type"],
+                language if varies else "",
+            )
+            documents.append(_keep(folder, document, response))
+            if response.headers["content-type"].startswith("text/html"):
+                todo += _new(url, seen, response.content)
+            if not varies:
+                break
+    return documents
+
+
+def _new(page: str, seen: set[str], body: bytes) -> list[str]:
+    """The linked pages a page links to that are not yet seen (marked seen now)."""
+    out = []
+    for link in links(body):
+        found = linked(link, page)
+        if found is not None and found not in seen:
+            seen.add(found)
+            out.append(found)
+    return out

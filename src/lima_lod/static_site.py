@@ -2,26 +2,23 @@
 
 The pre-rendered documents (``prerender.py``; rendered now if the release has none), the
 release files under ``releases/<v>/``, the pages' static assets, and the rules that reproduce
-the app's content negotiation: ``_server/nginx-http.conf`` (``map`` blocks, to include in
+the app's content negotiation (and the pages the documents link to, ``linked.py``):
+``_server/nginx-http.conf`` (``map`` blocks, to include in
 ``http {}``), ``_server/nginx-server.conf`` (locations, to include in ``server {}``) and a
 ``.htaccess`` for Apache (mod_rewrite, mod_headers). Both are written from the same candidate
 tables as the app's negotiation (``web/resources.py``), so a format added there is added here.
 
-Both servers choose by matching media types in ``Accept`` in the server's order of
-preference, then the wildcards: they read no q-values, so ``text/html;q=0.1, text/turtle``
-gets HTML from them and Turtle from the app (the README says so).
+The rules are written by ``nginx_rules.py`` and ``htaccess.py`` from ``static_rules.py``.
 """
 
 from __future__ import annotations
 
-import re
 import shutil
 from dataclasses import dataclass
 from importlib.resources import files
 from pathlib import Path
 
-from .formats import Format
-from .iris import DOCUMENT_PATH, THING_PATH
+from .htaccess import htaccess, queries_htaccess
 from .layout import (
     HTACCESS,
     NGINX_HTTP,
@@ -33,11 +30,9 @@ from .layout import (
     find_release,
     site_release_path,
 )
+from .nginx_rules import nginx_http, nginx_server
 from .prerender import Site, render_site
 from .settings import Settings
-
-#: The negotiated resources of a static site: (variable, candidate table's name).
-TABLES = ("doc", "term", "shapes")
 
 
 @dataclass(frozen=True)
@@ -47,182 +42,6 @@ class Written:
     folder: Path
     documents: int
     bytes: int
-
-
-def candidate_tables() -> dict[str, tuple[Format, ...]]:
-    """The app's candidate tables by name: documents, the vocabulary, the shapes."""
-    from .web.resources import DOCUMENT_FORMATS, TERM_FORMATS
-
-    return {"doc": DOCUMENT_FORMATS, "term": TERM_FORMATS, "shapes": TERM_FORMATS[1:]}
-
-
-def accept_rules(candidates: tuple[Format, ...]) -> list[tuple[str, str]]:
-    """(regular expression over ``Accept``, suffix), most preferred first: the candidates' own
-    media types in the server's order, then ``type/*`` ranges, then ``*/*``."""
-    rules = []
-    for fmt in candidates:
-        for media_type in (fmt.media_type, *fmt.aliases):
-            rules.append((_in_accept(re.escape(media_type)), fmt.suffix))
-    mains: dict[str, str] = {}
-    for fmt in candidates:
-        mains.setdefault(fmt.media_type.split("/", 1)[0], fmt.suffix)
-    rules += [(_in_accept(re.escape(main) + r"/\*"), suffix) for main, suffix in mains.items()]
-    rules.append((_in_accept(r"\*/\*"), candidates[0].suffix))
-    return rules
-
-
-def _in_accept(media: str) -> str:
-    return rf"(^|,)\s*{media}\s*(;|,|$)"
-
-
-def _types(candidates: tuple[Format, ...]) -> str:
-    return " ".join(f"{fmt.media_type} {fmt.suffix.lstrip('.')};" for fmt in candidates)
-
-
-def nginx_http() -> str:
-    """The ``map`` blocks (``http {}`` context): the suffix each ``Accept`` gets, ``""`` if none."""
-    out = [
-        "# lima-lod: content negotiation for the static site (include in http {}).",
-        "# Written by 'lima-lod static' from the app's candidate tables; do not edit.",
-    ]
-    for name, candidates in candidate_tables().items():
-        out.append(f"map $http_accept $lima_{name} {{")
-        out.append('    default "";')
-        out.append(f'    "" {candidates[0].suffix};')
-        out += [f'    "~*{pattern}" {suffix};' for pattern, suffix in accept_rules(candidates)]
-        out.append("}")
-    return "\n".join(out) + "\n"
-
-
-def nginx_server(cache_control: str) -> str:
-    """The locations (``server {}`` context): 303s from ``/id/``, negotiated ``/doc/`` and
-    ``/def/``, ``Vary``, ``Content-Location``, 406 and 404 as the app answers them."""
-    tables = candidate_tables()
-    docs = tables["doc"]
-    suffixes = "|".join(f.suffix.lstrip(".") for f in docs)
-    textual = " ".join(sorted({f.media_type for f in docs if "charset" in f.content_type}))
-    media = f"types {{ {_types(docs)} }}\n    charset utf-8; charset_types {textual};"
-    thing, document = THING_PATH, DOCUMENT_PATH
-    return f"""# lima-lod: content negotiation for the static site (include in server {{}},
-# after nginx-http.conf in http {{}}). Written by 'lima-lod static'; do not edit.
-absolute_redirect off;
-location ^~ /{SERVER_RULES_FOLDER}/ {{ return 404; }}
-location ~ "^{thing}(?<lima_key>.+)$" {{
-    add_header Vary Accept always;
-    if ($lima_doc = "") {{ return 406; }}
-    if (!-f $document_root{document}$lima_key{docs[0].suffix}) {{ return 404; }}
-    return 303 {document}$lima_key$lima_doc;
-}}
-location ~ "^{document}.+\\.({suffixes})$" {{
-    {media}
-    add_header Cache-Control "{cache_control}";
-}}
-location ~ "^{document}(?<lima_doc_key>.+)$" {{
-    {media}
-    add_header Vary Accept always;
-    add_header Content-Location {document}$lima_doc_key$lima_doc;
-    add_header Cache-Control "{cache_control}";
-    if ($lima_doc = "") {{ return 406; }}
-    try_files {document}$lima_doc_key$lima_doc =404;
-}}
-{_nginx_term("= /def/cfu", "/def/cfu", "term", media, cache_control)}
-{
-        _nginx_term(
-            '~ "^/def/cfu/(?<lima_version>[^/]+)$"',
-            "/def/cfu/$lima_version",
-            "term",
-            media,
-            cache_control,
-        )
-    }
-{_nginx_term("= /def/shapes", "/def/shapes", "shapes", media, cache_control)}
-"""
-
-
-def _nginx_term(match: str, stem: str, table: str, media: str, cache_control: str) -> str:
-    return f"""location {match} {{
-    {media}
-    add_header Vary Accept always;
-    add_header Cache-Control "{cache_control}";
-    if ($lima_{table} = "") {{ return 406; }}
-    try_files {stem}$lima_{table} =404;
-}}"""
-
-
-def htaccess(cache_control: str) -> str:
-    """The same rules for Apache 2.4 (mod_rewrite, mod_headers), as a ``.htaccess`` at the root
-    of the site (the site must be the document root: the rules look files up under it)."""
-    tables = candidate_tables()
-    docs = tables["doc"]
-    suffixes = "|".join(f.suffix.lstrip(".") for f in docs)
-    out = [
-        "# lima-lod: content negotiation for the static site (Apache 2.4, mod_rewrite and",
-        "# mod_headers; the site is the document root). Written by 'lima-lod static'.",
-        "Options -MultiViews",
-        "DirectoryIndex index.html",
-        "# /def/cfu is both a document and a folder (of versions): no 301 to /def/cfu/",
-        "DirectorySlash Off",
-    ]
-    out += [f'AddType "{fmt.content_type}" {fmt.suffix}' for fmt in docs]
-    out += [
-        "RewriteEngine On",
-        "",
-        "# The suffix each Accept gets, per candidate table: the most preferred rule last.",
-    ]
-    for name, candidates in tables.items():
-        variable = f"LIMA_{name.upper()}"
-        out += [
-            "RewriteCond %{HTTP:Accept} ^$",
-            (f"RewriteRule ^ - [E={variable}:{candidates[0].suffix}]"),
-        ]
-        for pattern, suffix in reversed(accept_rules(candidates)):
-            out += [
-                f'RewriteCond %{{HTTP:Accept}} "{pattern}" [NC]',
-                f"RewriteRule ^ - [E={variable}:{suffix}]",
-            ]
-    thing, document = THING_PATH.lstrip("/"), DOCUMENT_PATH.lstrip("/")
-    out += [
-        "",
-        "# /id/{key}: 406, 404, else 303 See Other to the document, with Vary: Accept",
-        "RewriteCond %{ENV:LIMA_DOC} ^$",
-        f"RewriteRule ^{thing}. - [R=406,L,E=LIMA_VARY:1]",
-        f"RewriteCond %{{DOCUMENT_ROOT}}/{document}$1{docs[0].suffix} !-f",
-        f"RewriteRule ^{thing}(.+)$ - [R=404,L,E=LIMA_VARY:1]",
-        f"RewriteRule ^{thing}(.+)$ /{document}$1%{{ENV:LIMA_DOC}} [R=303,L,E=LIMA_VARY:1]",
-        "",
-        "# /doc/{key} without a suffix: the negotiated document, Vary and Content-Location",
-        f"RewriteCond %{{REQUEST_URI}} !\\.({suffixes})$",
-        "RewriteCond %{ENV:LIMA_DOC} ^$",
-        f"RewriteRule ^{document}. - [R=406,L,E=LIMA_VARY:1]",
-        f"RewriteCond %{{REQUEST_URI}} !\\.({suffixes})$",
-        (
-            f"RewriteRule ^{document}(.+)$ {document}$1%{{ENV:LIMA_DOC}} "
-            f"[END,E=LIMA_VARY:1,E=LIMA_LOCATION:/{document}$1%{{ENV:LIMA_DOC}}]"
-        ),
-        "",
-        "# /def/cfu, /def/cfu/{version}, /def/shapes: negotiated, with Vary",
-    ]
-    for pattern, stem, name in (
-        (r"^def/cfu(/[^/]+)?$", "def/cfu$1", "TERM"),
-        (r"^def/shapes$", "def/shapes", "SHAPES"),
-    ):
-        out += [
-            f"RewriteCond %{{ENV:LIMA_{name}}} ^$",
-            f"RewriteRule {pattern} - [R=406,L,E=LIMA_VARY:1]",
-            f"RewriteRule {pattern} {stem}%{{ENV:LIMA_{name}}} [END,E=LIMA_VARY:1]",
-        ]
-    out += [
-        "",
-        "# After an internal rewrite Apache renames the variables REDIRECT_*.",
-        "Header always set Vary Accept env=LIMA_VARY",
-        "Header always set Vary Accept env=REDIRECT_LIMA_VARY",
-        'Header set Content-Location "%{REDIRECT_LIMA_LOCATION}e" env=REDIRECT_LIMA_LOCATION',
-        f'<If "%{{REQUEST_URI}} =~ m#^/({document}|def/)#">',
-        f'    Header set Cache-Control "{cache_control}"',
-        "</If>",
-        f"RewriteRule ^{SERVER_RULES_FOLDER}/ - [R=404,L]",
-    ]
-    return "\n".join(out) + "\n"
 
 
 def write_static(settings: Settings, out: Path, release: Release | None = None) -> Written:
@@ -257,5 +76,7 @@ def write_static(settings: Settings, out: Path, release: Release | None = None) 
     (rules / NGINX_HTTP).write_text(nginx_http(), encoding="utf-8")
     (rules / NGINX_SERVER).write_text(nginx_server(CACHE_CONTROL), encoding="utf-8")
     (out / HTACCESS).write_text(htaccess(CACHE_CONTROL), encoding="utf-8")
+    if (out / "queries").is_dir():
+        (out / "queries" / HTACCESS).write_text(queries_htaccess(), encoding="utf-8")
     size = sum(f.stat().st_size for f in out.rglob("*") if f.is_file())
     return Written(out, len(site.documents), size)

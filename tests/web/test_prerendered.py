@@ -27,6 +27,30 @@ from lima_lod.web.rendered import Prerendered
 VALIDATORS = ("etag", "last-modified", "date", "server")
 HTML = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
 
+#: The pages besides documents the pages link to: comparison, term, example-query pages (each
+#: ``?format=``, negotiated, each language), the favicon, and ones that are not there.
+LINKED_REQUESTS = [
+    ("GET", "/compare", HTML),
+    ("GET", "/compare?lang=es", HTML),
+    ("GET", "/compare/commitment/1", HTML),
+    ("GET", "/compare/commitment/999", HTML),
+    ("GET", "/term/Commitment", HTML),
+    ("GET", "/term/Commitment?lang=es", None),
+    ("GET", "/queries", HTML),
+    ("GET", "/queries", "application/json"),
+    ("GET", "/queries?format=json", None),
+    ("GET", "/queries/axis-averages", HTML),
+    ("GET", "/queries/axis-averages?lang=es", HTML),
+    ("GET", "/queries/axis-averages", None),
+    ("GET", "/queries/axis-averages", "text/csv"),
+    ("GET", "/queries/axis-averages", "text/turtle"),
+    ("GET", "/queries/axis-averages?format=xml", None),
+    ("GET", "/queries/axis-averages?format=html&lang=es", None),
+    ("GET", "/queries/axis-averages?format=text/csv", None),
+    ("GET", "/queries/no-such-query", HTML),
+    ("HEAD", "/favicon.ico", None),
+]
+
 #: (method, path, Accept) for every kind of document request.
 REQUESTS = [
     *[("GET", f"/doc/commitment/1{s}", None) for s in (".html", ".ttl", ".jsonld", ".nt", ".rdf")],
@@ -51,6 +75,7 @@ REQUESTS = [
     ("HEAD", "/doc/commitment/1.ttl", None),
     ("HEAD", "/id/commitment/1", "text/turtle"),
     ("GET", "/doc/commitment/1.ttl?format=nt", None),
+    *LINKED_REQUESTS,
 ]
 
 
@@ -112,12 +137,17 @@ def test_prerendered_equals_dynamic(
         ("/", HTML, True),
         ("/doc/commitment/1.ttl?format=nt", None, False),  # a query string: dynamic
         ("/doc/commitment/999.ttl", None, False),  # not rendered: the route's 404
+        ("/compare?lang=es", HTML, True),
+        ("/queries/axis-averages", "text/csv", True),
+        ("/queries/axis-averages?format=tsv", None, True),
+        ("/term/Commitment", HTML, True),
     ],
 )
 def test_which_requests_are_answered_from_the_site(
     clients: tuple[TestClient, TestClient], path: str, accept: str | None, prerendered: bool
 ) -> None:
     fast, _ = clients
+    fast.cookies.clear()  # a page asked for with ?lang= sets one
     response = fast.get(path, headers={"accept": accept} if accept else {})
     # Only pre-rendered documents carry the release's ETag.
     assert ("etag" in response.headers) is prerendered
@@ -313,6 +343,11 @@ LAZY_REQUESTS = [
     ("GET", "/id/commitment/5", "application/ld+json"),
     ("GET", "/doc/commitment/999.ttl", None),
     ("GET", "/doc/commitment/1", "image/png"),
+    ("GET", "/compare/commitment/2?lang=es", HTML),
+    ("GET", "/queries/axis-averages", "text/csv"),
+    ("GET", "/queries/axis-averages?lang=es", HTML),
+    ("GET", "/term/Commitment", None),
+    ("GET", "/compare/commitment/999", HTML),
 ]
 
 
@@ -386,3 +421,35 @@ def test_an_unknown_mode_is_a_configuration_error(rendered: tuple[Settings, Site
     settings, _ = rendered
     with pytest.raises(ConfigError, match="sometimes"):
         render_site(settings, find_release(settings.dist), mode="sometimes")
+
+
+@pytest.mark.parametrize(
+    ("link", "page", "found", "file"),
+    [
+        ("/compare", "/", "/compare", "compare.html"),
+        ("/compare/axis/A?lang=es", "/", "/compare/axis/A", "compare/axis/A.html"),
+        ("/queries/laws?format=csv", "/queries", "/queries/laws?format=csv", "queries/laws.csv"),
+        ("/queries?format=json&lang=es", "/", "/queries?format=json", "queries.json"),
+        ("?page=2", "/doc/commitment/1.html", "/doc/commitment/1.html?page=2", None),
+        ("/charts/commitment/1.svg?lang=es", "/", "/charts/commitment/1.svg", None),
+        ("/term/Commitment", "/", "/term/Commitment", "term/Commitment.html"),
+        ("/queries/laws?format=nonsense", "/", None, None),  # no such format: the app's 406
+        ("/queries/laws?format=csv&view=table", "/", None, None),  # not a variant we keep
+        ("/compare?page=2", "/", None, None),  # ?page= is a resource page's only
+        ("/doc/commitment/1.html", "/", None, None),  # a document: rendered by the plan
+        ("/sparql?query=ASK{}", "/", None, None),
+        ("/search?q=x", "/", None, None),
+        ("https://example.org/compare", "/", None, None),
+    ],
+)
+def test_which_links_are_followed(
+    link: str, page: str, found: str | None, file: str | None
+) -> None:
+    from lima_lod.linked import linked, linked_file
+
+    assert linked(link, page) == found
+    if found is not None:
+        expected = file or (
+            "page/2/doc/commitment/1.html" if "page=" in found else found.lstrip("/")
+        )
+        assert linked_file(found) == expected

@@ -22,18 +22,21 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from urllib.parse import urlsplit
+from urllib.parse import urljoin, urlsplit
 
 import pytest
+from bs4 import BeautifulSoup
 from rdflib import OWL, RDF, RDFS, Graph, Literal, URIRef
 from webkit import make_settings, quads, write_release
 
 from lima_lod import layout
 from lima_lod.formats import BY_NAME
+from lima_lod.htaccess import htaccess
 from lima_lod.layout import find_release
+from lima_lod.nginx_rules import nginx_http
 from lima_lod.prerender import render_site
 from lima_lod.settings import Settings
-from lima_lod.static_site import htaccess, nginx_http, write_static
+from lima_lod.static_site import write_static
 from lima_lod.store import EmbeddedStore
 from lima_lod.web.resources import CACHE_CONTROL
 
@@ -346,3 +349,125 @@ def test_static_site_holds_every_document(site: Path, released: Settings) -> Non
     # The map reproduces the candidate tables: every document media type is named in it.
     for name in ("html", "turtle", "jsonld", "ntriples", "rdfxml"):
         assert re.escape(BY_NAME[name].media_type) in nginx_http()
+
+
+#: The links a static host cannot answer, by path: the pages that run a query or a search per
+#: request (the README's "What a static host loses" says so). Everything else a page links to
+#: is a file of the static site.
+DYNAMIC = ("/sparql", "/search")
+
+
+@dataclass(frozen=True)
+class Answer:
+    """What a server answers a browser for a link: status, media type, and the bytes of a 200."""
+
+    status: int
+    media_type: str
+    body: bytes
+
+
+def _crawl(base: str, start: str) -> dict[str, Answer]:
+    """Every page reachable from ``start`` on the server at ``base`` (each ``href`` and ``src``
+    on the same host, but the dynamic ones), with what it answers a browser."""
+    host = urlsplit(base).netloc
+    answers: dict[str, Answer] = {}
+    todo = [start]
+    while todo:
+        link = todo.pop()
+        if link in answers:
+            continue
+        status, headers, body = _get(base + link, HTML)
+        media_type = headers.get("content-type", "").split(";")[0].strip()
+        answers[link] = Answer(status, media_type if status == 200 else "", body * (status == 200))
+        found: list[str] = []
+        if status == 303:
+            found.append(headers["location"])
+        if status == 200 and headers.get("content-type", "").startswith("text/html"):
+            soup = BeautifulSoup(body, "html.parser")
+            found += [
+                str(tag[attribute])
+                for attribute in ("href", "src")
+                for tag in soup.find_all(attrs={attribute: True})
+            ]
+        for target in found:
+            url = urlsplit(urljoin(base + link, target))
+            if url.netloc != host or url.path.startswith(DYNAMIC):
+                continue
+            todo.append(url.path + (f"?{url.query}" if url.query else ""))
+    return answers
+
+
+@pytest.fixture(params=["nginx", "apache"])
+def static_server(request: pytest.FixtureRequest) -> str:
+    return str(request.getfixturevalue(request.param))
+
+
+@pytest.mark.parametrize("start", ["/", "/?lang=es"])
+def test_every_link_answers_on_the_static_site(static_server: str, serve: str, start: str) -> None:
+    static, served = _crawl(static_server, start), _crawl(serve, start)
+    # The same links, answered alike: nothing the app answers is missing from the static site.
+    assert static == served
+    # What the site publishes all answers: the home page, documents, vocabulary, release files,
+    # assets, and the comparison, chart and example-query pages. The tiny release lacks some
+    # resources its pages name (the home page's report, the criteria, the vocabulary's
+    # properties): their IRIs, terms and comparison pages are 404 on both servers alike.
+    broken = {link for link, answer in static.items() if answer.status not in (200, 303)}
+    assert {static[link].status for link in broken} <= {404}
+    assert all(urlsplit(link).path.startswith(("/id/", "/term/", "/compare/")) for link in broken)
+    assert len(broken) < len(static) / 4
+    assert {link for link, answer in static.items() if answer.status == 303} == {
+        link for link in static if link.startswith("/id/") and link not in broken
+    }
+    # The comparison, term and example-query pages are among them (the tiny release has no
+    # report, so no chart), in the language asked for.
+    answered = {link for link, answer in static.items() if answer.status == 200}
+    for kind in ("/compare", "/term/", "/queries/", "/favicon.ico"):
+        assert any(link.startswith(kind) for link in answered), kind
+    assert any(link.startswith("/queries/") and "format=" in link for link in answered)
+    if start.endswith("lang=es"):
+        home = BeautifulSoup(static[start].body, "html.parser")
+        assert home.html is not None and home.html["lang"] == "es"
+
+
+def test_unknown_paths_get_the_sites_error_page(static_server: str, serve: str) -> None:
+    for path in ("/no/such/page", "/no/such/page?lang=es"):
+        status, _, body = _get(static_server + path, HTML)
+        served_status, _, served_body = _get(serve + path, HTML)
+        assert status == served_status == 404
+        page, served_page = (
+            BeautifulSoup(body, "html.parser"),
+            BeautifulSoup(served_body, "html.parser"),
+        )
+        assert page.html is not None and served_page.html is not None
+        assert page.html["lang"] == served_page.html["lang"]
+        assert page.find("main") is not None
+
+
+def test_release_files_have_the_apps_media_types(
+    static_server: str, serve: str, site: Path, released: Settings
+) -> None:
+    release = find_release(released.dist)
+    folder = site / layout.site_release_path(release.version)
+    files = [f for f in folder.rglob("*") if f.is_file() and not f.name.startswith(".")]
+    assert len(files) > 3
+    for file in files:
+        path = "/" + file.relative_to(site).as_posix()
+        status, headers, body = _get(static_server + path, None)
+        served_status, served_headers, served_body = _get(serve + path, None)
+        assert status == served_status == 200, path
+        assert body == served_body
+        media = headers["content-type"].split(";")[0].strip()
+        assert media == served_headers["content-type"].split(";")[0].strip(), path
+
+
+def test_assets_have_the_apps_media_types(static_server: str, serve: str, site: Path) -> None:
+    assets = sorted((site / "static").iterdir())
+    assert {a.suffix for a in assets} >= {".css", ".js"}
+    for asset in assets:
+        path = f"/static/{asset.name}"
+        (_, headers, body), (_, served, served_body) = (
+            _get(static_server + path, None),
+            _get(serve + path, None),
+        )
+        assert body == served_body
+        assert headers["content-type"].split(";")[0] == served["content-type"].split(";")[0]

@@ -95,5 +95,17 @@ class Chrome:
             headers={**(headers or {}), "Vary": PAGE_VARY},
         )
         if self.explicit:
-            response.set_cookie(COOKIE, self.explicit, max_age=365 * 86400, samesite="lax")
+            remember(response, self.explicit)
         return response
+
+
+def remember(response: Response, lang: str) -> None:
+    """Remember a language chosen explicitly (``?lang=``) for the pages after: the cookie."""
+    response.set_cookie(COOKIE, lang, max_age=365 * 86400, samesite="lax")
+
+
+def remembering(lang: str) -> tuple[bytes, bytes]:
+    """The header that remembers a chosen language, as a page answered with it sends it."""
+    response = Response()
+    remember(response, lang)
+    return next(h for h in response.raw_headers if h[0] == b"set-cookie")

@@ -60,7 +60,7 @@ class Kept(Generic[K, V]):
 
 
 async def render(
-    app: ASGIApp, public: str, path: str, query: str
+    app: ASGIApp, public: str, path: str, query: str, accept: bytes = b"*/*"
 ) -> tuple[int, dict[bytes, bytes], bytes]:
     """Call the app for ``path?query`` as the eager render does; (status, headers, body)."""
     url = urlsplit(public)
@@ -75,7 +75,11 @@ async def render(
         "path": unquote(path),
         "raw_path": path.encode(),
         "query_string": query.encode(),
-        "headers": [(b"host", url.netloc.encode()), *RENDER_HEADERS],
+        "headers": [
+            (b"host", url.netloc.encode()),
+            (b"accept", accept),
+            *(h for h in RENDER_HEADERS if h[0] != b"accept"),
+        ],
         "client": ("127.0.0.1", 0),
         "server": (url.hostname or "localhost", port),
         "state": {},

@@ -21,7 +21,7 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import logging
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from email.utils import format_datetime, parsedate_to_datetime
 from pathlib import Path
@@ -36,10 +36,12 @@ if TYPE_CHECKING:
 from ..errors import NotAcceptable
 from ..formats import BY_NAME, Format
 from ..iris import DOCUMENT_PATH, THING_PATH, document_path
-from ..prerender import Site
+from ..linked import LINKED, variant
+from ..prerender import KEPT_HEADERS, Site
 from ..settings import Settings
 from ..store import Store
 from .cors import HEADERS as CORS_HEADERS
+from .frame import remembering
 from .lazy import Kept, render
 from .negotiation import pick
 from .resources import CACHE_CONTROL, DOCUMENT_FORMATS
@@ -64,6 +66,8 @@ class Entry:
     etag: str
     body: bytes | None
     vary: str = ""  # as the route answered (pages: Accept, Accept-Language, Cookie)
+    #: The route's other headers, as it sent them (``prerender.KEPT_HEADERS``).
+    route_headers: dict[str, str] = field(default_factory=dict, compare=False)
     #: The answer's header lists, made on first use: (200 headers, 304 headers) per request
     #: kind (the document's own path, or negotiated from ``/doc/{key}``).
     made: dict[bool, tuple[Headers, Headers]] = field(default_factory=dict, compare=False)
@@ -80,18 +84,30 @@ class Prerendered:
     """Answers documents of a pre-rendered release; passes everything else to the app."""
 
     def __init__(
-        self, app: ASGIApp, site: Site, built: datetime, public: str = "", keep_bytes: int = 0
+        self,
+        app: ASGIApp,
+        site: Site,
+        built: datetime,
+        public: str = "",
+        keep_bytes: int = 0,
+        negotiated: dict[str, tuple[Format, ...]] | None = None,
     ) -> None:
         self.app = app
+        #: The linked pages negotiated by Accept (``/queries``, ``/queries/{name}``): their
+        #: candidates, each format by the ``?format=`` its variant is rendered under.
+        self.negotiated = negotiated or {}
         self.site = site
         self.public = public
         self.kept: Kept[tuple[str, str], Entry] = Kept(keep_bytes)
         self.rendering: dict[tuple[str, str], asyncio.Task[Entry | None]] = {}
         self.accepts: dict[str | None, Format | None] = {}
+        #: Linked pages of a lazy site whose route did not answer 200 (remembered, bounded).
+        self.missing: set[str] = set()
         self.suffixes = {fmt.suffix: fmt for fmt in DOCUMENT_FORMATS}
         self.keys = site.keys
         self.languages = site.languages
         self.default = site.languages[0]
+        self.cookies = {code: remembering(code) for code in site.languages if code}
         self.modified = built.replace(microsecond=0)
         self.last_modified = format_datetime(built, usegmt=True)
         in_memory = site.size <= IN_MEMORY_BYTES
@@ -104,6 +120,7 @@ class Prerendered:
                 self._etag(document.path, document.language),
                 file.read_bytes() if in_memory else None,
                 document.vary,
+                document.headers,
             )
 
     def _etag(self, path: str, language: str) -> str:
@@ -131,25 +148,27 @@ class Prerendered:
             return self.default
         return None
 
-    def _plain_query(self, scope: Scope) -> bool:
-        """Say whether the request's query string holds nothing but a known ``lang``."""
+    def _variant(self, scope: Scope, path: str) -> str | None:
+        """The variant (``name=value``, :data:`prerender.VARIANTS`) a request asks for, ``""``
+        if none; None if its query string holds anything else than that and a known ``lang``
+        (the app answers it)."""
         query = scope.get("query_string", b"")
         if not query:
-            return True
-        pairs = parse_qsl(query.decode("latin-1"), keep_blank_values=True)
-        return (
-            len(self.languages) > 1
-            and len(pairs) == 1
-            and pairs[0][0] == "lang"
-            and pairs[0][1] in self.languages
-        )
+            return ""
+        params = []
+        for name, value in parse_qsl(query.decode("latin-1"), keep_blank_values=True):
+            if name == "lang" and len(self.languages) > 1 and value in self.languages:
+                continue
+            params.append((name, value))
+        return variant(path, params)
 
     async def _answer(self, scope: Scope, send: Send) -> bool:
         """Answer the request if it is a pre-rendered document; False to pass it on."""
-        if not self._plain_query(scope):
-            return False
         raw: bytes = scope.get("raw_path") or scope["path"].encode()
         path = raw.decode("ascii", "replace").split("?", 1)[0]
+        wanted = self._variant(scope, path)
+        if wanted is None:
+            return False
         headers = dict(scope["headers"])
         accept = headers.get(b"accept", b"").decode("latin-1") or None
         if path.startswith(THING_PATH):
@@ -171,15 +190,24 @@ class Prerendered:
                 b"",
             )
             return True
-        if path != "/" and not path.startswith(DOCUMENT_PATH):
+        if path != "/" and not path.startswith((DOCUMENT_PATH, *LINKED)):
             return False  # /def/ and /releases/ are files of the release, served as they are
         negotiated = False
         if path.startswith(DOCUMENT_PATH) and path[len(DOCUMENT_PATH) :] in self.keys:
             fmt = self._negotiate(accept)
-            if fmt is None:
-                return False
+            if fmt is None or wanted:
+                return False  # the route writes the 406; a later page of it, the route too
             path = document_path(path[len(DOCUMENT_PATH) :], fmt.suffix)
             negotiated = True
+        if wanted:
+            path = f"{path}?{wanted}"
+        elif path in self.negotiated:
+            try:
+                chosen = pick(accept, None, self.negotiated[path])
+            except NotAcceptable:
+                return False  # the route writes the 406
+            if chosen.name != "html":
+                path = f"{path}?format={chosen.name}"
         entry = await self._entry(scope, headers, path)
         if entry is None:
             return False
@@ -198,7 +226,7 @@ class Prerendered:
                 {
                     "type": "http.response.start",
                     "status": 200,
-                    "headers": self._with_length(made[0], size),
+                    "headers": self._with_length(made[0], size) + self._remembering(scope, entry),
                 }
             )
             await send({"type": "http.response.pathsend", "path": str(entry.file)})
@@ -207,10 +235,17 @@ class Prerendered:
         await self._send(
             send,
             200,
-            self._with_length(made[0], len(body)),
+            self._with_length(made[0], len(body)) + self._remembering(scope, entry),
             b"" if scope["method"] == "HEAD" else body,
         )
         return True
+
+    def _remembering(self, scope: Scope, entry: Entry) -> Headers:
+        """The cookie a page asked for in a language by ``?lang=`` sets, as the route's."""
+        if not scope.get("query_string") or not entry.content_type.startswith("text/html"):
+            return []
+        asked = dict(parse_qsl(scope["query_string"].decode("latin-1"))).get("lang")
+        return [self.cookies[asked]] if asked in self.cookies else []
 
     @staticmethod
     def _with_length(headers: Headers, length: int) -> Headers:
@@ -226,8 +261,14 @@ class Prerendered:
         )
         if entry.vary:  # the route's own Vary (pages vary by language too)
             extra = [(b"vary", entry.vary.encode()), *(h for h in extra if h[0] != b"vary")]
+        own = {k: v for k, v in entry.route_headers.items() if k != "cache-control"}
+        if own:  # the route's own (an example query's chosen format, its results' limit)
+            extra = [
+                *(h for h in extra if h[0].decode() not in own),
+                *((k.encode(), v.encode()) for k, v in own.items()),
+            ]
         common = [
-            (b"cache-control", CACHE_CONTROL.encode()),
+            (b"cache-control", entry.route_headers.get("cache-control", CACHE_CONTROL).encode()),
             *extra,
             (b"etag", entry.etag.encode()),
             (b"last-modified", self.last_modified.encode()),
@@ -262,12 +303,16 @@ class Prerendered:
 
     @staticmethod
     def _is_page(path: str) -> bool:
-        """Say whether a document not rendered yet is a page (in an interface language)."""
-        return path == "/" or path.endswith(PAGE_SUFFIX)
+        """Say whether a document not rendered yet is a page or chart (in an interface
+        language); an example query's other formats are not."""
+        path, _, wanted = path.partition("?")
+        if path.startswith("/queries"):
+            return wanted in ("", "format=html")
+        return path == "/" or path.endswith(PAGE_SUFFIX) or path.startswith(LINKED)
 
     async def _render(self, path: str, language: str) -> Entry | None:
         """Render a document of a lazy site once (concurrent first requests share the render)."""
-        if not self._renderable(path):
+        if not self._renderable(path) or path in self.missing:
             return None
         key = (path, language)
         task = self.rendering.get(key)
@@ -279,8 +324,9 @@ class Prerendered:
 
     def _renderable(self, path: str) -> bool:
         """Say whether the eager render would have rendered this path (``prerender.plan``)."""
-        if path == "/":
-            return True
+        if path == "/" or path.startswith(LINKED):
+            return True  # a linked page: rendered if the app answers it (else the app's 404)
+        path = path.partition("?")[0]
         stem, dot, suffix = path.rpartition(".")
         fmt = self.suffixes.get(dot + suffix)
         return (
@@ -291,21 +337,34 @@ class Prerendered:
 
     async def _render_now(self, path: str, language: str) -> Entry | None:
         query = f"lang={language}" if language and language != self.default else ""
+        plain, _, variant = path.partition("?")
+        query = "&".join(q for q in (variant, query) if q)
+        # A linked page is rendered as a browser asks for it (``prerender.follow``).
+        accept = b"text/html" if plain.startswith(LINKED) else b"*/*"
         try:
-            status, headers, body = await render(self.app, self.public, path, query)
+            status, headers, body = await render(self.app, self.public, plain, query, accept)
         except Exception:  # the request itself then meets the same failure in the route
             log.exception("rendering %s on first request", path)
             return None
         if status != 200:
+            if len(self.missing) >= ACCEPTS_REMEMBERED:
+                self.missing.clear()
+            self.missing.add(path)  # not rendered again: the route answers it from now on
             return None  # the route answers it (404, 406...), as the eager render would fail
         content_type = headers.get(b"content-type", b"").decode("latin-1")
-        html = content_type.startswith("text/html")
+        vary = headers.get(b"vary", b"").decode("latin-1")
+        html = content_type.startswith("text/html") or "accept-language" in vary.lower()
         entry = Entry(
             self.site.folder / path.lstrip("/"),
             content_type,
             self._etag(path, language if html else ""),
             body,
-            headers.get(b"vary", b"").decode("latin-1"),
+            vary,
+            {
+                name: headers[name.encode()].decode("latin-1")
+                for name in KEPT_HEADERS
+                if name.encode() in headers
+            },
         )
         self.kept.put((path, language if html else ""), entry)
         return entry
@@ -356,5 +415,17 @@ def serve_prerendered(app: App, settings: Settings, store: Store) -> bool:
         release.built,
         public=settings.public,
         keep_bytes=settings.render_cache_mb * 1024 * 1024,
+        negotiated=negotiated_pages(app),
     )
     return True
+
+
+def negotiated_pages(app: App) -> dict[str, tuple[Format, ...]]:
+    """The example queries' candidates by path (as ``queries.Queries`` negotiates them), each
+    format named by the ``?format=`` its pre-rendered variant answers."""
+    from .queries import LIST_FORMATS, Queries
+
+    examples = app.state.endpoint.pages.examples
+    out = {e.path: Queries.formats(e) for e in examples}
+    out["/queries"] = (LIST_FORMATS[0], replace(LIST_FORMATS[1], name="json"))
+    return out
