@@ -22,7 +22,7 @@ from lima_lod.results import Choice
 from lima_lod.store import EmbeddedStore, Job
 from lima_lod.web import workers
 from lima_lod.web.app import create_app
-from lima_lod.web.workers import InlineRunner, WorkerPool
+from lima_lod.web.workers import InlineRunner, Wakeups, WorkerPool
 
 # Counting a five-way cartesian product of the release streams (no memory) for far longer than
 # the 2 s deadline; ordering a four-way one needs gigabytes, past the 256 MiB bound.
@@ -153,3 +153,79 @@ def test_an_answer_is_read_on_the_loop_only_once_wholly_in_the_pipe() -> None:
 def test_inline_runner_refuses_a_passed_deadline(store: EmbeddedStore) -> None:
     with pytest.raises(QueryTimeout):
         asyncio.run(InlineRunner(store).run(Job(QUICK, JSON, 10), time.monotonic() - 1))
+
+
+def test_a_freed_worker_goes_to_the_request_that_waited_longest() -> None:
+
+    async def scenario() -> list[int]:
+        wakeups, free, served = Wakeups(), [0], []
+
+        def take() -> bool:
+            if free[0]:
+                free[0] -= 1
+                return True
+            return False
+
+        async def request(n: int) -> None:
+            assert await wakeups.until(take, 5.0)
+            served.append(n)
+
+        tasks = []
+        for n in range(6):
+            tasks.append(asyncio.create_task(request(n)))
+            await asyncio.sleep(0)  # each is waiting before the next arrives
+        for _ in range(6):
+            free[0] += 1
+            wakeups.wake_one()
+            await asyncio.sleep(0.01)
+        await asyncio.gather(*tasks)
+        return served
+
+    assert asyncio.run(scenario()) == list(range(6))
+
+
+def test_two_workers_freed_at_once_wake_two_requests() -> None:
+
+    async def scenario() -> int:
+        wakeups, free = Wakeups(), [0]
+
+        def take() -> bool:
+            if free[0]:
+                free[0] -= 1
+                return True
+            return False
+
+        tasks = [asyncio.create_task(wakeups.until(take, 2.0)) for _ in range(3)]
+        await asyncio.sleep(0.01)
+        free[0] += 2  # freed together, before any waiter runs
+        wakeups.wake_one()
+        wakeups.wake_one()
+        done, pending = await asyncio.wait(tasks, timeout=0.5)
+        for task in pending:
+            task.cancel()
+        return sum(1 for t in done if t.result())
+
+    assert asyncio.run(scenario()) == 2
+
+
+def test_a_woken_request_that_gives_up_passes_the_wake_up_on() -> None:
+
+    async def scenario() -> bool:
+        wakeups, free = Wakeups(), [0]
+
+        def take() -> bool:
+            if free[0]:
+                free[0] -= 1
+                return True
+            return False
+
+        first = asyncio.create_task(wakeups.until(take, 5.0))
+        await asyncio.sleep(0.01)
+        second = asyncio.create_task(wakeups.until(take, 5.0))
+        await asyncio.sleep(0.01)
+        free[0] += 1
+        wakeups.wake_one()  # goes to the first...
+        first.cancel()  # ...which leaves before it looks (its client went away)
+        return await asyncio.wait_for(second, 1.0)
+
+    assert asyncio.run(scenario()) is True

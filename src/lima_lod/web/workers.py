@@ -94,11 +94,18 @@ class Runner(Protocol):
 
 
 class Wakeups:
-    """Requests waiting on the event loop for something another thread may free."""
+    """Requests waiting on the event loop for something another thread may free.
+
+    ``wake`` wakes every waiter (bytes of the budget: a small answer may fit where a large one
+    does not); ``wake_one`` wakes the longest-waiting one only (a worker: any waiter can use it),
+    so requests are served in the order they came and none waits out many rounds of others. A
+    waiter that was woken but leaves without what freed it passes the wake-up on.
+    """
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
-        self._waiting: set[tuple[asyncio.AbstractEventLoop, asyncio.Event]] = set()
+        # in arrival order; the value says whether a wake-up was sent and not yet used
+        self._waiting: dict[tuple[asyncio.AbstractEventLoop, asyncio.Event], bool] = {}
 
     def __len__(self) -> int:
         return len(self._waiting)
@@ -108,10 +115,12 @@ class Wakeups:
         end = time.monotonic() + timeout
         entry = (asyncio.get_running_loop(), asyncio.Event())
         with self._lock:
-            self._waiting.add(entry)
+            self._waiting[entry] = False
         try:
             while True:
                 entry[1].clear()
+                with self._lock:
+                    self._waiting[entry] = False  # a wake-up that finds nothing is used up
                 if ready():
                     return True
                 try:
@@ -120,14 +129,27 @@ class Wakeups:
                     return ready()
         finally:
             with self._lock:
-                self._waiting.discard(entry)
+                woken = self._waiting.pop(entry, False)
+            if woken:  # woken again after its last look: what freed it may still be free
+                self.wake_one()  # (a wake-up that finds nothing costs one look)
 
     def wake(self) -> None:
         """Wake every waiting request (from any thread)."""
         with self._lock:
             waiting = list(self._waiting)
+            for entry in waiting:
+                self._waiting[entry] = True
         for loop, event in waiting:
             loop.call_soon_threadsafe(event.set)
+
+    def wake_one(self) -> None:
+        """Wake the longest-waiting request not already woken (from any thread)."""
+        with self._lock:
+            entry = next((e for e, woken in self._waiting.items() if not woken), None)
+            if entry is None:
+                return
+            self._waiting[entry] = True
+        entry[0].call_soon_threadsafe(entry[1].set)
 
 
 class Budget:
@@ -382,7 +404,7 @@ class WorkerPool:
         """Make a worker idle again and wake the waiting requests (from any thread)."""
         with self._lock:
             self._idle.append(worker)
-        self._wakeups.wake()
+        self._wakeups.wake_one()
 
     def _take(self, page: bool) -> Worker | None:
         """An idle worker: pages take the reserve first, queries the others first."""
