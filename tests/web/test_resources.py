@@ -132,6 +132,23 @@ def test_vocabulary_by_negotiation(client: TestClient) -> None:
     )
 
 
+@pytest.mark.parametrize("path", ["/def/cfu", "/def/cfu/1.0.0"])
+def test_every_link_of_the_vocabulary_page_resolves(client: TestClient, path: str) -> None:
+    from urllib.parse import urljoin, urlsplit
+
+    page = client.get(path, headers={"Accept": "text/html"})
+    soup = BeautifulSoup(page.content, "html.parser")
+    links = {
+        urljoin("http://testserver" + path, a["href"])
+        for a in soup.find_all("a", href=True)
+        if not a["href"].startswith(("#", "http://", "https://", "mailto:"))
+    }
+    assert any("/releases/" in link for link in links)  # the dumps, shapes and catalogue
+    for link in sorted(links):
+        answer = client.get(urlsplit(link).path, follow_redirects=False)
+        assert answer.status_code in (200, 303), link
+
+
 def test_release_files_and_nothing_else(client: TestClient) -> None:
     response = client.get("/releases/2021.1/lima-lod.ttl")
     assert response.status_code == 200

@@ -189,11 +189,13 @@ class Resources:
         )
         if target is None:
             raise NotAcceptable(f"{request.url.path} is not available as {fmt.media_type}")
-        return FileResponse(
-            target,
-            media_type=fmt.content_type,
-            headers={"Vary": "Accept", "Cache-Control": CACHE_CONTROL},
-        )
+        headers = {"Vary": "Accept", "Cache-Control": CACHE_CONTROL}
+        if fmt.name == "html":  # the page links to its release's files from vocabulary/
+            body = target.read_bytes().replace(
+                b'href="../', f'href="/releases/{self.release.version}/'.encode()
+            )
+            return Response(body, media_type=fmt.content_type, headers=headers)
+        return FileResponse(target, media_type=fmt.content_type, headers=headers)
 
     def context_document(self, version: str | None) -> Response:
         """The vocabulary's JSON-LD context, the latest or that of the served version."""
