@@ -155,16 +155,24 @@ def test_inline_runner_refuses_a_passed_deadline(store: EmbeddedStore) -> None:
         asyncio.run(InlineRunner(store).run(Job(QUICK, JSON, 10), time.monotonic() - 1))
 
 
+class Free:
+    """Workers free to take, as the pool counts them (for the wake-up tests)."""
+
+    def __init__(self) -> None:
+        self.count = 0
+
+    def take(self) -> bool:
+        if self.count:
+            self.count -= 1
+            return True
+        return False
+
+
 def test_a_freed_worker_goes_to_the_request_that_waited_longest() -> None:
 
     async def scenario() -> list[int]:
-        wakeups, free, served = Wakeups(), [0], []
-
-        def take() -> bool:
-            if free[0]:
-                free[0] -= 1
-                return True
-            return False
+        wakeups, free, served = Wakeups(), Free(), []
+        take = free.take
 
         async def request(n: int) -> None:
             assert await wakeups.until(take, 5.0)
@@ -175,7 +183,7 @@ def test_a_freed_worker_goes_to_the_request_that_waited_longest() -> None:
             tasks.append(asyncio.create_task(request(n)))
             await asyncio.sleep(0)  # each is waiting before the next arrives
         for _ in range(6):
-            free[0] += 1
+            free.count += 1
             wakeups.wake_one()
             await asyncio.sleep(0.01)
         await asyncio.gather(*tasks)
@@ -187,17 +195,12 @@ def test_a_freed_worker_goes_to_the_request_that_waited_longest() -> None:
 def test_two_workers_freed_at_once_wake_two_requests() -> None:
 
     async def scenario() -> int:
-        wakeups, free = Wakeups(), [0]
-
-        def take() -> bool:
-            if free[0]:
-                free[0] -= 1
-                return True
-            return False
+        wakeups, free = Wakeups(), Free()
+        take = free.take
 
         tasks = [asyncio.create_task(wakeups.until(take, 2.0)) for _ in range(3)]
         await asyncio.sleep(0.01)
-        free[0] += 2  # freed together, before any waiter runs
+        free.count += 2  # freed together, before any waiter runs
         wakeups.wake_one()
         wakeups.wake_one()
         done, pending = await asyncio.wait(tasks, timeout=0.5)
@@ -211,19 +214,14 @@ def test_two_workers_freed_at_once_wake_two_requests() -> None:
 def test_a_woken_request_that_gives_up_passes_the_wake_up_on() -> None:
 
     async def scenario() -> bool:
-        wakeups, free = Wakeups(), [0]
-
-        def take() -> bool:
-            if free[0]:
-                free[0] -= 1
-                return True
-            return False
+        wakeups, free = Wakeups(), Free()
+        take = free.take
 
         first = asyncio.create_task(wakeups.until(take, 5.0))
         await asyncio.sleep(0.01)
         second = asyncio.create_task(wakeups.until(take, 5.0))
         await asyncio.sleep(0.01)
-        free[0] += 1
+        free.count += 1
         wakeups.wake_one()  # goes to the first...
         first.cancel()  # ...which leaves before it looks (its client went away)
         return await asyncio.wait_for(second, 1.0)
