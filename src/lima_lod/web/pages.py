@@ -15,7 +15,7 @@ import re
 from dataclasses import dataclass, field
 from itertools import islice
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import pyoxigraph as ox
 from jinja2 import Environment, PackageLoader, select_autoescape
@@ -210,29 +210,35 @@ class Pages:
         status: int = 200,
     ) -> bytes:
         """The query page, with the query's results (or its error) below the form."""
-        template = self.environment.get_template("query.html")
-        return template.render(
-            **chrome.context(
-                title=Link(chrome.t("query.title")),
-                endpoint=self.endpoint,
-                sparql=query or DEFAULT_QUERY,
-                asked=query,
-                table=table(answer) if answer is not None else None,
-                answer=answer,
-                error=error,
-                status=status,
-                downloads=DOWNLOADS,
-                examples=self.examples,
-                yasgui=self.yasgui,
-                config=self.editor_config(query, chrome.lang),
-            )
-        ).encode()
+        return self.render(
+            chrome,
+            "query.html",
+            title=Link(chrome.t("query.title")),
+            endpoint=self.endpoint,
+            sparql=query or DEFAULT_QUERY,
+            asked=query,
+            table=table(answer) if answer is not None else None,
+            answer=answer,
+            error=error,
+            status=status,
+            downloads=DOWNLOADS,
+            examples=self.examples,
+            yasgui=self.yasgui,
+            config=self.editor_config(query, chrome.lang),
+        )
 
     def error_page(self, chrome: Chrome, status: int, message: str) -> bytes:
         """A refusal or a miss, for a browser: what happened, in the site's frame."""
-        key = f"error.{status}" if f"error.{status}" in TEXTS else "error.other"
-        template = self.environment.get_template("error.html")
-        heading = chrome.t(key)
-        return template.render(
-            **chrome.context(title=Link(heading), heading=heading, status=status, message=message)
-        ).encode()
+        heading = chrome.t(f"error.{status}" if f"error.{status}" in TEXTS else "error.other")
+        return self.render(
+            chrome,
+            "error.html",
+            title=Link(heading),
+            heading=heading,
+            status=status,
+            message=message,
+        )
+
+    def render(self, chrome: Chrome, template: str, **extra: Any) -> bytes:
+        """A page of the site: a template in the frame of one request."""
+        return self.environment.get_template(template).render(**chrome.context(**extra)).encode()

@@ -175,19 +175,17 @@ class Queries:
         answer = await self.endpoint.answer(
             example.text, None, store_choice({kind: BY_NAME["html"] for kind in Kind})
         )
-        template = self.endpoint.pages.environment.get_template("example.html")
-        body = template.render(
-            **chrome.context(
-                title=Link(example.title, lang="en"),
-                canonical=self.endpoint.settings.public + example.path,
-                example=example,
-                table=table(answer),
-                answer=answer,
-                formats=[f for f in self.formats(example) if f.name != "html"],
-                endpoint=self.endpoint.url,
-            )
+        body = self.endpoint.pages.render(
+            chrome,
+            "example.html",
+            title=Link(example.title, lang="en"),
+            canonical=self.endpoint.settings.public + example.path,
+            example=example,
+            table=table(answer),
+            answer=answer,
+            formats=[f for f in self.formats(example) if f.name != "html"],
         )
-        return chrome.respond(body.encode(), headers)
+        return chrome.respond(body, headers)
 
     def listing(self, request: Request) -> Response:
         """``/queries``: every example query, as a page or as JSON."""
@@ -196,13 +194,13 @@ class Queries:
         headers = {"Vary": "Accept", "Cache-Control": CACHE_CONTROL}
         if fmt.name == "html":
             chrome = Chrome(request)
-            template = self.endpoint.pages.environment.get_template("examples.html")
-            body = template.render(
-                **chrome.context(
-                    title=Link(chrome.t("nav.examples")), examples=self.examples.values()
-                )
+            body = self.endpoint.pages.render(
+                chrome,
+                "examples.html",
+                title=Link(chrome.t("nav.examples")),
+                examples=self.examples.values(),
             )
-            return chrome.respond(body.encode(), headers)
+            return chrome.respond(body, headers)
         public = self.endpoint.settings.public
         items = [
             {

@@ -77,8 +77,7 @@ class Frame(Chrome):
         return self.link(str(node))
 
     def render(self, template: str, **extra: Any) -> bytes:
-        page = self.site.pages.environment.get_template(template)
-        return page.render(**self.context(**extra)).encode()
+        return self.site.pages.render(self, template, **extra)
 
 
 class Site:
