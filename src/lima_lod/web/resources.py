@@ -11,8 +11,10 @@ queries, so they are bounded by the same deadline and result cap.
 
 from __future__ import annotations
 
+import functools
 import json
 import time
+from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
 
@@ -190,12 +192,20 @@ class Resources:
         if target is None:
             raise NotAcceptable(f"{request.url.path} is not available as {fmt.media_type}")
         headers = {"Vary": "Accept", "Cache-Control": CACHE_CONTROL}
-        if fmt.name == "html":  # the page links to its release's files from vocabulary/
-            body = target.read_bytes().replace(
-                b'href="../', f'href="/releases/{self.release.version}/'.encode()
+        if fmt.name == "html":
+            return Response(
+                self.vocabulary_page(target), media_type=fmt.content_type, headers=headers
             )
-            return Response(body, media_type=fmt.content_type, headers=headers)
         return FileResponse(target, media_type=fmt.content_type, headers=headers)
+
+    @functools.cache  # noqa: B019 - one per app, as long as the app: the release is immutable
+    def vocabulary_page(self, target: Path) -> bytes:
+        """The vocabulary's page, read once: it links to its release's files from vocabulary/,
+        so from ``/def/cfu`` those links go to ``/releases/<version>/``."""
+        assert self.release is not None
+        return target.read_bytes().replace(
+            b'href="../', f'href="/releases/{self.release.version}/'.encode()
+        )
 
     def context_document(self, version: str | None) -> Response:
         """The vocabulary's JSON-LD context, the latest or that of the served version."""
