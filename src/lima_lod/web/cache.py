@@ -10,43 +10,60 @@ a cache of unique queries with tiny answers stays within its bound. It belongs t
 from __future__ import annotations
 
 from collections import OrderedDict
+from collections.abc import Callable, Hashable
+from typing import Generic, TypeVar
 
 from ..results import Answer
 
 #: Bytes an entry takes beyond its key and body (measured about 400 with sys.getsizeof and
 #: tracemalloc on CPython 3.11; rounded up).
 ENTRY_OVERHEAD = 512
+K = TypeVar("K", bound=Hashable)
+V = TypeVar("V")
 
 
 def _size(key: bytes, answer: Answer) -> int:
     return len(key) + len(answer.body) + len(answer.format) + ENTRY_OVERHEAD
 
 
-class AnswerCache:
+class Lru(Generic[K, V]):
+    """A least-recently-used map bounded in bytes, as ``size(key, value)`` counts them; an entry
+    larger than ``largest`` is never kept (one big entry must not flush everything else)."""
+
+    def __init__(self, max_bytes: int, size: Callable[[K, V], int], largest: int | None = None):
+        self.max_bytes = max_bytes
+        self.largest = max_bytes if largest is None else largest
+        self.bytes = 0
+        self.items: OrderedDict[K, V] = OrderedDict()
+        self._size = size
+
+    def __len__(self) -> int:
+        return len(self.items)
+
+    def get(self, key: K) -> V | None:
+        """The value kept for a key, if any (and mark it recently used)."""
+        value = self.items.get(key)
+        if value is not None:
+            self.items.move_to_end(key)
+        return value
+
+    def put(self, key: K, value: V) -> None:
+        """Keep a value, dropping the least recently used ones to stay within the bound."""
+        size = self._size(key, value)
+        if size > self.largest:
+            return
+        old = self.items.pop(key, None)
+        if old is not None:
+            self.bytes -= self._size(key, old)
+        self.items[key] = value
+        self.bytes += size
+        while self.bytes > self.max_bytes:
+            dropped_key, dropped = self.items.popitem(last=False)
+            self.bytes -= self._size(dropped_key, dropped)
+
+
+class AnswerCache(Lru[bytes, Answer]):
     """An LRU cache of answers, bounded in bytes of memory, keys included."""
 
     def __init__(self, max_bytes: int) -> None:
-        self.max_bytes = max_bytes
-        self.bytes = 0
-        self._answers: OrderedDict[bytes, Answer] = OrderedDict()
-
-    def __len__(self) -> int:
-        return len(self._answers)
-
-    def get(self, key: bytes) -> Answer | None:
-        """The answer kept for a key, if any (and mark it recently used)."""
-        answer = self._answers.get(key)
-        if answer is not None:
-            self._answers.move_to_end(key)
-        return answer
-
-    def put(self, key: bytes, answer: Answer) -> None:
-        """Keep an answer, dropping the least recently used ones to stay within the bound."""
-        size = _size(key, answer)
-        if size > self.max_bytes // 8 or key in self._answers:
-            return  # one big answer must not flush everything else
-        self._answers[key] = answer
-        self.bytes += size
-        while self.bytes > self.max_bytes:
-            dropped_key, dropped = self._answers.popitem(last=False)
-            self.bytes -= _size(dropped_key, dropped)
+        super().__init__(max_bytes, _size, largest=max_bytes // 8)

@@ -3,60 +3,19 @@
 For a release too big to pre-render whole (``prerender.LAZY_ABOVE`` resources), ``rendered.py``
 renders a document the first time it is asked for by calling the app behind it with the very
 request ``prerender.plan`` would have made (the path, ``?lang=`` for another interface language,
-the public host, no cookie), and keeps the bytes in :class:`Kept`, bounded in bytes, the least
+the public host, no cookie), and keeps the bytes in a ``cache.Lru``, bounded in bytes, the least
 recently served dropped first. Later requests take the pre-rendered path; a dropped document is
 rendered again when next asked for.
 """
 
 from __future__ import annotations
 
-from collections import OrderedDict
-from collections.abc import Hashable
-from typing import Generic, Protocol, TypeVar
 from urllib.parse import unquote, urlsplit
 
 from starlette.types import ASGIApp, Message
 
-#: Headers of the request a document is rendered with, besides Host (as the eager render's).
-RENDER_HEADERS = [(b"accept", b"*/*"), (b"user-agent", b"lima-lod-prerender")]
-
-
-class Sized(Protocol):
-    """Something kept, which says how many bytes it holds."""
-
-    @property
-    def size(self) -> int: ...
-
-
-K = TypeVar("K", bound=Hashable)
-V = TypeVar("V", bound=Sized)
-
-
-class Kept(Generic[K, V]):
-    """Rendered documents, at most ``budget`` bytes of them; the least recently served go first."""
-
-    def __init__(self, budget: int) -> None:
-        self.budget = budget
-        self.held = 0
-        self.items: OrderedDict[K, V] = OrderedDict()
-
-    def get(self, key: K) -> V | None:
-        value = self.items.get(key)
-        if value is not None:
-            self.items.move_to_end(key)
-        return value
-
-    def put(self, key: K, value: V) -> None:
-        if value.size > self.budget:
-            return  # bigger than the whole budget: served, never kept
-        old = self.items.pop(key, None)
-        if old is not None:
-            self.held -= old.size
-        self.items[key] = value
-        self.held += value.size
-        while self.held > self.budget:
-            _, dropped = self.items.popitem(last=False)
-            self.held -= dropped.size
+#: The user agent a document is rendered for (as the eager render's).
+USER_AGENT = b"lima-lod-prerender"
 
 
 async def render(
@@ -78,7 +37,7 @@ async def render(
         "headers": [
             (b"host", url.netloc.encode()),
             (b"accept", accept),
-            *(h for h in RENDER_HEADERS if h[0] != b"accept"),
+            (b"user-agent", USER_AGENT),
         ],
         "client": ("127.0.0.1", 0),
         "server": (url.hostname or "localhost", port),

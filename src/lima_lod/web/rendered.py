@@ -40,9 +40,10 @@ from ..linked import LINKED, variant
 from ..prerender import KEPT_HEADERS, Site
 from ..settings import Settings
 from ..store import Store
+from .cache import Lru
 from .cors import HEADERS as CORS_HEADERS
 from .frame import remembering
-from .lazy import Kept, render
+from .lazy import render
 from .negotiation import pick
 from .resources import CACHE_CONTROL, DOCUMENT_FORMATS
 from .security import security_headers
@@ -98,7 +99,7 @@ class Prerendered:
         self.negotiated = negotiated or {}
         self.site = site
         self.public = public
-        self.kept: Kept[tuple[str, str], Entry] = Kept(keep_bytes)
+        self.kept: Lru[tuple[str, str], Entry] = Lru(keep_bytes, lambda _, entry: entry.size)
         self.rendering: dict[tuple[str, str], asyncio.Task[Entry | None]] = {}
         self.accepts: dict[str | None, Format | None] = {}
         #: Linked pages of a lazy site whose route did not answer 200 (remembered, bounded).
@@ -288,11 +289,12 @@ class Prerendered:
 
     async def _entry(self, scope: Scope, headers: dict[bytes, bytes], path: str) -> Entry | None:
         """The rendered document at ``path`` in the language asked, rendered now if lazy."""
-        entry = self.entries.get((path, ""))
+        # a document in no interface language is kept under "" (pre-rendered or rendered now)
+        entry = self.entries.get((path, "")) or self.kept.get((path, ""))
         if entry is not None and not entry.content_type.startswith("text/html"):
             return entry
         if entry is None and self.site.lazy and not self._is_page(path):
-            return self.kept.get((path, "")) or await self._render(path, "")
+            return await self._render(path, "")
         language = self._language(scope, headers)
         if language is None:
             return None
