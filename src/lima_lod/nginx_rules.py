@@ -21,16 +21,11 @@ from .static_rules import (
 )
 
 
-def _types(candidates: tuple[Format, ...], by_name: bool = False) -> str:
-    return " ".join(
-        f"{fmt.media_type} {fmt.name if by_name else fmt.suffix.lstrip('.')};" for fmt in candidates
-    )
-
-
 def _media(candidates: tuple[Format, ...], by_name: bool = False) -> str:
-    """An nginx ``types`` block of the candidates, with the charset the textual ones carry."""
-    textual = " ".join(sorted({f.media_type for f in candidates if "charset" in f.content_type}))
-    return f"types {{ {_types(candidates, by_name)} }}\n    charset utf-8; charset_types {textual};"
+    """An nginx ``types`` block of the candidates (by suffix, or by ``?format=`` name)."""
+    return _nginx_types(
+        {(f.name if by_name else f.suffix.lstrip(".")): f.content_type for f in candidates}
+    )
 
 
 def _nginx_types(content_types: dict[str, str]) -> str:
@@ -87,8 +82,7 @@ def nginx_server(cache_control: str) -> str:
     tables = candidate_tables()
     docs = tables["doc"]
     suffixes = "|".join(f.suffix.lstrip(".") for f in docs)
-    textual = " ".join(sorted({f.media_type for f in docs if "charset" in f.content_type}))
-    media = f"types {{ {_types(docs)} }}\n    charset utf-8; charset_types {textual};"
+    media = _media(docs)
     thing, document = THING_PATH, DOCUMENT_PATH
     return f"""# lima-lod: content negotiation for the static site (include in server {{}},
 # after nginx-http.conf in http {{}}). Written by 'lima-lod static'; do not edit.

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import mimetypes
 import re
-from dataclasses import replace
 from importlib.resources import files
 
 from .formats import BY_NAME, FORMATS, Format, of_file
@@ -67,8 +66,7 @@ def query_tables() -> dict[str, tuple[tuple[Format, ...], Format]]:
     one: list[Format] = [html, TEXT]
     for candidates in CANDIDATES.values():
         one += [f for f in candidates if f not in one]
-    listing = (html, replace(LIST_FORMATS[1], name="json"))  # linked as ?format=json
-    return {"query": (tuple(one), TEXT), "list": (listing, html)}
+    return {"query": (tuple(one), TEXT), "list": (LIST_FORMATS, html)}
 
 
 def release_types() -> tuple[dict[str, str], dict[str, str]]:

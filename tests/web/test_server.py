@@ -159,7 +159,7 @@ def test_a_head_that_grows_past_the_limit_is_cut_off(each_parser: str, settings:
                 answer = sock.recv(65536) or b"closed"
         except ConnectionError:
             answer = b"reset"
-    assert sent < 4 * limit or answer, "the server kept reading a head four times the limit"
+    assert sent < 4 * limit, "the server kept reading a head four times the limit"
     assert answer == b"reset" or answer == b"closed" or answer.startswith(b"HTTP/1.1 4")
 
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 from urllib.parse import urlencode
@@ -38,7 +38,8 @@ NAME = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 #: What the text of a query is served as.
 TEXT = BY_NAME["sparql"]
 #: What the list of examples is served as.
-LIST_FORMATS: tuple[Format, ...] = (BY_NAME["html"], BY_NAME["release-json"])
+#: ``/queries`` as a page or as JSON (``?format=json``, the name its file has in a static site).
+LIST_FORMATS: tuple[Format, ...] = (BY_NAME["html"], replace(BY_NAME["release-json"], name="json"))
 CACHE_CONTROL = "public, max-age=300"
 _FORM = re.compile(r"\b(SELECT|ASK|CONSTRUCT|DESCRIBE)\b", re.IGNORECASE)
 _NOT_CODE = re.compile(r"<[^>\s]*>|\"(?:[^\"\\]|\\.)*\"|'(?:[^'\\]|\\.)*'|#[^\n]*")
@@ -189,8 +190,7 @@ class Queries:
 
     def listing(self, request: Request) -> Response:
         """``/queries``: every example query, as a page or as JSON."""
-        wanted = request.query_params.get("format")
-        fmt = LIST_FORMATS[1] if wanted == "json" else self.choose(request, LIST_FORMATS)
+        fmt = self.choose(request, LIST_FORMATS)
         headers = {"Vary": "Accept", "Cache-Control": CACHE_CONTROL}
         if fmt.name == "html":
             chrome = Chrome(request)

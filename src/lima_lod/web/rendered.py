@@ -21,7 +21,7 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import logging
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import datetime
 from email.utils import format_datetime, parsedate_to_datetime
 from pathlib import Path
@@ -429,5 +429,5 @@ def negotiated_pages(app: App) -> dict[str, tuple[Format, ...]]:
 
     examples = app.state.endpoint.pages.examples
     out = {e.path: Queries.formats(e) for e in examples}
-    out["/queries"] = (LIST_FORMATS[0], replace(LIST_FORMATS[1], name="json"))
+    out["/queries"] = LIST_FORMATS
     return out

@@ -131,10 +131,7 @@ def base_protocol(parser: str) -> type[Any]:
 
 
 def guarded_protocol(
-    head_timeout: float = HEAD_TIMEOUT,
-    per_client: int = PER_CLIENT,
-    parser: str = "h11",
-    head_bytes: int = 65536 + HEAD_SLACK,
+    head_timeout: float, per_client: int, parser: str, head_bytes: int
 ) -> type[Any]:
     """uvicorn's protocol for ``parser``, closing connections whose head is late or longer than
     ``head_bytes``, or whose client has ``per_client`` connections open already. Each call
