@@ -24,8 +24,8 @@ from dataclasses import dataclass, field
 #: Idle connections kept per event loop, and requests in flight at once (more wait their turn
 #: under their deadline, as they waited for a thread before): the engine's own connection limit
 #: (Virtuoso's ``MaxClientConnections``) should be at least this.
-IDLE = 16
 IN_FLIGHT = 32
+IDLE = IN_FLIGHT  # every connection that was in use may serve the next request
 READ = 65536
 
 
@@ -237,8 +237,10 @@ class HttpPool:
         return reply
 
     def close(self) -> None:
-        """Close every idle connection (of every loop)."""
-        for idle in list(self._idle.values()):
+        """Close every idle connection, each on its own event loop (from any thread)."""
+        for loop, idle in list(self._idle.items()):
             for connection in idle:
-                connection.close()
+                if loop.is_closed():
+                    continue  # its transport went with its loop
+                loop.call_soon_threadsafe(connection.close)
             idle.clear()

@@ -252,9 +252,6 @@ ENGINE_TIMEOUTS: tuple[tuple[str, str, int], ...] = (
 #: does (the same library's writers): their answers within the cap are passed on unchanged.
 #: Virtuoso is not one: it writes ``typed-literal`` bindings, a type SPARQL 1.1 dropped.
 FAITHFUL = ("oxigraph/",)
-#: Solution formats pyoxigraph writes byte for byte as ``results.write`` does an uncut answer
-#: (its XML and TSV differ in form: a line break, numbers written short).
-SAME_BYTES = {"json": ox.QueryResultsFormat.JSON, "csv": ox.QueryResultsFormat.CSV}
 #: Bytes of one answer read from an engine at most (what the worker pool holds of all answers).
 MAX_ANSWER_BYTES = 256 * 1024 * 1024
 #: Virtuoso stops a query at its timeout and answers what it found so far ("anytime" queries),
@@ -297,8 +294,8 @@ class RemoteStore:
     The server asks with :meth:`answer`, on its event loop over kept-alive connections
     (``http_pool``); :meth:`run` is the same over urllib, for callers without a loop. An answer
     already written in the chosen format by an engine that writes it as we do (see
-    :data:`FAITHFUL`), and not over the cap, is passed on as the engine wrote it; another uncut
-    answer asked for in SPARQL JSON or CSV is written by pyoxigraph's writer (:data:`SAME_BYTES`).
+    :data:`FAITHFUL`), and not over the cap, is passed on as the engine wrote it; any other is
+    written by ``results.write``.
     """
 
     isolated = False
@@ -438,7 +435,7 @@ class RemoteStore:
         the engine writes that format as we would and the answer is within the cap."""
         try:
             if media_type == "application/sparql-results+json":
-                kept = self._uncut(job, body)
+                kept = self._passed_on(job, body) if self.faithful else None
                 if kept is not None:
                     return kept
                 result = ox.parse_query_results(body, format=ox.QueryResultsFormat.JSON)
@@ -459,27 +456,22 @@ class RemoteStore:
             ) from None
         raise EngineError(f"the SPARQL engine answered {media_type!r}, which we cannot read")
 
-    def _uncut(self, job: Job, body: bytes) -> Answer | None:
-        """A SPARQL JSON answer within the cap, in the chosen format without our own writers:
-        as the engine wrote it where it writes as we do, else by pyoxigraph's writer where that
-        writes the same bytes as ours (:data:`SAME_BYTES`); None when it must be cut or the
-        format is another."""
+    @staticmethod
+    def _passed_on(job: Job, body: bytes) -> Answer | None:
+        """An engine's SPARQL JSON answer as it wrote it (it writes as we do), when JSON was
+        chosen and it is within the cap; None when it must be cut or written in another format
+        (``results.write`` does that, with pyoxigraph's writers)."""
         result = ox.parse_query_results(body, format=ox.QueryResultsFormat.JSON)
         if isinstance(result, ox.QueryBoolean):
-            if self.faithful and job.choice.boolean == "json":
-                return Answer(body, "json", Kind.BOOLEAN, 1, False)
-            return None
-        name = job.choice.solutions
-        if not isinstance(result, ox.QuerySolutions) or name not in SAME_BYTES:
+            return (
+                Answer(body, "json", Kind.BOOLEAN, 1, False)
+                if job.choice.boolean == "json"
+                else None
+            )
+        if not isinstance(result, ox.QuerySolutions) or job.choice.solutions != "json":
             return None
         count = sum(1 for _ in islice(result, job.limit + 1))  # reads it all: checked too
-        if count > job.limit:
-            return None
-        if self.faithful and name == "json":
-            return Answer(body, name, Kind.SOLUTIONS, count, False)
-        result = ox.parse_query_results(body, format=ox.QueryResultsFormat.JSON)
-        written = result.serialize(format=SAME_BYTES[name])
-        return Answer(written or b"", name, Kind.SOLUTIONS, count, False)
+        return None if count > job.limit else Answer(body, "json", Kind.SOLUTIONS, count, False)
 
     def graphs(self) -> frozenset[str]:
         if self.release_graphs:

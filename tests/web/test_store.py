@@ -6,7 +6,6 @@ import json
 import pickle
 from pathlib import Path
 
-import pyoxigraph
 import pytest
 from fastapi.testclient import TestClient
 from webkit import GRAPHS, SLASHED, make_settings, quads, write_release
@@ -125,21 +124,3 @@ def test_a_release_that_is_not_n_quads_is_a_release_error(tmp_path: Path) -> Non
     settings = make_settings(tmp_path)
     with pytest.raises(ReleaseError, match="not valid N-Quads"):
         EmbeddedStore.open(settings)
-
-
-@pytest.mark.parametrize("name", sorted(store_module.SAME_BYTES))
-def test_pyoxigraph_writes_an_uncut_answer_as_our_writer_does(
-    store: EmbeddedStore, name: str
-) -> None:
-    # A remote answer within the cap is written by pyoxigraph in these formats (SAME_BYTES):
-    # the bytes must be ours - tabs, language tags, typed literals, unbound cells and all.
-    query = (
-        "SELECT ?s ?p ?o ?none WHERE { GRAPH ?g { ?s ?p ?o } "
-        "OPTIONAL { ?s <urn:x:none> ?none } } ORDER BY ?s ?p ?o"
-    )
-    ours = store.run(Job(query, Choice(name, name, "ntriples"), 1000), 0)
-    assert not ours.truncated and ours.count == len(quads())
-    theirs = store.handle.query(query, use_default_graph_as_union=True)
-    assert isinstance(theirs, pyoxigraph.QuerySolutions)
-    written = theirs.serialize(format=store_module.SAME_BYTES[name])
-    assert written == ours.body

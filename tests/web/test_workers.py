@@ -19,10 +19,10 @@ from webkit import SLASHED, make_settings
 
 from lima_lod.errors import QueryTimeout
 from lima_lod.results import Choice
-from lima_lod.store import EmbeddedStore, Job
+from lima_lod.store import EmbeddedStore, Job, RemoteStore
 from lima_lod.web import workers
 from lima_lod.web.app import create_app
-from lima_lod.web.workers import InlineRunner, Wakeups, WorkerPool
+from lima_lod.web.workers import Wakeups, WorkerPool
 
 # Counting a five-way cartesian product of the release streams (no memory) for far longer than
 # the 2 s deadline; ordering a four-way one needs gigabytes, past the 256 MiB bound.
@@ -150,9 +150,13 @@ def test_an_answer_is_read_on_the_loop_only_once_wholly_in_the_pipe() -> None:
         child.close()
 
 
-def test_inline_runner_refuses_a_passed_deadline(store: EmbeddedStore) -> None:
-    with pytest.raises(QueryTimeout):
-        asyncio.run(InlineRunner(store).run(Job(QUICK, JSON, 10), time.monotonic() - 1))
+def test_a_forwarded_query_past_its_deadline_never_reaches_the_engine() -> None:
+    from lima_lod.web.forwarder import Forwarder
+
+    engine = RemoteStore("http://127.0.0.1:9/sparql", {}, None)  # nothing listens there
+    forwarder = Forwarder(engine, WorkerPool(None, 1, 256, frozenset()))
+    with pytest.raises(QueryTimeout, match="deadline"):
+        asyncio.run(forwarder.run(Job(QUICK, JSON, 10), time.monotonic() - 1))
 
 
 class Free:

@@ -17,7 +17,7 @@ from ..errors import QueryTimeout
 from ..settings import Settings
 from ..store import Job, RemoteStore, Store
 from . import guard
-from .workers import Lease, Runner, WorkerPool, runner_for
+from .workers import Lease, Runner, WorkerPool
 
 #: The longest query checked on the event loop; a longer one is checked in a worker.
 SCAN_CHARS = 16384
@@ -48,8 +48,10 @@ class Forwarder:
 
 
 def runner(store: Store, settings: Settings) -> Runner:
-    """The runner of a store: a forwarder for a remote engine, worker processes otherwise."""
-    if isinstance(store, RemoteStore):
-        checker = WorkerPool(None, settings.workers, settings.query_memory_mb, store.graphs())
-        return Forwarder(store, checker)
-    return runner_for(store, settings.workers, settings.query_memory_mb)
+    """The runner of a store: worker processes where queries must run isolated (the embedded
+    store), else a forwarder to the remote engine with workers that only check queries."""
+    if store.isolated:
+        return WorkerPool(store, settings.workers, settings.query_memory_mb)
+    assert isinstance(store, RemoteStore)
+    checker = WorkerPool(None, settings.workers, settings.query_memory_mb, store.graphs())
+    return Forwarder(store, checker)

@@ -26,8 +26,8 @@ one write; one of up to :data:`PIPED_BYTES` follows its head and is read once th
 of it; a larger one is read in a thread (a thread hop costs more than the whole hop to a worker
 for a fast query).
 
-A remote store needs no worker to run in: :class:`InlineRunner` passes the deadline on as a
-timeout, and checks queries in a pool of checking workers.
+A remote store needs no worker to run its queries in: ``forwarder.Forwarder`` sends them from
+the event loop, and a pool of these workers (with no store) checks the queries that need it.
 """
 
 from __future__ import annotations
@@ -54,7 +54,7 @@ import anyio.to_thread
 
 from ..errors import BadRequest, LimaLodError, MalformedQuery, QueryTimeout
 from ..results import Answer
-from ..store import Job, Store
+from ..store import MAX_ANSWER_BYTES, Job, Store
 from . import guard
 
 log = logging.getLogger(__name__)
@@ -63,7 +63,7 @@ QUEUE_WAIT = 3.0  # seconds a request may wait for a free worker before 503
 MAX_WAITING = 64  # requests waiting for a worker at once; more get 503 at once
 RESERVE_SECONDS = 2.0  # how long a query may hold the reserve worker
 RETRY_AFTER = 5  # seconds, told to clients refused for lack of capacity
-ANSWER_BUDGET = 256 * 1024 * 1024  # bytes of answers the front holds at once
+ANSWER_BUDGET = MAX_ANSWER_BYTES  # bytes of answers the front holds at once
 CLONE_NEWNET = 0x40000000
 # multiprocessing writes a message of up to 16 KiB in one os.write (larger ones in two): an answer
 # that fits with its head is wholly in the pipe when the front wakes up to read it
@@ -538,44 +538,8 @@ class WorkerPool:
             worker.kill()
 
 
-class InlineRunner:
-    """Runs jobs in a thread of the front: for stores that enforce the deadline themselves.
-
-    Queries are still checked in worker processes (``checker``), under the deadline.
-    """
-
-    def __init__(self, store: Store, checker: WorkerPool | None = None) -> None:
-        self.store = store
-        self.checker = checker
-
-    def start(self) -> None:
-        if self.checker is not None:
-            self.checker.start()
-
-    async def run(self, job: Job, deadline: float, page: bool = False) -> Lease:
-        if self.checker is not None:
-            job = await self.checker.check(job, deadline)
-        remaining = deadline - time.monotonic()
-        if remaining <= 0:
-            raise QueryTimeout("the query waited past its deadline")
-        answer = await anyio.to_thread.run_sync(self.store.run, job, remaining)
-        return Lease(answer)
-
-    def close(self) -> None:
-        if self.checker is not None:
-            self.checker.close()
-        self.store.close()
-
-
 def _receive(conn: Connection) -> object:
     try:
         return conn.recv()
     except (EOFError, OSError):
         return None
-
-
-def runner_for(store: Store, workers: int, memory_mb: int) -> Runner:
-    """Worker processes for a store that needs them, else inline with checking workers."""
-    if store.isolated:
-        return WorkerPool(store, workers, memory_mb)
-    return InlineRunner(store, WorkerPool(None, workers, memory_mb, store.graphs()))
