@@ -6,7 +6,7 @@ Each stage is timed on its own, in this process, many times (for about ``--secon
 least ``--min-runs`` times); the table gives the median of each, in microseconds:
 
 - protocol:    ``protocol.read`` of the GET query string
-- guard:       ``guard.may_reach_out`` (and ``guard.check``, where the query must be parsed)
+- guard:       ``guard.passes_unparsed`` (and ``guard.check``, where the query must be parsed)
 - negotiation: ``negotiation.choose`` and ``store_choice``
 - evaluation:  ``Store.query`` in-process, every solution or triple drawn from the iterator
 - writing:     ``store.run`` (evaluation + ``results.write``) minus evaluation
@@ -144,7 +144,7 @@ def breakdown(
                 job = Job(query, choice, settings.max_results)
 
                 def check(query: str = query) -> object:
-                    return guard.may_reach_out(query) and guard.check(query, held)
+                    return not guard.passes_unparsed(query) and guard.check(query, held)
 
                 measured = medians_us(
                     {

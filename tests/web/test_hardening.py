@@ -22,7 +22,7 @@ from webkit import make_settings
 
 from lima_lod.store import EmbeddedStore
 from lima_lod.web.app import create_app
-from lima_lod.web.guard import may_reach_out
+from lima_lod.web.guard import passes_unparsed
 from lima_lod.web.pages import MAX_ROWS
 
 #: PN_LOCAL_ESC: a backslash then one of these is part of a prefixed name.
@@ -139,7 +139,9 @@ def test_no_spelling_of_service_reaches_the_network(
 
 @pytest.mark.parametrize("hider", hiders())
 def test_the_lexer_never_skips_a_service_clause(hider: str) -> None:
-    assert may_reach_out(f"PREFIX ex: <http://e/> SELECT * {{ {hider} SERVICE <http://e/> {{}} }}")
+    assert not passes_unparsed(
+        f"PREFIX ex: <http://e/> SELECT * {{ {hider} SERVICE <http://e/> {{}} }}"
+    )
 
 
 def test_a_query_worker_cannot_open_connections(canary: Canary) -> None:

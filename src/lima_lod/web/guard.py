@@ -130,11 +130,6 @@ def scan(query: str) -> Scan:
     return Scan(unsure, deepest)
 
 
-def may_reach_out(query: str) -> bool:
-    """Say whether a query could hold SERVICE or FROM, so that it must be parsed and checked."""
-    return scan(query).must_check
-
-
 def read_only() -> Forbidden:
     """The one refusal of an update (403), wherever it is recognised."""
     return Forbidden(READ_ONLY)
