@@ -361,3 +361,21 @@ def test_the_cube_and_a_report_s_slice_resolve(published: TestClient) -> None:
     assert {"/id/dataset/mx-2021", "/id/dataset/lima-lod/ratings"} <= {
         str(a["href"]) for a in home.select("#examples a")
     }
+
+
+@pytest.mark.parametrize("criterion", ["relevance", "overall"])
+def test_a_criterion_page_shows_one_report_s_scores_never_a_mix(
+    many: TestClient, printed: Printed, criterion: str
+) -> None:
+    soup = page(many, f"/doc/criterion/{criterion}")
+    years = {r: int(printed.reports[r]["year"]) for r in printed.reports}
+    latest = max(years, key=lambda r: (years[r], r))  # the latest report, as the page picks it
+    assert str(years[latest]) in text(soup.find(id="scored-in"))
+    assert soup.find(id="scored-in").find("a", href=True)  # and the comparison is one click away
+    shown = {
+        text(row.find("th")): [text(td) for td in row.find_all("td")]
+        for row in soup.select("#commitments tbody tr")
+    }
+    expected = {n: row[criterion] for (r, n), row in printed.rows.items() if r == latest}
+    scored = {name: cells[0] for name, cells in shown.items() if cells and cells[0] != "–"}
+    assert sorted(scored.values()) == sorted(two(v) for v in expected.values())

@@ -357,7 +357,6 @@ PAGES = {"commitment": commitment, "axis": axis, "criterion": criterion, "countr
 
 def page(frame: Frame, path: str) -> dict[str, Any]:
     """The context of the comparison page at ``/compare/{path}`` (``""`` for the index)."""
-    cube = read(frame)
     parts = [p for p in path.split("/") if p]
     if not parts:
         builder = index
@@ -366,6 +365,7 @@ def page(frame: Frame, path: str) -> dict[str, Any]:
         builder, key = PAGES[parts[0]], parts[1]
     else:
         raise NotFound(f"no comparison page {path}")
+    cube = frame.site.cube(frame)
     context = builder(frame, cube, key)
     context.setdefault("lists", [])
     context.setdefault("table", None)

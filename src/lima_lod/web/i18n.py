@@ -158,6 +158,7 @@ TEXTS: dict[str, dict[str, str]] = {
     "rated_in": {"en": "Rated in", "es": "Calificado en"},
     "open_query": {"en": "Open in the query page", "es": "Abrir en la página de consultas"},
     "skip": {"en": "Skip to content", "es": "Saltar al contenido"},
+    "scores_in": {"en": "Scores in", "es": "Puntuaciones en"},
     "chart_data": {"en": "The chart's figures", "es": "Las cifras del gráfico"},
     "sort": {"en": "sort", "es": "ordenar"},
     "home_title": {

@@ -10,7 +10,7 @@ except the validation report, which the release ships beside the data.
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import anyio.to_thread
 from markupsafe import Markup
@@ -31,6 +31,9 @@ from .i18n import TEXTS, pick
 from .lookup import Index, Lookup
 from .pages import Pages
 from .workers import Runner
+
+if TYPE_CHECKING:
+    from .compare import Cube
 
 DOCUMENT_FORMATS: tuple[Format, ...] = tuple(
     BY_NAME[n] for n in ("turtle", "jsonld", "ntriples", "rdfxml")
@@ -98,6 +101,7 @@ class Site:
         self.prefixes = prefixes
         self.lookup = Lookup(settings, runner)
         self._warnings: Graph | None = None
+        self._cube: Cube | None = None
 
     def local(self, iri: str) -> str | None:
         if iri.startswith(self.iris.base):
@@ -109,6 +113,15 @@ class Site:
             if iri.startswith(namespace) and "/" not in iri[len(namespace) :]:
                 return f"{prefix}:{iri[len(namespace) :]}"
         return iri
+
+    def cube(self, frame: Frame) -> Cube:
+        """Every report's ratings and what each round used, read once: the release is immutable
+        and the comparison pages all draw on it."""
+        from .compare import read
+
+        if self._cube is None:
+            self._cube = read(frame)
+        return self._cube
 
     def validation(self) -> Graph:
         """The release's validation report (its warnings are shown as notes), read once."""

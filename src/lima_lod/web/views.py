@@ -390,24 +390,29 @@ def lead(frame: Frame, graph: Graph, iri: URIRef) -> Link | None:
 def concept(
     frame: Frame, graph: Graph, iri: URIRef, keys: tuple[str, ...]
 ) -> tuple[str, dict[str, Any]]:
-    """An axis or a criterion: its commitments with their scores, charted."""
+    """An axis or a criterion: its commitments with their scores in one report (the latest;
+    the comparison page has them all), charted."""
     x = str(iri)
     is_axis = "/axis/" in x
+    scored = (
+        "?slice qb:observation ?o ; cfu:period ?period . ?o cfu:commitment ?c ; cfu:score ?score"
+    )
     where = (
-        f"?c cfu:thematicAxis <{x}> . OPTIONAL {{ ?o cfu:commitment ?c ; "
-        "cfu:criterion/skos:notation ?crit ; cfu:score ?score }"
+        f"?c cfu:thematicAxis <{x}> . OPTIONAL {{ {scored} ; cfu:criterion/skos:notation ?crit }}"
         if is_axis
-        else f"?o cfu:criterion <{x}> ; cfu:commitment ?c ; cfu:score ?score . "
-        f"<{x}> skos:notation ?crit ."
+        else f"{scored} ; cfu:criterion <{x}> . <{x}> skos:notation ?crit ."
     )
     rows = select(
-        frame, f"SELECT ?c ?n ?crit ?score WHERE {{ {where} ?c cfu:commitmentNumber ?n }}"
+        frame,
+        f"SELECT ?c ?n ?slice ?period ?crit ?score WHERE {{ {where} ?c cfu:commitmentNumber ?n }}",
     )
+    reports = {(r["period"].value, r["slice"].value) for r in rows if "slice" in r}
+    latest = max(reports)[1] if reports else None
     rated: dict[str, Rated] = {}
     for row in rows:
         c = row["c"].value
         rated.setdefault(c, Rated(frame.link(c), int(row["n"].value), "", None))
-        if "crit" in row:
+        if "crit" in row and row["slice"].value == latest:
             rated[c].scores[row["crit"].value] = float(row["score"].value)
     items = sorted(rated.values(), key=lambda r: r.number)
     shown: tuple[str, ...]
@@ -435,6 +440,8 @@ def concept(
         "svg": Markup(svg) if groups else "",
         "score": score,
         "lead": lead(frame, graph, iri),
+        "scored_in": frame.link(latest) if latest else None,
+        "reports": len(reports),
     }
 
 
