@@ -14,6 +14,7 @@ pages=(
   "observation|/doc/observation/mx-2021/10/overall|1000" "term|/term/score|900"
   "search|/search?q=anticorrupcion|1000" "query|/sparql|1300" "queries|/queries|1300"
   "query-iri|/queries/ratings-table|1300" "not-found|/id/commitment/99|700"
+  "compare|/compare|900" "compare-commitment|/compare/commitment/10|1100"
 )
 for lang in en es; do
   for entry in "${pages[@]}"; do
