@@ -377,5 +377,5 @@ def test_a_criterion_page_shows_one_report_s_scores_never_a_mix(
         for row in soup.select("#commitments tbody tr")
     }
     expected = {n: row[criterion] for (r, n), row in printed.rows.items() if r == latest}
-    scored = {name: cells[0] for name, cells in shown.items() if cells and cells[0] != "–"}
+    scored = {name: cells[0] for name, cells in shown.items() if cells and cells[0] != EMPTY}
     assert sorted(scored.values()) == sorted(two(v) for v in expected.values())
