@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pyoxigraph as ox
 import pytest
 
 from lima_lod.errors import BadRequest, Forbidden, MalformedQuery
@@ -150,3 +151,29 @@ def test_a_query_passes_unparsed_only_when_check_has_nothing_to_do(
     assert passes_unparsed(query) is passes
     if passes:
         assert check(query, HELD) is None
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "SELECT * { ?s ?p 1SERVICE <http://e/> { ?a ?b ?c } }",
+        "SELECT * { ?s ?p 1e5SERVICE <http://e/> { ?a ?b ?c } }",
+        "SELECT * { ?s ?p trueSERVICE <http://e/> { ?a ?b ?c } }",
+        "SELECT * { ?s ?p falseservice <http://e/> { ?a ?b ?c } }",
+        "ASKFROM <http://e/> {}",
+        "SELECT * { ?s ?p 1 } LIMIT 1FROM",
+        "SELECT * { ?s ?p 1INSERT }",
+        "SELECT * { ?s ?p \u017fERVICE <http://e/> {} }",  # a word of other than ASCII
+    ],
+)
+def test_a_keyword_glued_to_a_word_is_never_passed_unparsed(query: str) -> None:
+    # pyoxigraph reads "1SERVICE" as the number 1 and SERVICE (and called the service).
+    assert not passes_unparsed(query)
+
+
+def test_glued_service_is_what_pyoxigraph_reads_as_service() -> None:
+    # The case above is real: pyoxigraph parses it, with a SERVICE call (refused for port 9).
+    store = ox.Store()
+    store.add(ox.Quad(ox.NamedNode("http://s"), ox.NamedNode("http://p"), ox.Literal(1)))
+    with pytest.raises(OSError, match="port 9"):
+        list(store.query("SELECT * { ?s ?p 1SERVICE <http://127.0.0.1:9/> { ?a ?b ?c } }"))

@@ -107,6 +107,14 @@ def service_queries(target: str) -> list[str]:
         ),
         f"SELECT * WHERE {{ FILTER EXISTS {{ SERVICE <{target}> {{ ?x ?y ?z }} }} }}",
     ]
+    # Regression: a keyword glued to a number or a boolean is one word to a lexer of \w+ runs,
+    # and two tokens to pyoxigraph, which called the service.
+    queries += [
+        f"SELECT * WHERE {{ ?s ?p {glued}SERVICE{silent} <{target}> {{ ?x ?y ?z }} }}"
+        for glued in ("1", "1.5", "1e5", "1E+5", "true", "false", "0")
+        for silent in ("", " SILENT")
+    ]
+    queries.append(f"SELECT * WHERE {{ ?s ?p 1SERVICE<{target}>{{?x ?y ?z}} }}")
     return queries
 
 

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from urllib.parse import quote, urlencode
+import random
+from urllib.parse import parse_qsl, quote, urlencode
 
 import pytest
 
 from lima_lod.errors import BadRequest, Forbidden, UnsupportedMediaType
 from lima_lod.store import GraphSelection
-from lima_lod.web.protocol import FORM, QUERY, UPDATE, read
+from lima_lod.web.protocol import FORM, QUERY, UPDATE, fields, read
 
 QUERY_TEXT = "SELECT * WHERE { <http://x/a%2Fb> ?p ?o }"
 
@@ -82,3 +83,47 @@ def test_charset_utf8_is_accepted() -> None:
 
 def test_output_is_an_alias_of_format() -> None:
     assert read("GET", "query=ASK%7B%7D&output=xml", None, b"").format == "xml"
+
+
+# -- the fields are read as urllib reads them -------------------------------------------------
+_PIECES = ["%", "%2", "%20", "%7B", "%c3", "%A9", "%C3%A9", "%e2%82%ac", "%zz", "%0A", "%25",
+           "+", "&", "=", "\\", "\\x41", "\\u0041", "a", "Z", "9", " ", "é", "Ã©", "query", "%5C"]  # fmt: skip
+
+
+def _reference(encoded: str) -> list[tuple[str, str]] | str:
+    try:
+        return parse_qsl(encoded, keep_blank_values=True, errors="strict", max_num_fields=200)
+    except UnicodeDecodeError:
+        return "not UTF-8"
+
+
+def _ours(encoded: str) -> list[tuple[str, str]] | str:
+    try:
+        return fields(encoded)
+    except BadRequest as exc:
+        assert "UTF-8" in str(exc)
+        return "not UTF-8"
+
+
+def test_fields_are_decoded_exactly_as_parse_qsl_decodes_them() -> None:
+    rng = random.Random(20261203)
+    cases = ["", "&", "&&a", "=", "a=", "=b", "a=b=c", "query=ASK+%7B%7D"]
+    cases += ["".join(rng.choices(_PIECES, k=rng.randint(1, 12))) for _ in range(5000)]
+    differing = [c for c in cases if _ours(c) != _reference(c)]
+    assert differing == []
+    # the cases did reach every path: escapes decoded in C, urllib's fallback, and bad UTF-8
+    assert any(_reference(c) == "not UTF-8" for c in cases)
+    assert any("%zz" in c and _reference(c) != "not UTF-8" for c in cases)
+    assert any("\\x41" in c and "%" in c and c.isascii() for c in cases)
+
+
+def test_a_query_of_many_escapes_reads_back_whole() -> None:
+    text = 'SELECT ?s WHERE { ?s ?p "50% \\\\ \\u00e9 é €" } # 100%'
+    assert read("GET", urlencode({"query": text}), None, b"").query == text
+    assert read("GET", "query=" + quote(text, safe=""), None, b"").query == text
+
+
+def test_too_many_fields_are_refused() -> None:
+    with pytest.raises(BadRequest, match="Max number of fields"):
+        read("GET", "&".join(["a=1"] * 201), None, b"")
+    assert read("GET", "&".join(["a=1"] * 199) + "&query=ASK{}", None, b"").query == "ASK{}"

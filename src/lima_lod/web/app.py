@@ -26,6 +26,7 @@ from .cors import Cors, cors_headers
 from .endpoint import Endpoint, wants_page
 from .forwarder import runner as runner_of
 from .frame import Chrome
+from .lane import Lane
 from .pages import YASGUI, yasgui_installed
 from .queries import register as register_queries
 from .rendered import serve_prerendered
@@ -37,14 +38,26 @@ log = logging.getLogger(__name__)
 
 
 class App(FastAPI):
-    """FastAPI, with a ``front`` layer that sees every HTTP request before any of FastAPI's own
-    layers (error handling, telemetry, body limit) and the middleware, and passes to
-    :meth:`behind` what it does not answer itself."""
+    """FastAPI, with layers that see HTTP requests before any of FastAPI's own layers (error
+    handling, telemetry, body limit) and the middleware: the endpoint's ``lane`` (/sparql),
+    then a ``front`` layer, which passes to :meth:`behind` what it does not answer itself."""
 
     front: ASGIApp | None = None
+    lane: ASGIApp | None = None
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if self.front is not None and scope["type"] == "http":
+        if scope["type"] != "http":
+            await super().__call__(scope, receive, send)
+        elif self.lane is not None:
+            await self.lane(scope, receive, send)
+        elif self.front is not None:
+            await self.front(scope, receive, send)
+        else:
+            await super().__call__(scope, receive, send)
+
+    async def in_front(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """The app without its lane: the front layer, if any, then the app."""
+        if self.front is not None:
             await self.front(scope, receive, send)
         else:
             await super().__call__(scope, receive, send)
@@ -172,4 +185,5 @@ def create_app(settings: Settings, store: Store, prerendered: bool = True) -> Ap
     app.add_middleware(SecurityHeaders)
     if prerendered:  # in front: a document is answered before any other layer runs
         serve_prerendered(app, settings, store)
+    app.lane = Lane(app.in_front, endpoint, error_response)
     return app

@@ -9,8 +9,8 @@ can take seconds on a crafted query, and it is not thread-safe.
 One shortcut keeps unique queries fast, since rdflib's parser takes milliseconds: :func:`scan`
 is a lexer of SPARQL 1.1's terminals (IRIREF, prefixed names with their ``\\`` and ``%``
 escapes, the four string forms with their escapes, variables, comments). A query in which no
-bare word ``SERVICE`` or ``FROM`` is left once these are read cannot hold those clauses, so it
-is not parsed here. Wherever the lexer could read the text otherwise than a SPARQL parser does
+bare word holds ``SERVICE`` or ``FROM`` once these are read cannot hold those clauses, so it
+is not parsed here ("holds": parsers split ``1SERVICE`` into a number and the keyword). Wherever the lexer could read the text otherwise than a SPARQL parser does
 it answers "unsure", and the query is parsed: any ``\\u``/``\\U`` escape (SPARQL undoes them
 before tokenizing), an unterminated string, a stray backslash, and a ``<...>`` after an operand
 that holds ``#`` or ``'`` (a parser may read that ``<`` as less-than, and then a comment or a
@@ -88,6 +88,8 @@ _TRIGGERS = {
     "with",
 }
 
+_TRIGGER = re.compile("|".join(sorted(_TRIGGERS)))
+
 
 @dataclass(frozen=True)
 class Scan:
@@ -108,7 +110,10 @@ def scan(query: str) -> Scan:
         if kind in ("space", "comment"):
             continue
         if kind == "word":
-            if text.lower() in _TRIGGERS:
+            # A parser may split a run of word characters where this lexer does not: "1SERVICE"
+            # is 1 and SERVICE to pyoxigraph, "ASKFROM" is ASK and FROM. So a trigger anywhere
+            # in a word counts; a word of other than ASCII is never read as harmless.
+            if not text.isascii() or _TRIGGER.search(text.lower()):
                 unsure = True
             kind = "number" if text[0].isdigit() or text.lower() in ("true", "false") else "word"
         elif (
@@ -116,7 +121,7 @@ def scan(query: str) -> Scan:
             and previous[0] in _OPERANDS
             and not (previous[0] == "pname" and before[1].lower() == "prefix")
         ):
-            if "#" in text or "'" in text or any(t in text.lower() for t in _TRIGGERS):
+            if "#" in text or "'" in text or _TRIGGER.search(text.lower()):
                 unsure = True
         elif kind == "unsure":
             unsure = True

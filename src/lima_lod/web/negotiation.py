@@ -20,6 +20,7 @@ a value no candidate fits is a 406.
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -163,6 +164,11 @@ def wants_html(accept: str | None) -> bool:
 
 def choose(accept: str | None, format_param: str | None) -> dict[Kind, Format | None]:
     """The format each kind of answer would be written in; NotAcceptable if none can be."""
+    return dict(_chosen(accept, format_param))
+
+
+@functools.lru_cache(maxsize=256)  # clients send a few Accept headers, again and again
+def _chosen(accept: str | None, format_param: str | None) -> tuple[tuple[Kind, Format | None], ...]:
     chosen: dict[Kind, Format | None] = {
         kind: override(format_param or "", formats) for kind, formats in CANDIDATES.items()
     }
@@ -176,7 +182,7 @@ def choose(accept: str | None, format_param: str | None) -> dict[Kind, Format | 
             f"no SPARQL result format matches {wanted}; available: "
             + ", ".join(sorted({f.media_type for fs in CANDIDATES.values() for f in fs}))
         )
-    return chosen
+    return tuple(chosen.items())
 
 
 def store_choice(chosen: dict[Kind, Format | None]) -> Choice:
