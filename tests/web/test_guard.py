@@ -2,12 +2,22 @@
 
 from __future__ import annotations
 
+import random
+
 import pyoxigraph as ox
 import pytest
 
 from lima_lod.errors import BadRequest, Forbidden, MalformedQuery
 from lima_lod.store import GraphSelection
-from lima_lod.web.guard import MAX_DEPTH, check, is_update, passes_unparsed
+from lima_lod.web.guard import (
+    MAX_DEPTH,
+    _algebra,
+    _walk,
+    check,
+    is_update,
+    passes_unparsed,
+    plainly_clear,
+)
 
 HELD = frozenset({"http://g/1", "http://g/2"})
 
@@ -177,3 +187,54 @@ def test_glued_service_is_what_pyoxigraph_reads_as_service() -> None:
     store.add(ox.Quad(ox.NamedNode("http://s"), ox.NamedNode("http://p"), ox.Literal(1)))
     with pytest.raises(OSError, match="port 9"):
         list(store.query("SELECT * { ?s ?p 1SERVICE <http://127.0.0.1:9/> { ?a ?b ?c } }"))
+
+
+# -- the shortcut before the lexer ----------------------------------------------------------------
+@pytest.mark.parametrize(
+    ("query", "clear"),
+    [
+        ("ASK {}", True),
+        ("# from, with, and service\n  # more: copy, add\r\nASK {}", True),  # opening comments
+        ("  \t# a comment\r\n\n\tSELECT * { ?s ?p ?o }", True),
+        ("ASK {} # with", False),  # a later comment: the lexer reads it
+        ("SELECT * { ?s ?p 'service' }", False),  # in a string: the lexer reads it
+        ("# a comment\rSERVICE <http://e/> {}\n", False),  # CR ends the comment
+        ("# a comment\\u000ASERVICE <http://e/> {}\nASK {}", False),  # \u: the lexer decides
+        ('# ok\nSELECT * { ?s ?p "é" }', False),  # other than ASCII: the lexer decides
+        ("# ok\n" + "{" * (MAX_DEPTH + 1), False),
+        ("# ok\n" + "{" * MAX_DEPTH + "}" * MAX_DEPTH, True),
+    ],
+)
+def test_plainly_clear_reads_only_the_opening_comments_as_comments(query: str, clear: bool) -> None:
+    assert plainly_clear(query) is clear
+
+
+def test_a_plainly_clear_query_holds_no_service_and_no_from() -> None:
+    # Whatever plainly_clear lets through, rdflib's parser finds no SERVICE and no FROM in.
+    # Opening texts mix comments, line breaks of every kind and escapes; the queries after them
+    # hold SERVICE and FROM, glued or not, or neither.
+    opening = ["# service from", "# with", "#", " ", "\t", "\n", "\r", "\r\n", "\\u000A", "x"]
+    queries = [
+        "ASK {}",
+        "SELECT * WHERE { ?s ?p ?o }",
+        "SELECT * WHERE { SERVICE <http://e/> { ?s ?p ?o } }",
+        "SELECT * FROM <http://e/> WHERE { ?s ?p ?o }",
+        "SELECT * WHERE { ?s ?p 1SERVICE <http://e/> { ?a ?b ?c } }",
+        "SELECT * WHERE { ?s ?p 'x' } # from",
+    ]
+    rng = random.Random(11)
+    cleared = parsed = 0
+    for _ in range(1500):
+        query = "".join(rng.choices(opening, k=rng.randint(0, 8))) + rng.choice(queries)
+        if not plainly_clear(query):
+            continue
+        cleared += 1
+        try:
+            algebra = _algebra(query)
+        except (MalformedQuery, BadRequest, Forbidden):
+            continue
+        parsed += 1
+        names = {node.name for node in _walk(algebra)}
+        assert "ServiceGraphPattern" not in names, query
+        assert not algebra.get("datasetClause"), query
+    assert parsed > 100  # the shortcut was taken, on queries that mean something

@@ -203,8 +203,12 @@ class Endpoint:
 
     def _key(self, query: str, dataset: GraphSelection | None, choice: Choice) -> bytes:
         # A digest names the query, its dataset, the formats written and the release, so the
-        # cache holds a few bytes per query whatever its length.
-        return hashlib.sha256(repr((query, dataset, choice, self.tag)).encode()).digest()
+        # cache holds a few bytes per query whatever its length (the query's text as it is, its
+        # length first: repr would copy a long query once more, escaping it).
+        digest = hashlib.sha256(f"{len(query)}:".encode())
+        digest.update(query.encode("utf-8", "surrogatepass"))
+        digest.update(repr((dataset, choice, self.tag)).encode())
+        return digest.digest()
 
     async def respond(self, request: Request, operation: protocol.Operation) -> Response:
         """Answer a query read from a request (or an example query's IRI, web/queries.py)."""

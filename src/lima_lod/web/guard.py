@@ -89,6 +89,9 @@ _TRIGGERS = {
 }
 
 _TRIGGER = re.compile("|".join(sorted(_TRIGGERS)))
+#: The lines a query opens with that hold only spaces, tabs and comments, each up to a line
+#: break (a comment ends at CR or LF in SPARQL: one that ends otherwise ends the match).
+_OPENING_COMMENTS = re.compile(r"(?:[ \t]*(?:#[^\r\n]*)?(?:\r\n|\n|\r))*")
 
 
 @dataclass(frozen=True)
@@ -170,9 +173,31 @@ def _algebra(query: str) -> CompValue:
         raise BadRequest(f"cannot check the query: {exc}") from None
 
 
+def plainly_clear(query: str) -> bool:
+    """Say, without lexing, whether a query surely holds no SERVICE, FROM or update keyword and
+    nests within bounds: past the comment lines it opens with, no trigger word is left anywhere
+    in its text (strings, IRIs and later comments included), and it opens at most
+    :data:`MAX_DEPTH` brackets.
+
+    Those opening lines hold nothing but spaces, tabs and comments for any parser, however
+    lenient (nothing before them can have started a string or an IRI), unless a ``\\u`` escape
+    stands for a line break: then the lexer decides. So does it for a text of other than ASCII
+    (case folding beyond ASCII). Most queries' trigger words are in the comments they open with
+    ("with", "from"): those skip the lexer, a few hundred microseconds each.
+    """
+    if "\\u" in query or "\\U" in query:
+        return False
+    body = query[_OPENING_COMMENTS.match(query).end() :]  # type: ignore[union-attr]
+    if not body.isascii() or _TRIGGER.search(body.lower()):
+        return False
+    return body.count("(") + body.count("{") + body.count("[") <= MAX_DEPTH
+
+
 def passes_unparsed(query: str) -> bool:
     """Say whether :func:`check` lets a query through as it is without parsing it (no SERVICE,
     FROM or update word, nesting within bounds): then it has nothing to check, anywhere."""
+    if plainly_clear(query):
+        return True
     seen = scan(query)
     return not seen.must_check and seen.depth <= MAX_DEPTH
 
@@ -184,6 +209,8 @@ def check(query: str, held: frozenset[str]) -> GraphSelection | None:
         query: the query text, as the client sent it.
         held: the named graphs of the store; FROM may name only these.
     """
+    if plainly_clear(query):
+        return None
     seen = scan(query)
     if seen.depth > MAX_DEPTH:
         raise BadRequest(

@@ -8,7 +8,6 @@ public endpoint is read-only. Knows nothing of the store or of HTTP frameworks.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from urllib.parse import unquote
 
@@ -22,7 +21,6 @@ FORM = "application/x-www-form-urlencoded"
 QUERY = "application/sparql-query"
 UPDATE = "application/sparql-update"
 MAX_FIELDS = 200  # a form with more fields than this is not a SPARQL request
-_BARE_PERCENT = re.compile("%(?![0-9A-Fa-f]{2})")
 
 
 @dataclass(frozen=True)
@@ -41,12 +39,18 @@ def _unquote(text: str) -> str:
     text = text.replace("+", " ")
     if "%" not in text:
         return text
-    if _BARE_PERCENT.search(text) or not text.isascii():
-        return unquote(text, encoding="utf-8", errors="strict")
-    # every "%" now starts an escape: as "\x" escapes (backslashes doubled first), the
-    # unicode_escape codec decodes them all to the bytes they name, each as one Latin-1 char
-    escaped = text.replace("\\", "\\\\").replace("%", "\\x").encode("ascii")
-    return escaped.decode("unicode_escape").encode("latin-1").decode("utf-8")
+    if text.isascii():
+        # As "\x" escapes (backslashes doubled first), the unicode_escape codec decodes every
+        # escape to the byte it names, one Latin-1 character each; a "%" that starts no escape
+        # is an error to it, and urllib reads that text instead.
+        escaped = text.replace("\\", "\\\\").replace("%", "\\x").encode("ascii")
+        try:
+            decoded = escaped.decode("unicode_escape")
+        except UnicodeDecodeError:
+            pass
+        else:
+            return decoded.encode("latin-1").decode("utf-8")
+    return unquote(text, encoding="utf-8", errors="strict")
 
 
 def fields(encoded: str) -> list[tuple[str, str]]:

@@ -170,6 +170,8 @@ class Budget:
 
     async def acquire(self, size: int, timeout: float) -> bool:
         """Take ``size`` bytes, waiting at most ``timeout`` seconds; say whether it was taken."""
+        if not len(self._wakeups) and self._take(size):  # nobody waits before this request
+            return True
         return await self._wakeups.until(lambda: self._take(size), timeout)
 
     def release(self, size: int) -> None:
@@ -289,20 +291,19 @@ class Worker:
 async def _readable(conn: Connection, timeout: float) -> bool:
     """Wait on the event loop (no thread) until the worker has written, or the timeout."""
     loop = asyncio.get_running_loop()
-    ready = loop.create_future()
+    ready: asyncio.Future[bool] = loop.create_future()
     fd = conn.fileno()
 
-    def readable() -> None:
+    def settle(readable: bool) -> None:
         if not ready.done():
-            ready.set_result(None)
+            ready.set_result(readable)
 
-    loop.add_reader(fd, readable)
+    loop.add_reader(fd, settle, True)
+    late = loop.call_later(max(timeout, 0.0), settle, False)  # wait_for's timer, without its task
     try:
-        await asyncio.wait_for(ready, max(timeout, 0.0))
-        return True
-    except TimeoutError:
-        return False
+        return await ready
     finally:
+        late.cancel()
         loop.remove_reader(fd)
 
 
@@ -415,6 +416,10 @@ class WorkerPool:
         return None
 
     async def _acquire(self, page: bool, deadline: float) -> Worker:
+        if not len(self._wakeups):  # nobody waits before this request: an idle worker is its
+            worker = self._take(page)
+            if worker is not None:
+                return worker
         if len(self._wakeups) >= MAX_WAITING:
             raise Busy("too many requests are waiting for a query worker; try again later")
         taken: list[Worker] = []
