@@ -13,9 +13,9 @@ least ``--min-runs`` times); the table gives the median of each, in microseconds
 - IPC:         a round trip through one worker process (``WorkerPool.run``, awaited on an event
                loop as the server does) minus ``store.run``
 - HTTP+ASGI:   a GET over a kept-alive connection to a real server (``lima-lod serve`` in its
-               own process, as deployed: uvicorn + h11, one worker, answer cache off) minus
-               every stage above: the HTTP parser, Starlette, the middleware, the thread hops
-               and the socket
+               own process, as deployed: uvicorn + httptools, one worker, answer cache off)
+               minus every stage above: the HTTP parser, the event loop, the endpoint's lane
+               (web/lane.py: the response, its headers), the thread hops and the socket
 - total:       that HTTP round trip, as a client sees it
 
 Stages measured apart do not add up exactly to the whole (caches, the scheduler), and the HTTP

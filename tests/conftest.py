@@ -1,11 +1,14 @@
-"""Shared fixtures: the repository root, the source report, and the dataset built once per run."""
+"""Shared fixtures: the repository root, the source report, the dataset built once per run, and
+the app over the project's own release, started once."""
 
 from __future__ import annotations
 
 import shutil
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from fastapi.testclient import TestClient
 from rdflib import Graph
 
 from lima_lod.graphs import Built
@@ -49,3 +52,27 @@ def project(tmp_path: Path) -> Path:
         if (ROOT / name).exists():
             shutil.copytree(ROOT / name, tmp_path / name)
     return tmp_path
+
+
+@pytest.fixture(scope="session")
+def _published_app() -> Iterator[TestClient]:
+    from releasekit import release
+
+    from lima_lod.store import EmbeddedStore
+    from lima_lod.web.app import create_app
+
+    released = release()
+    store = EmbeddedStore.open(released.settings)
+    try:
+        with TestClient(create_app(released.settings, store)) as client:
+            yield client
+    finally:
+        store.close()
+
+
+@pytest.fixture
+def published(_published_app: TestClient) -> TestClient:
+    """A client of the app over the project's own release (``releasekit.release()``), shared by
+    every test that needs one, without the cookies an earlier test left."""
+    _published_app.cookies.clear()
+    return _published_app

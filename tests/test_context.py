@@ -9,7 +9,6 @@ from __future__ import annotations
 import json
 import shutil
 import subprocess
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -22,8 +21,6 @@ from releasekit import ROOT, Released, release
 from lima_lod.context import CONTEXT_FILE, build_context, frame_report
 from lima_lod.iris import QB, Iris
 from lima_lod.rdfio import union
-from lima_lod.store import EmbeddedStore
-from lima_lod.web.app import create_app
 
 IRIS = Iris()
 CFU = IRIS.vocab
@@ -41,10 +38,9 @@ def context(released: Released) -> dict[str, Any]:
     return build_context(released.built.graph("vocabulary"), IRIS)
 
 
-@pytest.fixture(scope="module")
-def client(released: Released) -> Iterator[TestClient]:
-    with TestClient(create_app(released.settings, EmbeddedStore.open(released.settings))) as c:
-        yield c
+@pytest.fixture
+def client(published: TestClient) -> TestClient:
+    return published
 
 
 def pyld_graph(document: dict[str, Any]) -> Graph:

@@ -10,7 +10,6 @@ has to do for them is in docs/publishing-the-vocabulary.md.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -22,8 +21,6 @@ from releasekit import ROOT, release
 
 from lima_lod import vocabulary_docs as docs
 from lima_lod.iris import CC_BY_4, DCTERMS, SKOS, VANN, Iris
-from lima_lod.store import EmbeddedStore
-from lima_lod.web.app import create_app
 
 IRIS = Iris()
 BIBO = Namespace("http://purl.org/ontology/bibo/")
@@ -100,11 +97,9 @@ def shapes() -> Graph:
     return graph
 
 
-@pytest.fixture(scope="module")
-def client() -> Iterator[TestClient]:
-    released = release()
-    with TestClient(create_app(released.settings, EmbeddedStore.open(released.settings))) as c:
-        yield c
+@pytest.fixture
+def client(published: TestClient) -> TestClient:
+    return published
 
 
 def missing(graph: Graph, subject: URIRef, wanted: dict[str, URIRef]) -> list[str]:

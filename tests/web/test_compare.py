@@ -17,7 +17,7 @@ from bs4 import BeautifulSoup, Tag
 from fastapi.testclient import TestClient
 from lxml import etree
 from rdflib import RDF, Graph
-from releasekit import release, settings_for
+from releasekit import settings_for
 
 from lima_lod.build import build
 from lima_lod.iris import QB, Iris
@@ -100,13 +100,6 @@ def many(tmp_path_factory: pytest.TempPathFactory) -> Iterator[TestClient]:
     settings = settings_for(tmp_path_factory.mktemp("many") / "dist", workers=1)
     write_release(built, report, settings, shapes=shapes)
     with TestClient(create_app(settings, EmbeddedStore.open(settings))) as client:
-        yield client
-
-
-@pytest.fixture(scope="module")
-def published() -> Iterator[TestClient]:
-    released = release()
-    with TestClient(create_app(released.settings, EmbeddedStore.open(released.settings))) as client:
         yield client
 
 

@@ -4,8 +4,6 @@ canonical, provenance, favicon). HTML is parsed, never grepped."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
 from bs4 import BeautifulSoup, Tag
 from fastapi.testclient import TestClient
@@ -35,12 +33,9 @@ KINDS = (
 )
 
 
-@pytest.fixture(scope="module")
-def client() -> Iterator[TestClient]:
-    released = release()
-    store = EmbeddedStore.open(released.settings)
-    with TestClient(create_app(released.settings, store)) as test_client:
-        yield test_client
+@pytest.fixture
+def client(published: TestClient) -> TestClient:
+    return published
 
 
 def page(client: TestClient, path: str, **headers: str) -> BeautifulSoup:

@@ -28,16 +28,9 @@ SRX = "{http://www.w3.org/2005/sparql-results#}"
 BROWSER = {"Accept": "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"}
 
 
-@pytest.fixture(scope="module")
-def mexico() -> Iterator[TestClient]:
-    """The app over a real release of the Mexico data."""
-    released = release()
-    store = EmbeddedStore.open(released.settings)
-    try:
-        with TestClient(create_app(released.settings, store)) as client:
-            yield client
-    finally:
-        store.close()
+@pytest.fixture
+def mexico(published: TestClient) -> TestClient:
+    return published
 
 
 def read_solutions(fmt: str, body: bytes) -> tuple[list[str], list[dict[str, str]]]:

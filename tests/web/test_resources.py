@@ -3,7 +3,6 @@ Turtle/JSON-LD/N-Triples/RDF/XML for machines, the vocabulary, the release files
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -11,7 +10,6 @@ from bs4 import BeautifulSoup
 from fastapi.testclient import TestClient
 from rdflib import OWL, RDF, Graph, URIRef
 from rdflib.compare import isomorphic
-from releasekit import release
 from webkit import make_settings, quads, write_release
 
 from lima_lod.iris import Iris
@@ -23,12 +21,9 @@ CFU = IRIS.vocab
 TEN = IRIS.commitment(10)
 
 
-@pytest.fixture(scope="module")
-def client() -> Iterator[TestClient]:
-    released = release()
-    store = EmbeddedStore.open(released.settings)
-    with TestClient(create_app(released.settings, store)) as test_client:
-        yield test_client
+@pytest.fixture
+def client(published: TestClient) -> TestClient:
+    return published
 
 
 def document(client: TestClient, path: str, accept: str) -> tuple[str, bytes]:
