@@ -37,7 +37,7 @@ from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from peers import Unavailable, free_port, oxigraph_command, process, serve_command
+from peers import Unavailable, cpu_seconds, free_port, oxigraph_command, process, serve_command
 
 ROOT = Path(__file__).resolve().parent.parent
 SERVER_CPUS = "0"
@@ -55,26 +55,6 @@ class Row:
     errors: int
     requests: int = 0
     cpu_us: float = 0.0  # CPU time of the server's processes per request
-
-
-def cpu_seconds(pid: int) -> float:
-    """CPU time (user + system) of a process and all its descendants so far."""
-    parents: dict[int, int] = {}
-    times: dict[int, float] = {}
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        try:
-            fields = stat.read_text().rsplit(")", 1)[1].split()
-        except OSError:
-            continue  # gone meanwhile
-        child = int(stat.parent.name)
-        parents[child] = int(fields[1])
-        times[child] = (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-    tree, grew = {pid}, True
-    while grew:
-        more = {child for child, parent in parents.items() if parent in tree} - tree
-        tree |= more
-        grew = bool(more)
-    return sum(times.get(p, 0.0) for p in tree)
 
 
 def pinned(command: list[str]) -> list[str]:

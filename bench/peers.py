@@ -196,3 +196,16 @@ PEERS = {
     "rdflib-endpoint": rdflib_endpoint,
     "virtuoso": virtuoso,
 }
+
+
+def cpu_seconds(pid: int) -> float:
+    """CPU seconds a process and its descendants have run so far: the scheduler's nanosecond
+    count of each thread (/proc/*/task/*/schedstat, Linux), not the 10 ms ticks of /stat."""
+    total, pending = 0, [pid]
+    while pending:
+        current = pending.pop()
+        with contextlib.suppress(OSError):
+            for task in Path(f"/proc/{current}/task").iterdir():
+                total += int((task / "schedstat").read_text().split()[0])
+                pending += [int(c) for c in (task / "children").read_text().split()]
+    return total / 1e9

@@ -37,7 +37,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from peers import PEERS, Unavailable, free_port, process, serve_command
+from peers import PEERS, Unavailable, cpu_seconds, free_port, process, serve_command
 from run import queries, release_dist
 
 ACCEPT = "application/sparql-results+json"
@@ -60,19 +60,6 @@ def timed(url: str, query: str, params: list[tuple[str, str]]) -> tuple[float, i
 
 
 Target = Callable[[str], tuple[float, int]]
-
-
-def cpu_seconds(pid: int) -> float:
-    """CPU seconds a process and its descendants have run so far: the scheduler's nanosecond
-    count of each thread (/proc/*/task/*/schedstat, Linux), not the 10 ms ticks of /stat."""
-    total, pending = 0, [pid]
-    while pending:
-        current = pending.pop()
-        with contextlib.suppress(OSError):
-            for task in Path(f"/proc/{current}/task").iterdir():
-                total += int((task / "schedstat").read_text().split()[0])
-                pending += [int(c) for c in (task / "children").read_text().split()]
-    return total / 1e9
 
 
 def medians(targets: dict[str, Target], query: str, repeat: int) -> dict[str, tuple[float, int]]:
