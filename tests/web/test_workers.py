@@ -231,3 +231,21 @@ def test_a_woken_request_that_gives_up_passes_the_wake_up_on() -> None:
         return await asyncio.wait_for(second, 1.0)
 
     assert asyncio.run(scenario()) is True
+
+
+def test_a_head_and_its_body_arrive_in_one_write() -> None:
+    # What the front finds when the head wakes it: the whole body already in the pipe (no
+    # waiting for it), framed as Connection.send and send_bytes frame them.
+    parent, child = multiprocessing.Pipe(duplex=False)
+    try:
+        body = bytes(range(256)) * 200  # 51,200 bytes: over the inline size, within the pipe's
+        assert workers.INLINE_BYTES < len(body) <= workers.PIPED_BYTES
+        workers.send_together(child, ("answer", ("json",), len(body)), body)
+        head = parent.recv()
+        assert head == ("answer", ("json",), len(body))
+        assert workers._waiting_bytes(parent) == len(body) + 4  # all of it, before any wait
+        assert parent.recv_bytes() == body
+        assert not parent.poll()
+    finally:
+        parent.close()
+        child.close()
