@@ -22,6 +22,12 @@ def cors_headers() -> dict[str, str]:
     return {name.decode(): value.decode() for name, value in HEADERS}
 
 
+def with_cors_headers(start: Message) -> None:
+    """Add the CORS headers a response start lacks."""
+    present = {name.lower() for name, _ in start.get("headers", [])}
+    start["headers"] = [*start.get("headers", []), *(h for h in HEADERS if h[0] not in present)]
+
+
 class Cors:
     """Adds CORS headers to every HTTP response and answers preflight requests itself."""
 
@@ -53,11 +59,7 @@ class Cors:
 
         async def send_with_cors(message: Message) -> None:
             if message["type"] == "http.response.start":
-                present = {name.lower() for name, _ in message.get("headers", [])}
-                message["headers"] = [
-                    *message.get("headers", []),
-                    *(h for h in HEADERS if h[0] not in present),
-                ]
+                with_cors_headers(message)
             await send(message)
 
         await self.app(scope, receive, send_with_cors)

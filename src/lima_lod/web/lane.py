@@ -20,9 +20,9 @@ from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from ..errors import LimaLodError
-from .cors import HEADERS as CORS_HEADERS
+from .cors import with_cors_headers
 from .endpoint import Endpoint
-from .security import security_headers
+from .security import with_security_headers
 
 log = logging.getLogger(__name__)
 PATH = "/sparql"
@@ -49,13 +49,8 @@ class Lane:
             nonlocal started
             if message["type"] == "http.response.start":
                 started = True
-                headers = list(message.get("headers", []))
-                present = {name.lower() for name, _ in headers}
-                headers += [h for h in CORS_HEADERS if h[0] not in present]  # as cors.Cors does
-                present.update(name for name, _ in CORS_HEADERS)
-                content_type = next((v for n, v in headers if n.lower() == b"content-type"), None)
-                headers += [h for h in security_headers(content_type) if h[0] not in present]
-                message["headers"] = headers
+                with_cors_headers(message)  # in the order of the middleware: CORS innermost
+                with_security_headers(message)
             await send(message)
 
         request = Request(scope, receive)

@@ -30,6 +30,14 @@ def security_headers(content_type: bytes | None) -> list[tuple[bytes, bytes]]:
     return EVERY + PAGES if html else EVERY
 
 
+def with_security_headers(start: Message) -> None:
+    """Add the security headers a response start lacks (by its content type)."""
+    headers = list(start.get("headers", []))
+    present = {name.lower() for name, _ in headers}
+    content_type = next((v for n, v in headers if n.lower() == b"content-type"), None)
+    start["headers"] = headers + [h for h in security_headers(content_type) if h[0] not in present]
+
+
 class SecurityHeaders:
     """Adds the security headers to every HTTP response; refuses control characters in paths."""
 
@@ -43,11 +51,7 @@ class SecurityHeaders:
 
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
-                headers = list(message.get("headers", []))
-                present = {name.lower() for name, _ in headers}
-                content_type = next((v for n, v in headers if n.lower() == b"content-type"), None)
-                headers += [h for h in security_headers(content_type) if h[0] not in present]
-                message["headers"] = headers
+                with_security_headers(message)
             await send(message)
 
         if any(ord(c) < 0x20 or c == "\x7f" for c in scope["path"]):
